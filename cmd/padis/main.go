@@ -1,0 +1,115 @@
+// Command padis is the Population Administration & Decision Information
+// System: it generates synthetic snapshots, loads provincial snapshots into
+// the DuckDB store, computes indicators, projections and alerts, and serves
+// the leadership dashboards.
+//
+// Each subcommand lives in a file of its own and registers itself with
+// register from an init function; main only dispatches.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+)
+
+// command is one padis subcommand.
+type command struct {
+	name    string // first word on the command line
+	summary string // one line for the usage list
+	// run executes the command with the arguments after its name. It
+	// returns errUsage (possibly wrapped) when the arguments are wrong.
+	run func(args []string, stdout, stderr io.Writer) error
+}
+
+var commands = map[string]command{}
+
+// register adds a subcommand; it panics on a duplicate name, which is a
+// programming error caught by any test that starts the binary.
+func register(c command) {
+	if _, dup := commands[c.name]; dup {
+		panic("padis: duplicate command " + c.name)
+	}
+	commands[c.name] = c
+}
+
+// errUsage marks an error caused by wrong arguments; main exits with 2.
+var errUsage = errors.New("usage error")
+
+// usageErrorf returns an error wrapping errUsage with a message for the user.
+func usageErrorf(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", errUsage, fmt.Sprintf(format, args...))
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting, with
+// a usage text that starts with the command's synopsis.
+func newFlagSet(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "usage: padis %s\n\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args with fs and turns flag errors into usage errors.
+// It returns flag.ErrHelp untouched so that -h exits 0.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return nil
+}
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		printUsage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	c, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "padis: unknown command %q\n\n", args[0])
+		printUsage(stderr)
+		return 2
+	}
+	err := c.run(args[1:], stdout, stderr)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "padis %s: %s\n(run 'padis %s -h' for help)\n", c.name, strings.TrimPrefix(err.Error(), errUsage.Error()+": "), c.name)
+		return 2
+	default:
+		fmt.Fprintf(stderr, "padis %s: %v\n", c.name, err)
+		return 1
+	}
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "padis — Population Administration & Decision Information System (人口宏观管理与决策信息系统)")
+	fmt.Fprintln(w, "\nusage: padis <command> [flags]\n\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-12s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'padis <command> -h' for a command's flags.")
+}
