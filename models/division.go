@@ -170,12 +170,30 @@ func (e *UnknownDivisionError) Error() string {
 
 // NewDivisionTree builds a tree from divisions given in any order. Every
 // division's parent must be present; the nation is added when missing.
+//
+// A division whose Level is set (province to village) and whose Code has
+// that level's short length is taken as is; otherwise the code is
+// normalised and the level inferred. Setting Level matters for the few
+// statistical codes that look padded: the counties 441900 (东莞市), 442000
+// (中山市) and 460400 (儋州市), and the village 350527000000 (金门县).
 func NewDivisionTree(divs []Division) (*DivisionTree, error) {
 	t := &DivisionTree{}
+	var sizes [6]int // capacity hints
 	for _, d := range divs {
-		c, err := NormalizeCode(d.Code)
-		if err != nil {
-			return nil, err
+		if isShortAt(d.Code, d.Level) {
+			sizes[d.Level]++
+		}
+	}
+	for l, n := range sizes {
+		t.levels[l] = make([]Division, 0, n)
+	}
+	for _, d := range divs {
+		c := d.Code
+		if !isShortAt(c, d.Level) {
+			var err error
+			if c, err = NormalizeCode(d.Code); err != nil {
+				return nil, err
+			}
 		}
 		d.Code = c
 		d.Level = levelOfShort(c)
@@ -198,7 +216,7 @@ func NewDivisionTree(divs []Division) (*DivisionTree, error) {
 	}
 	for l := LevelProvince; l <= LevelVillage; l++ {
 		for _, d := range t.levels[l] {
-			if _, ok := t.Lookup(d.Parent); !ok {
+			if _, ok := t.find(d.Parent, l-1); !ok {
 				return nil, fmt.Errorf("division %s %s: parent %s is missing", d.Code, d.Name, d.Parent)
 			}
 		}
@@ -224,13 +242,36 @@ func parentCode(c string) string {
 	}
 }
 
+// isShortAt reports whether c is a well-formed short code of level l
+// (province to village).
+func isShortAt(c string, l Level) bool {
+	return l >= LevelProvince && l <= LevelVillage && len(c) == codeLen[l] && allDigits(c) && c[:2] != NationCode
+}
+
 // Lookup returns the division with the given code (short or padded form).
+// A code that is, as written, the short code of a division in the tree is
+// that division, so "441900" is the county-level 东莞市 and "350527000000"
+// the village-level 金门县; other codes are normalised first.
 func (t *DivisionTree) Lookup(code string) (Division, bool) {
+	switch len(code) {
+	case 2, 4, 6, 9, 12:
+		if d, ok := t.find(code, levelOfShort(code)); ok {
+			return d, true
+		}
+	}
 	c, err := NormalizeCode(code)
 	if err != nil {
 		return Division{}, false
 	}
-	lv := t.levels[levelOfShort(c)]
+	return t.find(c, levelOfShort(c))
+}
+
+// find looks up the short code c among the divisions of level l.
+func (t *DivisionTree) find(c string, l Level) (Division, bool) {
+	if l < LevelNation || l > LevelVillage {
+		return Division{}, false
+	}
+	lv := t.levels[l]
 	i := sort.Search(len(lv), func(i int) bool { return lv[i].Code >= c })
 	if i < len(lv) && lv[i].Code == c {
 		return lv[i], true
@@ -296,8 +337,8 @@ func (t *DivisionTree) Ancestors(code string) ([]Division, error) {
 		return nil, err
 	}
 	var out []Division
-	for p := d.Parent; p != ""; {
-		a, ok := t.Lookup(p)
+	for p, l := d.Parent, d.Level-1; p != ""; l-- {
+		a, ok := t.find(p, l)
 		if !ok {
 			return nil, &UnknownDivisionError{Code: p}
 		}

@@ -28,6 +28,10 @@ const (
 	IDBirthDate    IDProblem = "id_birth_date"
 	IDCheckChar    IDProblem = "id_check_character"
 	IDSequenceZero IDProblem = "id_sequence"
+
+	// Disagreements with the record, from CheckIDAgainst.
+	IDBirthMismatch IDProblem = "id_birth_mismatch"
+	IDSexMismatch   IDProblem = "id_sex_mismatch"
 )
 
 // IDError reports an invalid resident ID number.
@@ -145,10 +149,10 @@ func CheckIDAgainst(s string, birth time.Time, sex Sex, asOf time.Time) error {
 		return idErr(IDBirthDate, "birth date %s is after %s", info.Birth.Format(time.DateOnly), asOf.Format(time.DateOnly))
 	}
 	if !birth.IsZero() && !sameDay(info.Birth, birth) {
-		return &IDError{Problem: "id_birth_mismatch", Detail: fmt.Sprintf("ID says born %s, record says %s", info.Birth.Format(time.DateOnly), birth.Format(time.DateOnly))}
+		return &IDError{Problem: IDBirthMismatch, Detail: fmt.Sprintf("ID says born %s, record says %s", info.Birth.Format(time.DateOnly), birth.Format(time.DateOnly))}
 	}
 	if (sex == SexMale || sex == SexFemale) && info.Sex != sex {
-		return &IDError{Problem: "id_sex_mismatch", Detail: fmt.Sprintf("ID sequence says sex %s, record says %s", info.Sex, sex)}
+		return &IDError{Problem: IDSexMismatch, Detail: fmt.Sprintf("ID sequence says sex %s, record says %s", info.Sex, sex)}
 	}
 	return nil
 }
@@ -161,6 +165,9 @@ func GenerateIDNumber(address string, birth time.Time, seq int) (string, error) 
 	}
 	if seq < 1 || seq > 999 {
 		return "", fmt.Errorf("generate ID number: sequence %d outside 1–999", seq)
+	}
+	if y := birth.Year(); y < 1850 || y > 9999 {
+		return "", fmt.Errorf("generate ID number: birth year %d outside 1850–9999", y)
 	}
 	var b [18]byte
 	copy(b[:6], address)
@@ -177,11 +184,12 @@ func GenerateIDNumber(address string, birth time.Time, seq int) (string, error) 
 }
 
 // MaskIDNumber hides the birth date and the middle of an ID number for
-// display: 510104********1234. Strings shorter than 10 characters are masked
+// display: 510104********1234. Strings shorter than 14 characters, which
+// could not keep the first 6 and last 4 and still hide 4, are masked
 // entirely.
 func MaskIDNumber(s string) string {
 	n := len(s)
-	if n < 10 {
+	if n < 14 {
 		return stars(n)
 	}
 	return s[:6] + stars(n-10) + s[n-4:]

@@ -1,0 +1,311 @@
+package models
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+)
+
+// The indicator catalog is the one place an indicator is defined: its
+// names, unit, formula, interval method and good direction. The cube
+// computes base counts (Measures); an indicator is either a measure itself,
+// a ratio of two measures, or a named method (TFR, e0, median age…).
+
+// Measure is a base count the cube computes for every unit and period.
+type Measure struct {
+	ID       string
+	ZH, EN   string
+	Additive bool // children's values sum to the parent's
+	Doc      string
+}
+
+// Measures are the base counts. Stock measures ("pop_*", "households",
+// "women_15_49"…) are taken at the end of the period; flow measures
+// (births, deaths, migrations…) count events whose date falls in the
+// period; person_years is exposure lived in the unit during the period.
+var Measures = []Measure{
+	{"population", "常住人口", "resident population", true, "persons resident and alive at the end of the period"},
+	{"pop_male", "男性人口", "male population", true, "resident males at the end of the period"},
+	{"pop_female", "女性人口", "female population", true, "resident females at the end of the period"},
+	{"pop_0_14", "0-14岁人口", "population aged 0-14", true, ""},
+	{"pop_15_59", "15-59岁人口", "population aged 15-59", true, ""},
+	{"pop_15_64", "15-64岁人口", "population aged 15-64", true, ""},
+	{"pop_60plus", "60岁及以上人口", "population aged 60+", true, ""},
+	{"pop_65plus", "65岁及以上人口", "population aged 65+", true, ""},
+	{"pop_80plus", "80岁及以上人口", "population aged 80+", true, ""},
+	{"households", "户数", "households", true, "family and collective households with at least one resident member"},
+	{"household_members", "户内人口", "household members", true, "residents belonging to a counted household"},
+	{"person_years", "生存人年数", "person-years lived", true, "exposure lived in the unit during the period, from entry, exit, birth and death dates"},
+	{"person_years_female_15_49", "15-49岁妇女人年数", "person-years of women 15-49", true, ""},
+	{"women_15_49", "育龄妇女", "women aged 15-49", true, ""},
+	{"married_women_15_49", "已婚育龄妇女", "married women aged 15-49", true, ""},
+	{"contraceptors", "落实避孕措施已婚育龄妇女", "married women 15-49 using contraception", true, ""},
+	{"births", "出生人数", "births", true, ""},
+	{"births_male", "出生男婴", "male births", true, ""},
+	{"births_female", "出生女婴", "female births", true, ""},
+	{"births_order1", "一孩出生", "first births", true, ""},
+	{"births_order2", "二孩出生", "second births", true, ""},
+	{"births_order3plus", "多孩出生", "third and higher-order births", true, ""},
+	{"births_policy", "政策内出生", "policy-conforming births", true, ""},
+	{"deaths", "死亡人数", "deaths", true, ""},
+	{"infant_deaths", "婴儿死亡", "deaths under age 1", true, ""},
+	{"migrants_in", "迁入人数", "in-migrants", true, "moves into the unit"},
+	{"migrants_out", "迁出人数", "out-migrants", true, "moves out of the unit"},
+	{"migrants_in_inter", "省外迁入", "in-migrants from other provinces", true, ""},
+	{"migrants_out_inter", "迁往省外", "out-migrants to other provinces", true, ""},
+	{"migrant_population", "流动人口", "migrant population", true, "residents whose registration county differs from the residence county"},
+	{"marriages", "结婚", "marriages", true, ""},
+	{"divorces", "离婚", "divorces", true, ""},
+	{"events", "登记事件", "events recorded", true, "events of the period recorded by the snapshot date"},
+	{"events_timely", "及时登记事件", "events recorded within 30 days", true, ""},
+	{"eligible_reward", "奖励扶助对象", "rural reward programme beneficiaries", true, "rural-registered parents aged 60+ with one child or two daughters"},
+	{"eligible_special", "特别扶助对象", "special assistance beneficiaries", true, "parents whose only child died or is disabled, mother aged 49+"},
+}
+
+// IndicatorKind says how an indicator's value is obtained.
+type IndicatorKind string
+
+// Indicator kinds.
+const (
+	KindCount      IndicatorKind = "count"      // a measure
+	KindRate       IndicatorKind = "rate"       // events per person-years × scale
+	KindProportion IndicatorKind = "proportion" // part / whole × scale
+	KindRatio      IndicatorKind = "ratio"      // a / b × scale, b not a superset of a
+	KindMethod     IndicatorKind = "method"     // a named computation
+)
+
+// Interval methods for 95 % intervals.
+const (
+	IntervalNone         = "none"
+	IntervalPoissonExact = "poisson-exact"  // Garwood exact Poisson on the numerator
+	IntervalWilson       = "wilson"         // Wilson score for a proportion
+	IntervalRatioBinom   = "binomial-ratio" // Wilson on p = a/(a+b), mapped to a/b
+	IntervalDifference   = "poisson-difference"
+	IntervalDelta        = "delta"  // delta method on the estimator
+	IntervalChiang       = "chiang" // Chiang's variance of e0
+)
+
+// Indicator is one catalog entry.
+type Indicator struct {
+	ID          string        `json:"id"`
+	ZH          string        `json:"zh"`
+	EN          string        `json:"en"`
+	Unit        string        `json:"unit"` // "‰", "%", "persons", "years", "children per woman", "per 100 females"…
+	Kind        IndicatorKind `json:"kind"`
+	Numerator   string        `json:"numerator,omitempty"`   // measure id
+	Denominator string        `json:"denominator,omitempty"` // measure id
+	Scale       float64       `json:"scale,omitempty"`       // multiply the ratio by this
+	Method      string        `json:"method,omitempty"`      // named method for KindMethod
+	Interval    string        `json:"interval"`
+	Good        string        `json:"good"`            // "up", "down", "range" or "none"
+	Range       []float64     `json:"range,omitempty"` // normal range, for Good == "range"
+	Breakdown   string        `json:"breakdown,omitempty"`
+	FormulaZH   string        `json:"formula_zh"`
+	FormulaEN   string        `json:"formula_en"`
+}
+
+// Label returns the indicator's name in lang.
+func (ind Indicator) Label(lang Lang) string {
+	if lang == EN {
+		return ind.EN
+	}
+	return ind.ZH
+}
+
+// Formula returns the indicator's formula in lang.
+func (ind Indicator) Formula(lang Lang) string {
+	if lang == EN {
+		return ind.FormulaEN
+	}
+	return ind.FormulaZH
+}
+
+func count(id, unit string) Indicator {
+	m, _ := MeasureByID(id)
+	return Indicator{ID: id, ZH: m.ZH, EN: m.EN, Unit: unit, Kind: KindCount, Numerator: id, Interval: IntervalNone, Good: "none",
+		FormulaZH: m.ZH + "（人数）", FormulaEN: "count of " + m.EN}
+}
+
+// builtinIndicators is the shipped catalog.
+var builtinIndicators = []Indicator{
+	count("population", "persons"), count("pop_male", "persons"), count("pop_female", "persons"),
+	count("pop_65plus", "persons"), count("pop_80plus", "persons"),
+	count("households", "households"), count("births", "persons"), count("deaths", "persons"),
+	count("migrants_in", "persons"), count("migrants_out", "persons"), count("migrant_population", "persons"),
+	count("marriages", "couples"), count("women_15_49", "persons"), count("married_women_15_49", "persons"),
+	count("eligible_reward", "persons"), count("eligible_special", "persons"),
+	{ID: "cbr", ZH: "出生率", EN: "crude birth rate", Unit: "‰", Kind: KindRate, Numerator: "births", Denominator: "person_years", Scale: 1000,
+		Interval: IntervalPoissonExact, Good: "none", FormulaZH: "出生人数 / 生存人年数 × 1000", FormulaEN: "births / person-years × 1000"},
+	{ID: "cdr", ZH: "死亡率", EN: "crude death rate", Unit: "‰", Kind: KindRate, Numerator: "deaths", Denominator: "person_years", Scale: 1000,
+		Interval: IntervalPoissonExact, Good: "down", FormulaZH: "死亡人数 / 生存人年数 × 1000", FormulaEN: "deaths / person-years × 1000"},
+	{ID: "rni", ZH: "自然增长率", EN: "rate of natural increase", Unit: "‰", Kind: KindMethod, Method: "rni",
+		Interval: IntervalDifference, Good: "none", FormulaZH: "出生率 − 死亡率", FormulaEN: "CBR − CDR"},
+	{ID: "asfr", ZH: "年龄别生育率", EN: "age-specific fertility rate", Unit: "‰", Kind: KindMethod, Method: "asfr", Breakdown: "age1_15_49",
+		Interval: IntervalPoissonExact, Good: "none", FormulaZH: "x岁妇女生育数 / x岁妇女人年数 × 1000", FormulaEN: "births to women aged x / person-years of women aged x × 1000"},
+	{ID: "tfr", ZH: "总和生育率", EN: "total fertility rate", Unit: "children per woman", Kind: KindMethod, Method: "tfr",
+		Interval: IntervalDelta, Good: "up", FormulaZH: "Σ 年龄别生育率(15–49岁单岁)", FormulaEN: "Σ ASFR(x), x = 15…49"},
+	{ID: "mac", ZH: "平均生育年龄", EN: "mean age at childbearing", Unit: "years", Kind: KindMethod, Method: "mac",
+		Interval: IntervalDelta, Good: "none", FormulaZH: "Σ (x+0.5)·ASFR(x) / Σ ASFR(x)", FormulaEN: "Σ (x+0.5)·ASFR(x) / Σ ASFR(x)"},
+	{ID: "srb", ZH: "出生人口性别比", EN: "sex ratio at birth", Unit: "per 100 females", Kind: KindRatio, Numerator: "births_male", Denominator: "births_female", Scale: 100,
+		Interval: IntervalRatioBinom, Good: "range", Range: []float64{103, 107}, FormulaZH: "出生男婴数 / 出生女婴数 × 100", FormulaEN: "male births / female births × 100"},
+	{ID: "share_order1", ZH: "一孩占比", EN: "first-birth share", Unit: "%", Kind: KindProportion, Numerator: "births_order1", Denominator: "births", Scale: 100,
+		Interval: IntervalWilson, Good: "none", FormulaZH: "一孩出生数 / 出生人数 × 100", FormulaEN: "first births / births × 100"},
+	{ID: "share_order2", ZH: "二孩占比", EN: "second-birth share", Unit: "%", Kind: KindProportion, Numerator: "births_order2", Denominator: "births", Scale: 100,
+		Interval: IntervalWilson, Good: "none", FormulaZH: "二孩出生数 / 出生人数 × 100", FormulaEN: "second births / births × 100"},
+	{ID: "share_order3plus", ZH: "多孩率", EN: "third-and-higher-order share", Unit: "%", Kind: KindProportion, Numerator: "births_order3plus", Denominator: "births", Scale: 100,
+		Interval: IntervalWilson, Good: "none", FormulaZH: "三孩及以上出生数 / 出生人数 × 100", FormulaEN: "3rd+ births / births × 100"},
+	{ID: "policy_rate", ZH: "政策符合率", EN: "policy-conforming rate", Unit: "%", Kind: KindProportion, Numerator: "births_policy", Denominator: "births", Scale: 100,
+		Interval: IntervalWilson, Good: "up", FormulaZH: "政策内出生数 / 出生人数 × 100", FormulaEN: "policy-conforming births / births × 100"},
+	{ID: "cpr", ZH: "综合避孕率", EN: "contraceptive prevalence rate", Unit: "%", Kind: KindProportion, Numerator: "contraceptors", Denominator: "married_women_15_49", Scale: 100,
+		Interval: IntervalWilson, Good: "up", FormulaZH: "落实避孕措施的已婚育龄妇女 / 已婚育龄妇女 × 100", FormulaEN: "married women 15-49 using any method / married women 15-49 × 100"},
+	{ID: "imr", ZH: "婴儿死亡率", EN: "infant mortality rate", Unit: "‰", Kind: KindProportion, Numerator: "infant_deaths", Denominator: "births", Scale: 1000,
+		Interval: IntervalPoissonExact, Good: "down", FormulaZH: "1岁以下死亡人数 / 出生人数 × 1000", FormulaEN: "deaths under age 1 / births × 1000"},
+	{ID: "e0", ZH: "预期寿命", EN: "life expectancy at birth", Unit: "years", Kind: KindMethod, Method: "e0",
+		Interval: IntervalChiang, Good: "up", FormulaZH: "由年龄别死亡率编制时期生命表得出的出生时预期寿命", FormulaEN: "e0 of a period life table from age-specific death rates"},
+	{ID: "sex_ratio", ZH: "性别比", EN: "sex ratio", Unit: "per 100 females", Kind: KindRatio, Numerator: "pop_male", Denominator: "pop_female", Scale: 100,
+		Interval: IntervalRatioBinom, Good: "none", FormulaZH: "男性人口 / 女性人口 × 100", FormulaEN: "males / females × 100"},
+	{ID: "share_0_14", ZH: "0-14岁人口占比", EN: "share aged 0-14", Unit: "%", Kind: KindProportion, Numerator: "pop_0_14", Denominator: "population", Scale: 100,
+		Interval: IntervalWilson, Good: "none", FormulaZH: "0-14岁人口 / 总人口 × 100", FormulaEN: "population 0-14 / population × 100"},
+	{ID: "share_15_64", ZH: "15-64岁人口占比", EN: "share aged 15-64", Unit: "%", Kind: KindProportion, Numerator: "pop_15_64", Denominator: "population", Scale: 100,
+		Interval: IntervalWilson, Good: "none", FormulaZH: "15-64岁人口 / 总人口 × 100", FormulaEN: "population 15-64 / population × 100"},
+	{ID: "share_60plus", ZH: "60岁及以上人口占比", EN: "share aged 60+", Unit: "%", Kind: KindProportion, Numerator: "pop_60plus", Denominator: "population", Scale: 100,
+		Interval: IntervalWilson, Good: "none", FormulaZH: "60岁及以上人口 / 总人口 × 100", FormulaEN: "population 60+ / population × 100"},
+	{ID: "share_65plus", ZH: "65岁及以上人口占比", EN: "share aged 65+", Unit: "%", Kind: KindProportion, Numerator: "pop_65plus", Denominator: "population", Scale: 100,
+		Interval: IntervalWilson, Good: "none", FormulaZH: "65岁及以上人口 / 总人口 × 100", FormulaEN: "population 65+ / population × 100"},
+	{ID: "median_age", ZH: "年龄中位数", EN: "median age", Unit: "years", Kind: KindMethod, Method: "median_age",
+		Interval: IntervalNone, Good: "none", FormulaZH: "单岁人口累计达到一半时的年龄（组内线性插值）", FormulaEN: "age at which the cumulated single-year population reaches half (linear within the year)"},
+	{ID: "dependency_total", ZH: "总抚养比", EN: "total dependency ratio", Unit: "%", Kind: KindMethod, Method: "dependency_total",
+		Interval: IntervalNone, Good: "none", FormulaZH: "(0-14岁 + 65岁及以上) / 15-64岁 × 100", FormulaEN: "(0-14 + 65+) / 15-64 × 100"},
+	{ID: "dependency_child", ZH: "少儿抚养比", EN: "child dependency ratio", Unit: "%", Kind: KindRatio, Numerator: "pop_0_14", Denominator: "pop_15_64", Scale: 100,
+		Interval: IntervalNone, Good: "none", FormulaZH: "0-14岁 / 15-64岁 × 100", FormulaEN: "0-14 / 15-64 × 100"},
+	{ID: "dependency_old", ZH: "老年抚养比", EN: "old-age dependency ratio", Unit: "%", Kind: KindRatio, Numerator: "pop_65plus", Denominator: "pop_15_64", Scale: 100,
+		Interval: IntervalNone, Good: "none", FormulaZH: "65岁及以上 / 15-64岁 × 100", FormulaEN: "65+ / 15-64 × 100"},
+	{ID: "aging_index", ZH: "老化指数", EN: "aging index", Unit: "%", Kind: KindRatio, Numerator: "pop_65plus", Denominator: "pop_0_14", Scale: 100,
+		Interval: IntervalNone, Good: "none", FormulaZH: "65岁及以上 / 0-14岁 × 100", FormulaEN: "65+ / 0-14 × 100"},
+	{ID: "household_size", ZH: "户均人口", EN: "average household size", Unit: "persons", Kind: KindRatio, Numerator: "household_members", Denominator: "households", Scale: 1,
+		Interval: IntervalNone, Good: "none", FormulaZH: "户内人口 / 户数", FormulaEN: "household members / households"},
+	{ID: "timeliness", ZH: "登记及时率", EN: "registration timeliness", Unit: "%", Kind: KindProportion, Numerator: "events_timely", Denominator: "events", Scale: 100,
+		Interval: IntervalWilson, Good: "up", FormulaZH: "30天内登记的事件 / 登记事件 × 100", FormulaEN: "events recorded within 30 days / events × 100"},
+}
+
+// MeasureByID returns the measure with the given id.
+func MeasureByID(id string) (Measure, bool) {
+	for _, m := range Measures {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return Measure{}, false
+}
+
+// Catalog is a set of indicators keyed by id.
+type Catalog struct {
+	byID  map[string]Indicator
+	order []string
+}
+
+// DefaultCatalog returns the shipped catalog.
+func DefaultCatalog() *Catalog {
+	c := &Catalog{byID: map[string]Indicator{}}
+	for _, ind := range builtinIndicators {
+		if err := c.Add(ind); err != nil {
+			panic("models: builtin catalog: " + err.Error())
+		}
+	}
+	return c
+}
+
+// knownMethods are the named computations the engine implements.
+var knownMethods = map[string]bool{"rni": true, "asfr": true, "tfr": true, "mac": true, "e0": true, "median_age": true, "dependency_total": true}
+
+// Add validates ind and adds it. A user-defined indicator must be a count,
+// rate, proportion or ratio of existing measures.
+func (c *Catalog) Add(ind Indicator) error {
+	if ind.ID == "" || ind.ZH == "" || ind.EN == "" {
+		return fmt.Errorf("indicator %q: id, zh and en are required", ind.ID)
+	}
+	if _, dup := c.byID[ind.ID]; dup {
+		return fmt.Errorf("indicator %q is defined twice", ind.ID)
+	}
+	switch ind.Kind {
+	case KindCount:
+		if _, ok := MeasureByID(ind.Numerator); !ok {
+			return fmt.Errorf("indicator %q: unknown measure %q", ind.ID, ind.Numerator)
+		}
+	case KindRate, KindProportion, KindRatio:
+		for _, m := range []string{ind.Numerator, ind.Denominator} {
+			if _, ok := MeasureByID(m); !ok {
+				return fmt.Errorf("indicator %q: unknown measure %q", ind.ID, m)
+			}
+		}
+		if ind.Scale == 0 {
+			return fmt.Errorf("indicator %q: scale is required (1, 100 or 1000)", ind.ID)
+		}
+	case KindMethod:
+		if !knownMethods[ind.Method] {
+			return fmt.Errorf("indicator %q: unknown method %q", ind.ID, ind.Method)
+		}
+	default:
+		return fmt.Errorf("indicator %q: kind %q is not count, rate, proportion, ratio or method", ind.ID, ind.Kind)
+	}
+	switch ind.Interval {
+	case IntervalNone, IntervalPoissonExact, IntervalWilson, IntervalRatioBinom, IntervalDifference, IntervalDelta, IntervalChiang:
+	case "":
+		ind.Interval = IntervalNone
+	default:
+		return fmt.Errorf("indicator %q: unknown interval method %q", ind.ID, ind.Interval)
+	}
+	switch ind.Good {
+	case "up", "down", "range", "none":
+	case "":
+		ind.Good = "none"
+	default:
+		return fmt.Errorf("indicator %q: good must be up, down, range or none", ind.ID)
+	}
+	c.byID[ind.ID] = ind
+	c.order = append(c.order, ind.ID)
+	return nil
+}
+
+// LoadFile adds the indicators of a JSON catalog file (an array of
+// indicators) to c; name is used in error messages.
+func (c *Catalog) LoadFile(r io.Reader, name string) error {
+	var inds []Indicator
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&inds); err != nil {
+		return fmt.Errorf("indicator catalog %s: %w", name, err)
+	}
+	for i, ind := range inds {
+		if ind.Kind == KindMethod {
+			return fmt.Errorf("indicator catalog %s: entry %d (%s): a catalog file may only define count, rate, proportion or ratio indicators", name, i+1, ind.ID)
+		}
+		if err := c.Add(ind); err != nil {
+			return fmt.Errorf("indicator catalog %s: entry %d: %w", name, i+1, err)
+		}
+	}
+	return nil
+}
+
+// Get returns the indicator with the given id.
+func (c *Catalog) Get(id string) (Indicator, bool) {
+	ind, ok := c.byID[id]
+	return ind, ok
+}
+
+// All returns the indicators in catalog order.
+func (c *Catalog) All() []Indicator {
+	out := make([]Indicator, 0, len(c.order))
+	for _, id := range c.order {
+		out = append(out, c.byID[id])
+	}
+	return out
+}
+
+// IDs returns the indicator ids, sorted.
+func (c *Catalog) IDs() []string {
+	ids := append([]string(nil), c.order...)
+	sort.Strings(ids)
+	return ids
+}
