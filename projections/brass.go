@@ -15,7 +15,7 @@ type Siler struct {
 }
 
 // StandardSiler are the parameters of the PADIS standard life tables, a
-// smooth low-mortality schedule (e0 ≈ 81.2 females, 76.0 males) chosen to
+// smooth low-mortality schedule (e0 = 80.77 females, 76.29 males with the Coale–Demeny a0) chosen to
 // resemble recent Chinese period tables in level and shape. They are an
 // assumption documented in docs/projections.md, not an estimate.
 var StandardSiler = [2]Siler{

@@ -284,10 +284,11 @@ func (lt *LifeTable) hazard(i int) float64 {
 }
 
 // PersonYears returns the person-years lived between exact ages a and b
-// (b may be +Inf). Whole intervals contribute their nLx; parts of an
-// interval are integrated assuming a constant hazard within it (beyond the
-// open age the open group's m is that hazard), so the result is exact for
-// aligned ages and consistent with L = l/m above the open age.
+// (b may be +Inf). Whole intervals contribute their nLx; a part of an
+// interval gets the share of its nLx that a constant hazard within the
+// interval (−ln(1−q)/n; the open group's m beyond the open age) implies,
+// so single years always add up to the interval's nLx and the open group
+// keeps L = l/m.
 func (lt *LifeTable) PersonYears(a, b float64) float64 {
 	k := len(lt.Age)
 	total := 0.0
@@ -305,20 +306,30 @@ func (lt *LifeTable) PersonYears(a, b float64) float64 {
 			total += lt.NLx[i]
 			continue
 		}
-		mu := lt.hazard(i)
-		l := lt.Lx[i]
-		if mu <= 0 {
-			total += l * (v - u)
-			continue
-		}
-		eu := math.Exp(-mu * (u - lo))
-		ev := 0.0
-		if !math.IsInf(v, 1) {
-			ev = math.Exp(-mu * (v - lo))
-		}
-		total += l * (eu - ev) / mu
+		total += lt.NLx[i] * lt.share(i, u-lo, v-lo)
 	}
 	return total
+}
+
+// share returns the fraction of interval i's person-years lived between
+// offsets u and v from its start under a constant hazard.
+func (lt *LifeTable) share(i int, u, v float64) float64 {
+	mu := lt.hazard(i)
+	if i == len(lt.Age)-1 {
+		if mu <= 0 {
+			return 0
+		}
+		ev := 0.0
+		if !math.IsInf(v, 1) {
+			ev = math.Exp(-mu * v)
+		}
+		return math.Exp(-mu*u) - ev
+	}
+	n := float64(lt.Width[i])
+	if mu <= 0 {
+		return (v - u) / n
+	}
+	return (math.Exp(-mu*u) - math.Exp(-mu*v)) / (1 - math.Exp(-mu*n))
 }
 
 // ProjectionL returns the person-years on the projection grid 0, step, …,
@@ -327,9 +338,16 @@ func (lt *LifeTable) PersonYears(a, b float64) float64 {
 func (lt *LifeTable) ProjectionL(step, open int) []float64 {
 	G := open/step + 1
 	L := make([]float64, G)
+	if step == 1 && lt.OpenAge() == open && len(lt.Age) == G {
+		// Same single-year grid: nothing to aggregate.
+		copy(L, lt.NLx)
+		return L
+	}
 	for g := 0; g < G-1; g++ {
 		L[g] = lt.PersonYears(float64(g*step), float64((g+1)*step))
 	}
 	L[G-1] = lt.PersonYears(float64(open), math.Inf(1))
 	return L
 }
+
+func nanValue() float64 { return math.NaN() }

@@ -1,0 +1,284 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/padis/padis/projections"
+)
+
+func init() {
+	register(command{name: "project", summary: "cohort-component population projections, scenarios, back-tests", run: runProject})
+}
+
+const projectSynopsis = `project --input FILE[,FILE…] --years N [flags]
+       padis project backtest --base FILE --observed FILE [--years N] [flags]
+
+Cohort-component projection by sex and age (single years with annual steps,
+or five-year groups with five-year steps). The input file (.csv or .json,
+documented in docs/projections.md, examples in projections/testdata/) holds
+the base population, mortality (mx or Lx), ASFR 15–49, SRB, migration and an
+optional benefit-eligibility schedule.
+
+Several --input files are projected as counties in parallel and summed;
+--province adjusts them to an independently projected total.
+--scenarios a.json,b.json projects each scenario and prints them side by side.
+--trajectories N runs a probabilistic projection (AR(1) TFR and e0 around
+the scenario path) and prints the median and 80%/95% intervals.
+
+Run 'padis project backtest -h' for back-testing.`
+
+func runProject(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "backtest" {
+		return runProjectBacktest(args[1:], stdout, stderr)
+	}
+	fs := newFlagSet("project", projectSynopsis, stderr)
+	input := fs.String("input", "", "projection input `FILE` (.csv or .json); several comma-separated files are projected as counties")
+	years := fs.Int("years", 50, "projection horizon in `years` (a multiple of the step)")
+	scenario := fs.String("scenario", "", "scenario JSON `FILE` (TFR, e0, SRB paths, migration); default constant rates")
+	scenarios := fs.String("scenarios", "", "comma-separated scenario JSON `FILES` to compare side by side")
+	step := fs.Int("step", 0, "projection step `1 or 5`; 5 on a single-year input regroups it into five-year groups (default: the input's)")
+	format := fs.String("format", "csv", "output `format`: csv, json or parquet (parquet needs --out)")
+	what := fs.String("what", "summary", "for csv and parquet: `summary` (one row per year: indicators and flows) or population (year × sex × age)")
+	out := fs.String("out", "", "write to `FILE` instead of standard output")
+	trajectories := fs.Int("trajectories", 0, "run a probabilistic projection with `N` trajectories (e.g. 1000)")
+	seed := fs.Uint64("seed", 1, "random `seed` of the probabilistic projection (results are reproducible)")
+	observedTFR := fs.String("observed-tfr", "", "comma-separated annual TFR `series` to fit the AR(1) TFR model (default: documented model)")
+	noE0 := fs.Bool("no-e0-uncertainty", false, "probabilistic projection: keep e0 on its deterministic path")
+	province := fs.String("province", "", "with several inputs: province input `FILE` projected independently; counties are scaled to it by age and sex")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *input == "" {
+		return usageErrorf("--input FILE is required")
+	}
+	if *years <= 0 {
+		return usageErrorf("--years %d: want a positive number", *years)
+	}
+	if *step != 0 && *step != 1 && *step != 5 {
+		return usageErrorf("--step %d: want 1 or 5", *step)
+	}
+	switch *format {
+	case "csv", "json":
+	case "parquet":
+		if *out == "" {
+			return usageErrorf("--format parquet needs --out FILE")
+		}
+	default:
+		return usageErrorf("--format %q: want csv, json or parquet", *format)
+	}
+	if *what != "summary" && *what != "population" {
+		return usageErrorf("--what %q: want summary or population", *what)
+	}
+	if *scenario != "" && *scenarios != "" {
+		return usageErrorf("give --scenario or --scenarios, not both")
+	}
+	if *trajectories < 0 || *trajectories == 1 {
+		return usageErrorf("--trajectories %d: want 0 (deterministic) or at least 2", *trajectories)
+	}
+	var inputs []*projections.Input
+	for _, path := range strings.Split(*input, ",") {
+		in, err := projections.ReadInputFile(strings.TrimSpace(path))
+		if err != nil {
+			return err
+		}
+		if *step != 0 {
+			if in, err = in.Regroup(*step); err != nil {
+				return fmt.Errorf("%s: --step %d: %w", path, *step, err)
+			}
+		}
+		inputs = append(inputs, in)
+	}
+	var sc *projections.Scenario
+	if *scenario != "" {
+		var err error
+		if sc, err = projections.LoadScenario(*scenario); err != nil {
+			return err
+		}
+	}
+	write := func(fn func(io.Writer) error) error { return writeProjectionOutput(*out, stdout, fn) }
+
+	switch {
+	case *scenarios != "":
+		if len(inputs) != 1 {
+			return usageErrorf("--scenarios compares scenarios for one --input")
+		}
+		var scs []*projections.Scenario
+		for _, path := range strings.Split(*scenarios, ",") {
+			s, err := projections.LoadScenario(strings.TrimSpace(path))
+			if err != nil {
+				return err
+			}
+			scs = append(scs, s)
+		}
+		c, err := projections.CompareScenarios(inputs[0], scs, *years)
+		if err != nil {
+			return err
+		}
+		switch *format {
+		case "json":
+			return write(func(w io.Writer) error { return projections.WriteJSON(w, c) })
+		case "parquet":
+			return usageErrorf("--scenarios prints a comparison table: use --format csv or json")
+		}
+		series := []string{"total", "births", "deaths", "net_migrants", "age_0_14", "age_15_64", "age_65_plus", "age_80_plus",
+			"dependency_old_age", "median_age", "tfr", "e0_male", "e0_female"}
+		return write(func(w io.Writer) error { return projections.WriteComparisonCSV(w, c, series) })
+
+	case *trajectories > 0:
+		if len(inputs) != 1 {
+			return usageErrorf("--trajectories needs exactly one --input")
+		}
+		opt := projections.StochasticOptions{Trajectories: *trajectories, Seed: *seed, NoE0: *noE0}
+		if *observedTFR != "" {
+			for _, f := range strings.Split(*observedTFR, ",") {
+				v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+				if err != nil {
+					return usageErrorf("--observed-tfr: invalid number %q", f)
+				}
+				opt.ObservedTFR = append(opt.ObservedTFR, v)
+			}
+		}
+		r, err := projections.ProjectStochastic(inputs[0], sc, *years, opt)
+		if err != nil {
+			return err
+		}
+		switch *format {
+		case "json":
+			return write(func(w io.Writer) error { return projections.WriteJSON(w, r) })
+		case "parquet":
+			return write(func(w io.Writer) error { return projections.WriteBandsParquet(w, r) })
+		}
+		return write(func(w io.Writer) error { return projections.WriteBandsCSV(w, r) })
+	}
+
+	var results []*projections.Result
+	var jsonValue any
+	if len(inputs) == 1 {
+		r, err := projections.Project(inputs[0], sc, *years)
+		if err != nil {
+			return err
+		}
+		results, jsonValue = []*projections.Result{r}, r
+	} else {
+		opt := projections.CountyOptions{}
+		if *province != "" {
+			p, err := projections.ReadInputFile(*province)
+			if err != nil {
+				return err
+			}
+			if *step != 0 {
+				if p, err = p.Regroup(*step); err != nil {
+					return fmt.Errorf("%s: --step %d: %w", *province, *step, err)
+				}
+			}
+			opt.Province = p
+		}
+		cr, err := projections.ProjectCounties(inputs, sc, *years, opt)
+		if err != nil {
+			return err
+		}
+		results, jsonValue = append(cr.Counties, cr.Sum), cr
+	}
+	for _, r := range results {
+		for _, w := range r.Warnings {
+			fmt.Fprintf(stderr, "warning: %s: %d, %s aged %d: migration clamped by %.1f persons at the %s of the interval\n", r.Name, w.Year, w.Sex, w.Age, w.Amount, w.When)
+		}
+	}
+	switch *format {
+	case "json":
+		return write(func(w io.Writer) error { return projections.WriteJSON(w, jsonValue) })
+	case "parquet":
+		if len(results) > 1 {
+			return usageErrorf("--format parquet writes one projection; use csv or json for several inputs")
+		}
+		if *what == "population" {
+			return write(func(w io.Writer) error { return projections.WritePopulationParquet(w, results[0]) })
+		}
+		return write(func(w io.Writer) error { return projections.WriteSummaryParquet(w, results[0]) })
+	}
+	return write(func(w io.Writer) error {
+		for i, r := range results {
+			var err error
+			if *what == "population" {
+				err = projections.WritePopulationCSV(w, r)
+			} else {
+				err = projections.WriteSummaryCSV(w, r)
+			}
+			if err != nil {
+				return err
+			}
+			if i < len(results)-1 {
+				fmt.Fprintln(w)
+			}
+		}
+		return nil
+	})
+}
+
+const backtestSynopsis = `project backtest --base FILE --observed FILE [--years N] [--scenario FILE] [--format csv|json] [--out FILE]
+
+Projects the base input (population and rates of an earlier year) to the
+year of the observed population and reports the error by five-year age
+group and sex: observed, projected, error, percent error (ALPE, signed) and
+absolute percent error, the totals, MAPE, MALPE (bias) and the median APE.
+
+The observed CSV has the columns age, male and female on the base input's
+age grid and a line "# year: YYYY"; without it give --years.`
+
+func runProjectBacktest(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("project backtest", backtestSynopsis, stderr)
+	base := fs.String("base", "", "base projection input `FILE` (.csv or .json) of the earlier year")
+	observed := fs.String("observed", "", "observed population `CSV` (age,male,female; '# year: YYYY')")
+	years := fs.Int("years", 0, "years from the base to the observed population (default: from the observed file's year)")
+	scenario := fs.String("scenario", "", "scenario JSON `FILE` for the back-test projection")
+	format := fs.String("format", "csv", "output `format`: csv or json")
+	out := fs.String("out", "", "write to `FILE` instead of standard output")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *base == "" || *observed == "" {
+		return usageErrorf("--base FILE and --observed FILE are required")
+	}
+	if *format != "csv" && *format != "json" {
+		return usageErrorf("--format %q: want csv or json", *format)
+	}
+	in, err := projections.ReadInputFile(*base)
+	if err != nil {
+		return err
+	}
+	pop, _, year, err := projections.ReadPopulationCSV(*observed)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *years > 0:
+		year = in.BaseYear + *years
+	case year == 0:
+		return usageErrorf("%s has no '# year:' line: give --years", *observed)
+	}
+	var sc *projections.Scenario
+	if *scenario != "" {
+		if sc, err = projections.LoadScenario(*scenario); err != nil {
+			return err
+		}
+	}
+	rep, err := projections.Backtest(in, sc, pop, year)
+	if err != nil {
+		return fmt.Errorf("%s vs %s: %w", *base, *observed, err)
+	}
+	return writeProjectionOutput(*out, stdout, func(w io.Writer) error {
+		if *format == "json" {
+			return projections.WriteJSON(w, rep)
+		}
+		return projections.WriteBacktestCSV(w, rep)
+	})
+}
