@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/padis/padis/datasets"
+	"github.com/padis/padis/engine/load"
+	"github.com/padis/padis/engine/pii"
+	"github.com/padis/padis/engine/store"
+)
+
+func init() {
+	register(command{
+		name:    "load",
+		summary: "load a snapshot directory into the store (validate, quarantine, pseudonymise, publish)",
+		run:     runLoad,
+	})
+}
+
+const loadSynopsis = "load [--data DIR] [--quiet] [--report] [--json] SNAPSHOT_DIR"
+
+// storeFlags are the flags every store command shares. Unset flags fall
+// back to the environment (PADIS_DATA, PADIS_THREADS, PADIS_MEMORY_LIMIT,
+// PADIS_TEMP_DIR) and then to the defaults (./padis-data, GOMAXPROCS,
+// 8GB, DATA/tmp).
+type storeFlags struct {
+	data, memoryLimit, tempDir string
+	threads                    int
+}
+
+func addStoreFlags(fs *flag.FlagSet) *storeFlags {
+	f := &storeFlags{}
+	fs.StringVar(&f.data, "data", "", "data directory holding padis.duckdb and padis.key (default $PADIS_DATA, else ./padis-data)")
+	fs.IntVar(&f.threads, "threads", 0, "DuckDB threads (default $PADIS_THREADS, else the number of CPUs)")
+	fs.StringVar(&f.memoryLimit, "memory-limit", "", "DuckDB memory limit, e.g. 8GB (default $PADIS_MEMORY_LIMIT, else 8GB)")
+	fs.StringVar(&f.tempDir, "temp-dir", "", "DuckDB spill and load work directory (default $PADIS_TEMP_DIR, else DATA/tmp)")
+	return f
+}
+
+// config merges flags over the environment.
+func (f *storeFlags) config() (store.Config, error) {
+	cfg, err := store.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return store.Config{}, usageErrorf("%v", err)
+	}
+	if f.data != "" {
+		cfg.Dir = f.data
+		if os.Getenv("PADIS_TEMP_DIR") == "" {
+			cfg.TempDir = ""
+		}
+	}
+	if f.threads != 0 {
+		cfg.Threads = f.threads
+	}
+	if f.memoryLimit != "" {
+		cfg.MemoryLimit = f.memoryLimit
+	}
+	if f.tempDir != "" {
+		cfg.TempDir = f.tempDir
+	}
+	return cfg, nil
+}
+
+func (f *storeFlags) open(ctx context.Context) (*store.Store, error) {
+	cfg, err := f.config()
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, cfg)
+}
+
+// isTerminal reports whether w is a character device (a terminal).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
+// runLoad is padis load.
+func runLoad(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("load", loadSynopsis, stderr)
+	sf := addStoreFlags(fs)
+	quiet := fs.Bool("quiet", false, "print nothing but errors (for scripts)")
+	report := fs.Bool("report", false, "print the full load report: per-table counts, quarantine reasons, timings")
+	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usageErrorf("want exactly one snapshot directory, got %d arguments", fs.NArg())
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	if *quiet {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	for _, id := range st.Recovered() {
+		logger.Warn("dropped a half-written version left by an interrupted load", "version", id)
+	}
+	keys, src, err := pii.LoadKeys(st.Config().Dir, os.Getenv)
+	if err != nil {
+		return err
+	}
+	if src.Created {
+		fmt.Fprintf(stderr, "padis: created the PII key %s (mode 0600). Back it up: without it the vault cannot be revealed and new loads pseudonymise differently.\n", src.Path)
+	}
+	tree, err := datasets.Divisions()
+	if err != nil {
+		return fmt.Errorf("division list: %w", err)
+	}
+	opts := load.Options{Keys: keys, Divisions: tree}
+	switch {
+	case *quiet:
+	case isTerminal(stderr):
+		opts.Progress = terminalProgress(stderr)
+		opts.ProgressEvery = 250 * time.Millisecond
+	default:
+		opts.Logger = logger
+		opts.Progress = logProgress(logger)
+		opts.ProgressEvery = 5 * time.Second
+	}
+	rep, err := load.Load(ctx, st, fs.Arg(0), opts)
+	if opts.Progress != nil && isTerminal(stderr) {
+		fmt.Fprint(stderr, "\r\033[K")
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) {
+			return fmt.Errorf("load interrupted; nothing was published and the previous version is still current")
+		}
+		return err
+	}
+	switch {
+	case *asJSON:
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	case *quiet:
+		return nil
+	}
+	printLoadSummary(stdout, rep)
+	if *report {
+		printLoadReport(stdout, rep)
+	}
+	return nil
+}
+
+// terminalProgress redraws one status line.
+func terminalProgress(w io.Writer) func(load.Progress) {
+	return func(p load.Progress) {
+		line := fmt.Sprintf("%-7s %-28s %5.1f%%  %s rows  %s rows/s", p.Phase, p.Table, 100*p.Fraction(), group(p.Rows), group(int64(p.RowsPerSecond())))
+		if eta := p.ETA(); eta > 0 && p.Phase == "read" {
+			line += "  ETA " + eta.Round(time.Second).String()
+		}
+		fmt.Fprintf(w, "\r\033[K%s", line)
+	}
+}
+
+// logProgress writes structured progress lines.
+func logProgress(l *slog.Logger) func(load.Progress) {
+	return func(p load.Progress) {
+		l.Info("progress", "phase", p.Phase, "table", p.Table, "rows", p.Rows, "total", p.Total,
+			"percent", fmt.Sprintf("%.1f", 100*p.Fraction()), "rows_per_s", int64(p.RowsPerSecond()), "eta", p.ETA().Round(time.Second))
+	}
+}
+
+// group writes n with thousands separators.
+func group(n int64) string {
+	s := fmt.Sprint(n)
+	if n < 0 {
+		return "-" + group(-n)
+	}
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+func printLoadSummary(w io.Writer, rep *load.Report) {
+	v := rep.Version
+	in, acc, qu := v.Totals()
+	if rep.AlreadyLoaded {
+		fmt.Fprintf(w, "already loaded: these files are version %d of scope %s (as of %s); nothing to do\n", v.ID, v.Scope, v.AsOf.Format(time.DateOnly))
+		return
+	}
+	fmt.Fprintf(w, "version %d of scope %s (as of %s) is current: %s rows read, %s accepted, %s quarantined, in %s\n",
+		v.ID, v.Scope, v.AsOf.Format(time.DateOnly), group(in), group(acc), group(qu), v.Duration.Round(time.Millisecond))
+	if qu > 0 {
+		fmt.Fprintf(w, "see the quarantine with: padis quarantine --snapshot %d\n", v.ID)
+	}
+}
+
+// printLoadReport prints the per-table counts, the quarantine reasons and
+// the timings of a load.
+func printLoadReport(w io.Writer, rep *load.Report) {
+	v := rep.Version
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(w, "\ntables:")
+	fmt.Fprintln(tw, "table\tfile\tformat\trows in\taccepted\tquarantined\tflagged\t")
+	for _, t := range v.Tables {
+		format := t.Format
+		if t.Encoding != "" {
+			format += " " + t.Encoding
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", t.Table, t.File, format, group(t.RowsIn), group(t.Accepted), group(t.Quarantined), group(t.Flagged))
+	}
+	tw.Flush()
+	for _, t := range v.Tables {
+		if len(t.Extra) > 0 {
+			fmt.Fprintf(w, "  %s: unknown columns kept aside in _extra: %s\n", t.Table, strings.Join(t.Extra, ", "))
+		}
+		if len(t.Missing) > 0 {
+			fmt.Fprintf(w, "  %s: optional columns absent, loaded empty: %s\n", t.Table, strings.Join(t.Missing, ", "))
+		}
+	}
+	if len(rep.Quarantine) > 0 {
+		fmt.Fprintln(w, "\nquarantine and flags:")
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "table\treason\taction\trows\tmessage")
+		for _, c := range rep.Quarantine {
+			msg := ""
+			if r, ok := load.LookupReason(c.Reason); ok {
+				msg = r.ZH + " / " + r.EN
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.Table, c.Reason, c.Action, group(c.Count), msg)
+		}
+		tw.Flush()
+	}
+	if len(rep.Phases) > 0 {
+		fmt.Fprintln(w, "\ntimings:")
+		tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		for _, p := range rep.Phases {
+			fmt.Fprintf(tw, "  %s\t%s\n", p.Phase, p.Duration.Round(time.Millisecond))
+		}
+		tw.Flush()
+	}
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/padis/padis/engine/store"
+)
+
+func init() {
+	register(command{
+		name:    "quarantine",
+		summary: "query or export to CSV the rows a load quarantined or flagged",
+		run:     runQuarantine,
+	})
+}
+
+const quarantineSynopsis = "quarantine (--snapshot V | --scope S) [--table T] [--reason R] [--field F] [--action quarantined|flagged] [--summary] [--csv FILE|-] [--limit N]"
+
+// runQuarantine is padis quarantine.
+func runQuarantine(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("quarantine", quarantineSynopsis, stderr)
+	sf := addStoreFlags(fs)
+	version := fs.Int64("snapshot", 0, "snapshot version (see padis snapshots)")
+	scope := fs.String("scope", "", "use the current version of this scope instead of --snapshot")
+	var f store.QuarantineFilter
+	fs.StringVar(&f.Table, "table", "", "only this table (persons, households, events, sources/police, …)")
+	fs.StringVar(&f.Reason, "reason", "", "only this reason code (see docs/snapshot-format.md)")
+	fs.StringVar(&f.Field, "field", "", "only problems of this field")
+	fs.StringVar(&f.Action, "action", "", "only quarantined rows or only flagged rows")
+	fs.IntVar(&f.Limit, "limit", 0, "at most this many rows (default: all for --csv, 50 on screen)")
+	summary := fs.Bool("summary", false, "print counts by table and reason instead of rows")
+	csvOut := fs.String("csv", "", "export to this CSV file (- for stdout) for the people who fix the rows")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	if (*version == 0) == (*scope == "") {
+		return usageErrorf("give exactly one of --snapshot and --scope")
+	}
+	switch f.Action {
+	case "", store.ActionQuarantined, store.ActionFlagged:
+	default:
+		return usageErrorf("--action %q: want quarantined or flagged", f.Action)
+	}
+	ctx := context.Background()
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *scope != "" {
+		v, err := st.Current(ctx, *scope)
+		if err != nil {
+			return err
+		}
+		*version = v.ID
+	}
+	if *summary {
+		counts, err := st.QuarantineSummary(ctx, *version)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "table\treason\taction\trows")
+		for _, c := range counts {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Table, c.Reason, c.Action, group(c.Count))
+		}
+		return tw.Flush()
+	}
+	if *csvOut != "" {
+		w := stdout
+		if *csvOut != "-" {
+			file, err := os.Create(*csvOut)
+			if err != nil {
+				return err
+			}
+			defer file.Close()
+			w = file
+		}
+		n, err := st.ExportQuarantineCSV(ctx, *version, f, w)
+		if err != nil {
+			return err
+		}
+		if *csvOut != "-" {
+			fmt.Fprintf(stdout, "wrote %s rows to %s\n", group(int64(n)), *csvOut)
+		}
+		return nil
+	}
+	if f.Limit == 0 {
+		f.Limit = 50
+	}
+	rows, err := st.Quarantine(ctx, *version, f)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "table\tfile\trow\tfield\treason\taction\tvalue\tmessage")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", r.Table, r.File, r.Row, r.Field, r.Reason, r.Action, oneLine(r.Value), r.MessageZH+" / "+r.MessageEN)
+	}
+	tw.Flush()
+	if len(rows) == f.Limit {
+		fmt.Fprintf(stdout, "(first %d rows; use --limit or --csv for more)\n", f.Limit)
+	}
+	return nil
+}
+
+func oneLine(s string) string {
+	return strings.NewReplacer("\n", " ", "\t", " ", "\r", " ").Replace(s)
+}

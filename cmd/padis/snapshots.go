@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/padis/padis/engine/store"
+)
+
+func init() {
+	register(command{
+		name:    "snapshots",
+		summary: "list the loaded snapshot versions, or drop one",
+		run:     runSnapshots,
+	})
+}
+
+const snapshotsSynopsis = "snapshots [--data DIR] [--scope S] [--json] [--drop VERSION]"
+
+// runSnapshots is padis snapshots.
+func runSnapshots(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("snapshots", snapshotsSynopsis, stderr)
+	sf := addStoreFlags(fs)
+	scope := fs.String("scope", "", "only this scope (e.g. 51 or monitoring)")
+	asJSON := fs.Bool("json", false, "print the versions as JSON")
+	drop := fs.Int64("drop", 0, "drop this version (its tables, quarantine and vault)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	ctx := context.Background()
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *drop != 0 {
+		v, err := st.Version(ctx, *drop)
+		if err != nil {
+			return err
+		}
+		if err := st.Drop(ctx, *drop); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "dropped version %d of scope %s (as of %s)\n", v.ID, v.Scope, v.AsOf.Format(time.DateOnly))
+		if cur, err := st.Current(ctx, v.Scope); err == nil {
+			fmt.Fprintf(stdout, "current version of scope %s is now %d (as of %s)\n", v.Scope, cur.ID, cur.AsOf.Format(time.DateOnly))
+		} else {
+			fmt.Fprintf(stdout, "scope %s has no version left\n", v.Scope)
+		}
+		return nil
+	}
+	vs, err := st.Versions(ctx, *scope)
+	if err != nil {
+		return err
+	}
+	current := map[int64]bool{}
+	for _, v := range vs {
+		if cur, err := st.Current(ctx, v.Scope); err == nil {
+			current[cur.ID] = true
+		}
+	}
+	if *asJSON {
+		type row struct {
+			*store.Version
+			Current bool `json:"current"`
+		}
+		out := make([]row, len(vs))
+		for i, v := range vs {
+			out[i] = row{v, current[v.ID]}
+		}
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(out)
+	}
+	if len(vs) == 0 {
+		fmt.Fprintf(stdout, "no snapshot loaded in %s\n", st.Config().Dir)
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "version\tscope\tas of\tloaded at\trows in\taccepted\tquarantined\tduration\t")
+	for _, v := range vs {
+		in, acc, qu := v.Totals()
+		mark := ""
+		if current[v.ID] {
+			mark = " *"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", strconv.FormatInt(v.ID, 10)+mark, v.Scope, v.AsOf.Format(time.DateOnly),
+			v.LoadedAt.Local().Format("2006-01-02 15:04"), group(in), group(acc), group(qu), v.Duration.Round(time.Millisecond))
+	}
+	tw.Flush()
+	fmt.Fprintln(stdout, "* current version of its scope")
+	return nil
+}

@@ -1,0 +1,77 @@
+package load
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/padis/padis/engine/pii"
+	"github.com/padis/padis/engine/store"
+	"github.com/padis/padis/models"
+)
+
+// Options configure a load.
+type Options struct {
+	// Keys pseudonymise and seal the PII (required).
+	Keys *pii.Keys
+	// Divisions is the division list; its villages replace the store's
+	// list when they differ. Nil keeps the stored list, which must exist.
+	Divisions *models.DivisionTree
+	// Progress, when set, is called about every ProgressEvery while rows
+	// are read, and once per phase.
+	Progress      func(Progress)
+	ProgressEvery time.Duration // default 500 ms
+	// Logger receives structured lines about each phase (nil: discard).
+	Logger *slog.Logger
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+}
+
+// Progress reports how far a load is.
+type Progress struct {
+	Phase   string        // "verify", "read", "check", "publish"
+	Table   string        // the table being read
+	Rows    int64         // rows read so far, all tables
+	Total   int64         // rows in the manifest, all tables
+	Elapsed time.Duration // since the load started
+}
+
+// Fraction returns the share of rows read, 0–1.
+func (p Progress) Fraction() float64 {
+	if p.Total <= 0 {
+		return 0
+	}
+	return min(float64(p.Rows)/float64(p.Total), 1)
+}
+
+// RowsPerSecond returns the reading rate so far.
+func (p Progress) RowsPerSecond() float64 {
+	if p.Elapsed <= 0 {
+		return 0
+	}
+	return float64(p.Rows) / p.Elapsed.Seconds()
+}
+
+// ETA estimates the time left for reading at the current rate.
+func (p Progress) ETA() time.Duration {
+	r := p.RowsPerSecond()
+	if r <= 0 || p.Rows >= p.Total {
+		return 0
+	}
+	return time.Duration(float64(p.Total-p.Rows) / r * float64(time.Second))
+}
+
+// Report is the outcome of a load.
+type Report struct {
+	Version       *store.Version      // the version loaded, or the existing one
+	AlreadyLoaded bool                // the same files were loaded before; nothing was done
+	Quarantine    []store.ReasonCount // problems by table and reason
+	Phases        []PhaseTime         // where the time went
+	Malformed     map[string]int      // csv: malformed records per table
+}
+
+// PhaseTime is the duration of one step of a load.
+type PhaseTime struct {
+	Phase    string
+	Duration time.Duration
+	Rows     int64 // rows written by the step, when it writes
+}

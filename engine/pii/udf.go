@@ -1,0 +1,195 @@
+package pii
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strconv"
+	"sync/atomic"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+)
+
+// SQL names of the functions registered by RegisterFunctions.
+const (
+	// FuncPseudonym is padis_pseudonym(VARCHAR) → VARCHAR: the pseudonym of
+	// a value, NULL for NULL.
+	FuncPseudonym = "padis_pseudonym"
+	// FuncSeal is padis_seal(VARCHAR, …) → VARCHAR: seals the row's
+	// arguments into the vault of the current SealSession and returns the
+	// row's vault locator in decimal (cast it to BIGINT; duckdb-go writes
+	// only VARCHAR vectors directly, and short strings are inlined).
+	FuncSeal = "padis_seal"
+)
+
+// SealSession collects the vault batches of one table load. Batches go to
+// Out in the order they are sealed; the receiver stores them.
+type SealSession struct {
+	Version int64
+	Table   string
+	Out     chan<- Batch
+	Done    <-chan struct{} // closed when the load is abandoned
+	rows    atomic.Int64
+	next    *atomic.Int64 // batch counter, shared by the tables of a version
+}
+
+// NewSealSession returns a session for table of version. Batch numbers
+// continue from counter, which the tables of one version share.
+func NewSealSession(version int64, table string, counter *atomic.Int64, out chan<- Batch, done <-chan struct{}) *SealSession {
+	return &SealSession{Version: version, Table: table, Out: out, Done: done, next: counter}
+}
+
+// Rows returns the number of rows sealed so far; the loader reads it for
+// progress.
+func (s *SealSession) Rows() int64 { return s.rows.Load() }
+
+// Functions are the DuckDB scalar functions of this package bound to keys.
+type Functions struct {
+	keys    *Keys
+	sealer  *Sealer
+	session atomic.Pointer[SealSession]
+}
+
+// NewFunctions returns the functions under k.
+func NewFunctions(k *Keys) (*Functions, error) {
+	s, err := k.Sealer()
+	if err != nil {
+		return nil, err
+	}
+	return &Functions{keys: k, sealer: s}, nil
+}
+
+// SetSession makes s the session padis_seal writes to (nil to stop).
+func (f *Functions) SetSession(s *SealSession) { f.session.Store(s) }
+
+// Register registers padis_pseudonym and padis_seal on the database of
+// conn (DuckDB functions are database-wide; registering again replaces).
+func (f *Functions) Register(conn *sql.Conn) error {
+	if err := duckdb.RegisterScalarUDF(conn, FuncPseudonym, pseudonymFunc{f}); err != nil {
+		return fmt.Errorf("register %s: %w", FuncPseudonym, err)
+	}
+	if err := duckdb.RegisterScalarUDF(conn, FuncSeal, sealFunc{f}); err != nil {
+		return fmt.Errorf("register %s: %w", FuncSeal, err)
+	}
+	return nil
+}
+
+func varcharType() duckdb.TypeInfo {
+	t, err := duckdb.NewTypeInfo(duckdb.TYPE_VARCHAR)
+	if err != nil {
+		panic(err) // a primitive type cannot fail
+	}
+	return t
+}
+
+type pseudonymFunc struct{ f *Functions }
+
+func (p pseudonymFunc) Config() duckdb.ScalarFuncConfig {
+	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{varcharType()}, ResultTypeInfo: varcharType()}
+}
+
+func (p pseudonymFunc) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{ChunkContextExecutor: func(_ context.Context, st *duckdb.ChunkIteratorState) error {
+		in, err := st.GetInputChunk().GetVector(0)
+		if err != nil {
+			return err
+		}
+		view, err := duckdb.GetVectorView[string](in)
+		if err != nil {
+			return err
+		}
+		w, err := duckdb.GetVectorWriter[string](st.GetResultVector())
+		if err != nil {
+			return err
+		}
+		ps := p.f.keys.Pseudonymizer()
+		var buf []byte
+		for i := 0; i < view.Len(); i++ {
+			s, ok, err := view.GetValueBorrowed(i)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				if err := w.SetNull(i); err != nil {
+					return err
+				}
+				continue
+			}
+			buf = ps.Append(buf[:0], s)
+			if err := w.Set(i, string(buf)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}}
+}
+
+type sealFunc struct{ f *Functions }
+
+func (s sealFunc) Config() duckdb.ScalarFuncConfig {
+	return duckdb.ScalarFuncConfig{
+		VariadicTypeInfo:    varcharType(),
+		ResultTypeInfo:      varcharType(),
+		Volatile:            true, // it has a side effect: never fold or dedupe calls
+		SpecialNullHandling: true,
+	}
+}
+
+func (s sealFunc) Executor() duckdb.ScalarFuncExecutor {
+	return duckdb.ScalarFuncExecutor{ChunkContextExecutor: func(_ context.Context, st *duckdb.ChunkIteratorState) error {
+		sess := s.f.session.Load()
+		if sess == nil {
+			return fmt.Errorf("%s: no load in progress", FuncSeal)
+		}
+		chunk := st.GetInputChunk()
+		n := chunk.GetSize()
+		views := make([]duckdb.VectorView[string], chunk.ColumnCount())
+		for c := range views {
+			v, err := chunk.GetVector(c)
+			if err != nil {
+				return err
+			}
+			if views[c], err = duckdb.GetVectorView[string](v); err != nil {
+				return err
+			}
+		}
+		rows := make([][]*string, n)
+		fields := make([]*string, n*len(views))
+		for i := range rows {
+			rows[i] = fields[i*len(views) : (i+1)*len(views) : (i+1)*len(views)]
+			for c, view := range views {
+				v, ok, err := view.GetValueBorrowed(i)
+				if err != nil {
+					return err
+				}
+				if ok {
+					v = Normalize(v)
+					rows[i][c] = &v
+				}
+			}
+		}
+		id := sess.next.Add(1)
+		b, err := s.f.sealer.Seal(sess.Version, sess.Table, id, EncodeRows(nil, rows))
+		if err != nil {
+			return err
+		}
+		select {
+		case sess.Out <- b:
+		case <-sess.Done:
+			return fmt.Errorf("%s: load abandoned", FuncSeal)
+		}
+		w, err := duckdb.GetVectorWriter[string](st.GetResultVector())
+		if err != nil {
+			return err
+		}
+		var buf []byte
+		for i := 0; i < n; i++ {
+			buf = strconv.AppendInt(buf[:0], Locator(id, i), 10)
+			if err := w.Set(i, string(buf)); err != nil {
+				return err
+			}
+		}
+		sess.rows.Add(int64(n))
+		return nil
+	}}
+}

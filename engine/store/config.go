@@ -1,0 +1,84 @@
+package store
+
+import (
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+)
+
+// Defaults, safe for a 24 GB machine that also runs the dashboards.
+const (
+	DefaultDir         = "padis-data"
+	DefaultMemoryLimit = "8GB"
+	DBFileName         = "padis.duckdb"
+)
+
+// Config configures a store.
+type Config struct {
+	Dir         string // data directory; holds padis.duckdb, the key file and tmp/
+	Threads     int    // DuckDB threads; 0 means GOMAXPROCS
+	MemoryLimit string // DuckDB memory_limit, e.g. "8GB"
+	TempDir     string // DuckDB temp_directory (spill files); "" means Dir/tmp
+}
+
+// ConfigFromEnv returns the configuration from the environment: PADIS_DATA
+// (else ./padis-data), PADIS_THREADS, PADIS_MEMORY_LIMIT, PADIS_TEMP_DIR.
+// getenv is os.Getenv in production. Flags override the result.
+func ConfigFromEnv(getenv func(string) string) (Config, error) {
+	c := Config{Dir: getenv("PADIS_DATA"), MemoryLimit: getenv("PADIS_MEMORY_LIMIT"), TempDir: getenv("PADIS_TEMP_DIR")}
+	if s := getenv("PADIS_THREADS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return Config{}, fmt.Errorf("PADIS_THREADS=%q: want a whole number", s)
+		}
+		c.Threads = n
+	}
+	return c.withDefaults(), nil
+}
+
+// withDefaults fills the zero fields.
+func (c Config) withDefaults() Config {
+	if c.Dir == "" {
+		c.Dir = DefaultDir
+	}
+	if c.Threads == 0 {
+		c.Threads = runtime.GOMAXPROCS(0)
+	}
+	if c.MemoryLimit == "" {
+		c.MemoryLimit = DefaultMemoryLimit
+	}
+	if c.TempDir == "" {
+		c.TempDir = filepath.Join(c.Dir, "tmp")
+	}
+	return c
+}
+
+// validate rejects values that would be pasted into SQL unsafely.
+func (c Config) validate() error {
+	if c.Threads < 1 || c.Threads > 1024 {
+		return fmt.Errorf("store config: threads %d outside 1–1024", c.Threads)
+	}
+	ml := strings.ToUpper(strings.TrimSpace(c.MemoryLimit))
+	num := strings.TrimRight(ml, "KMGTIB%")
+	unit := ml[len(num):]
+	if _, err := strconv.ParseFloat(strings.TrimSpace(num), 64); err != nil || !validUnit(unit) {
+		return fmt.Errorf("store config: memory limit %q: want a size like 8GB or 500MB", c.MemoryLimit)
+	}
+	if strings.ContainsAny(c.TempDir, "'\x00") {
+		return fmt.Errorf("store config: temp directory %q contains a quote", c.TempDir)
+	}
+	return nil
+}
+
+func validUnit(u string) bool {
+	switch u {
+	case "B", "KB", "MB", "GB", "TB", "KIB", "MIB", "GIB", "TIB", "%":
+		return true
+	}
+	return false
+}
+
+// DBPath returns the path of the DuckDB file.
+func (c Config) DBPath() string { return filepath.Join(c.Dir, DBFileName) }
