@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/padis/padis/engine/cube"
 	"io"
 	"strconv"
 	"text/tabwriter"
@@ -44,6 +45,12 @@ func runSnapshots(args []string, stdout, stderr io.Writer) error {
 	if *drop != 0 {
 		v, err := st.Version(ctx, *drop)
 		if err != nil {
+			return err
+		}
+		// The cube rows of the version go first: a failure then leaves
+		// a version without cube, which a rebuild mends, never a cube
+		// without its version.
+		if err := cube.Drop(ctx, st, *drop); err != nil {
 			return err
 		}
 		if err := st.Drop(ctx, *drop); err != nil {

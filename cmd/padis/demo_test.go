@@ -1,0 +1,55 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDemoBootstrap runs the default set-up twice on small sizes: the first
+// run generates, loads and cubes both scopes; the second finds everything
+// done and does nothing.
+func TestDemoBootstrap(t *testing.T) {
+	for _, k := range []string{"PADIS_KEY", "PADIS_KEY_FILE", "PADIS_DATA", "PADIS_TEMP_DIR", "PADIS_THREADS", "PADIS_MEMORY_LIMIT"} {
+		t.Setenv(k, "")
+	}
+	data := filepath.Join(t.TempDir(), "data")
+	args := []string{"demo", "--data", data, "--memory-limit", "2GB", "--persons", "3000", "--panel-persons", "2000"}
+
+	code, out, errs := runStore(args...)
+	if code != 0 {
+		t.Fatalf("demo: exit %d\nstdout:\n%s\nstderr:\n%s", code, out, errs)
+	}
+	for _, want := range []string{
+		"[1/2] province 51 (四川省): generating 3000 persons",
+		"version 1 of scope 51",
+		"[1/2] province 51 (四川省): cube built",
+		"[2/2] 120 monitoring counties (监测县): generating 2000 persons",
+		"version 2 of scope monitoring",
+		"[2/2] 120 monitoring counties (监测县): cube built",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("first run lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errs, "created the PII key") {
+		t.Errorf("the user is not told about the new key: %q", errs)
+	}
+
+	code, out, errs = runStore(args...)
+	if code != 0 {
+		t.Fatalf("second demo: exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"version 1 already loaded", "cube of version 1 already built", "version 2 already loaded", "cube of version 2 already built"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("second run lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "generating") {
+		t.Errorf("second run generated again:\n%s", out)
+	}
+
+	if code, _, errs := runStore("demo", "--persons", "5"); code != 2 || !strings.Contains(errs, "at least 1000") {
+		t.Errorf("demo --persons 5: exit %d, %q; want a usage error", code, errs)
+	}
+}

@@ -1,0 +1,398 @@
+package dashboards
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet/file"
+	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+)
+
+// routeCase exercises one route as a user allowed to use it.
+type routeCase struct {
+	user   string
+	method string
+	path   string
+	body   any
+	status int
+	check  func(t *testing.T, e *testEnv, rec *httptest.ResponseRecorder)
+}
+
+func contains(subs ...string) func(*testing.T, *testEnv, *httptest.ResponseRecorder) {
+	return func(t *testing.T, _ *testEnv, rec *httptest.ResponseRecorder) {
+		t.Helper()
+		for _, s := range subs {
+			if !strings.Contains(rec.Body.String(), s) {
+				t.Errorf("body lacks %q:\n%.600s", s, rec.Body.String())
+			}
+		}
+	}
+}
+
+// routeCases has one case per route name; TestEveryRouteIsTested fails
+// when a route is added without one.
+var routeCases = map[string]routeCase{
+	"loginPage":       {user: "", method: "GET", path: "/login", status: 200, check: contains(`name="password"`, `name="_csrf" value="`)},
+	"loginForm":       {user: "", method: "POST", path: "/login", body: "user=province&password=password-province&next=/panel", status: 303},
+	"logoutForm":      {user: "province", method: "POST", path: "/logout", body: "", status: 303},
+	"home":            {user: "province", method: "GET", path: "/", status: 303},
+	"overviewPage":    {user: "province", method: "GET", path: "/units/5101", status: 200, check: contains("成都市", "children-chart", "pyramid-chart", "锦江区", "出生率")},
+	"explorerPage":    {user: "county", method: "GET", path: "/explorer?indicator=cbr&level=township", status: 200, check: contains("锦官驿街道", "出生人数 / 生存人年数 × 1000", "v3 51 2025-06-30")},
+	"panelPage":       {user: "admin", method: "GET", path: "/panel", status: 200, check: contains("panel-chart", "全国估计值")},
+	"projectionsPage": {user: "county", method: "GET", path: "/projections", status: 200, check: contains("projection-form", "constant")},
+	"alertsPage":      {user: "province", method: "GET", path: "/alerts?level=red", status: 200, check: contains("srb_high")},
+	"alertPage":       {user: "province", method: "GET", path: "/alerts/a-srb-5101", status: 200, check: contains("108.9–116.0")},
+	"alertAckForm":    {user: "county", method: "POST", path: "/alerts/a-tfr-510104/ack", body: "note=seen", status: 303},
+	"qualityPage":     {user: "operator", method: "GET", path: "/quality", status: 200, check: contains("quality-table", "张*", "510104********")},
+	"reportsPage":     {user: "province", method: "GET", path: "/reports", status: 200, check: contains("成都市人口形势分析月报", "锦江区人口形势分析月报")},
+	"snapshotsPage":   {user: "admin", method: "GET", path: "/snapshots", status: 200, check: contains("bad ID check character")},
+	"auditPage":       {user: "admin", method: "GET", path: "/audit", status: 200, check: contains("login")},
+
+	"login":   {user: "", method: "POST", path: "/api/v1/login", body: map[string]string{"user": "county", "password": "password-county"}, status: 200, check: contains(`"jurisdiction":"510104"`)},
+	"logout":  {user: "county", method: "POST", path: "/api/v1/logout", status: 204},
+	"openapi": {user: "", method: "GET", path: "/api/v1/openapi.json", status: 200, check: contains(`"openapi":"3.0.3"`, `/api/v1/units/{code}/overview`)},
+	"me":      {user: "county", method: "GET", path: "/api/v1/me", status: 200, check: contains(`"name":"county"`)},
+	"catalog": {user: "county", method: "GET", path: "/api/v1/catalog?lang=en", status: 200, check: contains(`"label":"crude birth rate"`)},
+	"unit":    {user: "county", method: "GET", path: "/api/v1/units/510104", status: 200, check: contains(`"name":"锦江区"`, `"code":"510104017"`)},
+	"overview": {user: "county", method: "GET", path: "/api/v1/units/510104/overview", status: 200, check: func(t *testing.T, e *testEnv, rec *httptest.ResponseRecorder) {
+		o := decode[Overview](t, rec)
+		if len(o.KeyFigures) != len(keyIndicators) || o.Pyramid == nil || len(o.Trends) != 3 || len(o.Trends[0].Points) != 36 {
+			t.Fatalf("overview incomplete: %d key figures, pyramid %v, %d trends", len(o.KeyFigures), o.Pyramid != nil, len(o.Trends))
+		}
+		want := e.src.value("population", "510104", fakeLatest)
+		if got := o.KeyFigures[0].Now.Value; got == nil || *got != *want.Value {
+			t.Errorf("population = %v, want %v", got, *want.Value)
+		}
+		prev := e.src.value("population", "510104", fakeLatest.Shift(-1))
+		wantDelta := (*want.Value - *prev.Value) / *prev.Value * 100
+		if d := o.KeyFigures[0].DeltaMonth; d == nil || *d != wantDelta {
+			t.Errorf("population change vs last month = %v, want %v", d, wantDelta)
+		}
+		if o.Alerts[2].Level != AlertYellow || o.Alerts[2].Count != 1 || o.Alerts[3].Count != 1 {
+			t.Errorf("alert counts %+v: want 1 yellow (510104) and 1 blue (510104017), none from 510105", o.Alerts)
+		}
+		if len(o.Children.Rows) != 11 || o.Map != "" {
+			t.Errorf("children %d (want 11 townships), map %q (want none)", len(o.Children.Rows), o.Map)
+		}
+	}},
+	"children": {user: "province", method: "GET", path: "/api/v1/units/51/children?indicator=population", status: 200, check: func(t *testing.T, e *testEnv, rec *httptest.ResponseRecorder) {
+		d := decode[ChildrenData](t, rec)
+		sum := 0.0
+		for _, r := range d.Rows {
+			sum += *r.Value.Value
+		}
+		if len(d.Rows) != 21 || sum != *e.src.value("population", "51", fakeLatest).Value {
+			t.Errorf("%d cities summing to %v; want 21 summing to the province", len(d.Rows), sum)
+		}
+	}},
+	"series":    {user: "county", method: "GET", path: "/api/v1/units/510104017/series?indicator=births&months=24", status: 200, check: contains(`"period":"2023-07"`, `"period":"2025-06"`)},
+	"pyramid":   {user: "county", method: "GET", path: "/api/v1/units/510104/pyramid", status: 200, check: contains(`"ages":[0,1,2`)},
+	"geo":       {user: "province", method: "GET", path: "/api/v1/geo/51", status: 200, check: contains(`"code":"5101"`, `"code":"5134"`)},
+	"explorer":  {user: "county", method: "GET", path: "/api/v1/explorer?indicator=births&level=village&format=csv", status: 200, check: contains("\ufeffcode,name,indicator", "510104017")},
+	"panel":     {user: "admin", method: "GET", path: "/api/v1/panel?indicator=tfr", status: 200, check: contains(`"national_estimate":{`)},
+	"scenarios": {user: "county", method: "GET", path: "/api/v1/projections/scenarios", status: 200, check: contains(`"name":"low"`)},
+	"runProjection": {user: "county", method: "POST", path: "/api/v1/projections/run?unit=510104", body: map[string]any{"scenarios": []string{"constant", "low"}, "years": 20, "trajectories": 20}, status: 200, check: func(t *testing.T, e *testEnv, rec *httptest.ResponseRecorder) {
+		d := decode[ProjectionData](t, rec)
+		if len(d.Runs) != 2 || len(d.Years) != 21 || len(d.Male) != 21 || len(d.Bands) == 0 {
+			t.Fatalf("runs %d years %d pyramids %d bands %d", len(d.Runs), len(d.Years), len(d.Male), len(d.Bands))
+		}
+		c, l := d.Runs[0].Series["total"], d.Runs[1].Series["total"]
+		if c[0] != l[0] || l[20] >= c[20] {
+			t.Errorf("low variant should start equal and end lower: constant %v→%v, low %v→%v", c[0], c[20], l[0], l[20])
+		}
+	}},
+	"alerts":   {user: "province", method: "GET", path: "/api/v1/alerts?status=active", status: 200, check: contains("a-srb-5101", "a-aging-5103")},
+	"alert":    {user: "county", method: "GET", path: "/api/v1/alerts/a-tfr-510104", status: 200, check: contains(`"status":"active"`)},
+	"ackAlert": {user: "county", method: "POST", path: "/api/v1/alerts/a-tfr-510104/ack", body: map[string]string{"note": "checked with the county"}, status: 200, check: contains(`"status":"acknowledged"`, `"user":"county"`)},
+	"quality":  {user: "county", method: "GET", path: "/api/v1/quality", status: 200, check: contains(`"unit":"510104"`, `"unit":"510104017"`)},
+	"worklist": {user: "operator", method: "GET", path: "/api/v1/quality/worklist?kind=duplicates", status: 200, check: contains(`"name":"张*`, `"id_number":"510104********`)},
+	"reveal":   {user: "operator", method: "POST", path: "/api/v1/quality/worklist/w-510104017/reveal", body: map[string]string{"reason": "duplicate-card check"}, status: 200, check: contains(`"name":"张伟"`, `"id_number":"5101041980`)},
+	"reports": {user: "county", method: "GET", path: "/api/v1/reports", status: 200, check: func(t *testing.T, _ *testEnv, rec *httptest.ResponseRecorder) {
+		if rs := decode[[]ReportInfo](t, rec); len(rs) != 1 || rs[0].Unit != "510104" {
+			t.Errorf("county sees reports %+v, want only 510104's", rs)
+		}
+	}},
+	"report":    {user: "county", method: "GET", path: "/api/v1/reports/r-510104-2025-06", status: 200, check: contains("<h1>锦江区人口形势分析月报 2025-06</h1>")},
+	"snapshots": {user: "admin", method: "GET", path: "/api/v1/snapshots", status: 200, check: contains(`"quarantined":10`)},
+	"audit":     {user: "admin", method: "GET", path: "/api/v1/audit", status: 200, check: contains(`"action":"login"`, `"user":"admin"`)},
+}
+
+func TestEveryRouteIsTested(t *testing.T) {
+	e := newTestEnv(t)
+	for _, r := range e.srv.routes {
+		if _, ok := routeCases[r.Name]; !ok {
+			t.Errorf("route %s %s (%s) has no case in routeCases", r.Method, r.Path, r.Name)
+		}
+	}
+}
+
+func TestRoutes(t *testing.T) {
+	for _, r := range newTestEnv(t).srv.routes {
+		tc := routeCases[r.Name]
+		t.Run(r.Name, func(t *testing.T) {
+			e := newTestEnv(t) // fresh state: some cases change it
+			c := newClient(t, e, "10.1.0.1")
+			if tc.user != "" {
+				c.login(tc.user)
+			} else {
+				c.do("GET", "/login", nil)
+			}
+			rec := c.do(tc.method, tc.path, tc.body)
+			if rec.Code != tc.status {
+				t.Fatalf("%s %s: status %d, want %d\n%.500s", tc.method, tc.path, rec.Code, tc.status, rec.Body)
+			}
+			if tc.check != nil {
+				tc.check(t, e, rec)
+			}
+		})
+	}
+}
+
+func TestRolesAreEnforced(t *testing.T) {
+	e := newTestEnv(t)
+	tests := []struct {
+		user, method, path string
+		body               any
+	}{
+		{"countyviewer", "POST", "/api/v1/alerts/a-tfr-510104/ack", map[string]string{}},
+		{"county", "GET", "/api/v1/quality/worklist", nil},
+		{"county", "POST", "/api/v1/quality/worklist/w-510104017/reveal", map[string]string{"reason": "x"}},
+		{"province", "GET", "/api/v1/snapshots", nil},
+		{"province", "GET", "/api/v1/audit?format=csv", nil},
+		{"operator", "GET", "/audit", nil},
+	}
+	for _, tt := range tests {
+		c := loggedIn(t, e, tt.user)
+		if rec := c.do(tt.method, tt.path, tt.body); rec.Code != http.StatusForbidden {
+			t.Errorf("%s %s %s: %d, want 403", tt.user, tt.method, tt.path, rec.Code)
+		}
+	}
+	anon := newClient(t, e, "10.9.9.9")
+	if rec := anon.do("GET", "/api/v1/units/51", nil); rec.Code != http.StatusUnauthorized || !strings.Contains(rec.Body.String(), `"error"`) {
+		t.Errorf("anonymous API: %d %s, want 401 JSON", rec.Code, rec.Body)
+	}
+	if rec := anon.do("GET", "/units/51", nil); rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login?next=") {
+		t.Errorf("anonymous page: %d %q, want redirect to login", rec.Code, rec.Header().Get("Location"))
+	}
+}
+
+func TestRevealNeedsReasonAndIsAudited(t *testing.T) {
+	e := newTestEnv(t)
+	c := loggedIn(t, e, "operator")
+	if rec := c.do("POST", "/api/v1/quality/worklist/w-510104017/reveal", map[string]string{"reason": " "}); rec.Code != http.StatusBadRequest {
+		t.Fatalf("reveal without reason: %d, want 400", rec.Code)
+	}
+	if rec := c.do("POST", "/api/v1/quality/worklist/w-510105001/reveal", map[string]string{"reason": "x"}); rec.Code != http.StatusNotFound {
+		t.Errorf("reveal outside jurisdiction: %d, want 404", rec.Code)
+	}
+	if rec := c.do("POST", "/api/v1/quality/worklist/w-510104017/reveal", map[string]string{"reason": "duplicate check"}); rec.Code != http.StatusOK {
+		t.Fatalf("reveal: %d %s", rec.Code, rec.Body)
+	}
+	rs, err := e.audit.Records(context.Background(), "operator", "reveal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rs) != 1 || rs[0].Target != "w-510104017" || rs[0].Reason != "duplicate check" || rs[0].Unit != "510104017" || rs[0].RequestID == "" {
+		t.Errorf("audit records %+v: want one reveal of w-510104017 with its reason", rs)
+	}
+	admin := loggedIn(t, e, "admin")
+	rec := admin.do("GET", "/api/v1/audit?format=csv&action=reveal", nil)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "operator,reveal,w-510104017,510104017,duplicate check") {
+		t.Errorf("audit CSV export:\n%s", rec.Body)
+	}
+}
+
+func TestExportSuppressesSmallCellsForViewers(t *testing.T) {
+	e := newTestEnv(t)
+	// Village births are monthly counts of 0–2: all small cells.
+	path := "/api/v1/explorer?indicator=births&unit=510104017&level=village&format=csv"
+	viewer := loggedIn(t, e, "countyviewer")
+	stat := loggedIn(t, e, "county")
+	vb, sb := viewer.do("GET", path, nil).Body.String(), stat.do("GET", path, nil).Body.String()
+	vLines, sLines := strings.Split(strings.TrimSpace(vb), "\r\n"), strings.Split(strings.TrimSpace(sb), "\r\n")
+	if len(vLines) != len(sLines) || len(vLines) < 2 {
+		t.Fatalf("viewer %d lines, statistician %d", len(vLines), len(sLines))
+	}
+	smallSeen := false
+	for i := 1; i < len(sLines); i++ {
+		sf, vf := strings.Split(sLines[i], ","), strings.Split(vLines[i], ",")
+		small := sf[4] != "" && sf[4] != "0" && len(sf[4]) == 1 && sf[4] < "5"
+		if small {
+			smallSeen = true
+			if vf[4] != "" || vf[9] != "true" {
+				t.Errorf("viewer sees small cell %q for %s (suppressed=%s)", vf[4], vf[0], vf[9])
+			}
+		} else if vf[4] != sf[4] {
+			t.Errorf("%s: viewer %q, statistician %q: only small cells may differ", sf[0], vf[4], sf[4])
+		}
+		if sf[9] != "false" {
+			t.Errorf("statistician export suppressed %s", sf[0])
+		}
+	}
+	if !smallSeen {
+		t.Fatal("test data has no small cell; the test checks nothing")
+	}
+	if rec := stat.do("GET", path+"&public=1", nil); !strings.Contains(rec.Body.String(), ",true,") {
+		t.Errorf("public=1 export by a statistician is not suppressed")
+	}
+}
+
+func TestExplorerParquetReadsBack(t *testing.T) {
+	e := newTestEnv(t)
+	c := loggedIn(t, e, "county")
+	rec := c.do("GET", "/api/v1/explorer?indicator=cbr&level=township&format=parquet", nil)
+	if rec.Code != 200 {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	rdr, err := file.NewParquetReader(bytes.NewReader(rec.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr, err := pqarrow.NewFileReader(rdr, pqarrow.ArrowReadProperties{}, memory.DefaultAllocator)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tbl, err := fr.ReadTable(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tbl.Release()
+	if tbl.NumRows() != 11 || tbl.NumCols() != int64(len(exportColumns)) {
+		t.Errorf("parquet: %d rows × %d columns, want 11 townships × %d", tbl.NumRows(), tbl.NumCols(), len(exportColumns))
+	}
+}
+
+func TestOpenAPIDescribesEveryAPIRoute(t *testing.T) {
+	e := newTestEnv(t)
+	rec := newClient(t, e, "10.2.0.1").do("GET", "/api/v1/openapi.json", nil)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			OperationID string `json:"operationId"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range e.srv.routes {
+		if !r.API {
+			continue
+		}
+		n++
+		p := echoParam.ReplaceAllString(r.Path, "{$1}")
+		if op, ok := doc.Paths[p][strings.ToLower(r.Method)]; !ok || op.OperationID != r.Name {
+			t.Errorf("%s %s missing from the OpenAPI document", r.Method, p)
+		}
+	}
+	ops := 0
+	for _, item := range doc.Paths {
+		ops += len(item)
+	}
+	if ops != n {
+		t.Errorf("document has %d operations, route table %d API routes", ops, n)
+	}
+}
+
+func TestSecurityMiddleware(t *testing.T) {
+	e := newTestEnv(t)
+	c := loggedIn(t, e, "province")
+	rec := c.do("GET", "/units/51", nil)
+	h := rec.Header()
+	if csp := h.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") || strings.Contains(csp, "unsafe") {
+		t.Errorf("CSP %q", csp)
+	}
+	if h.Get("X-Request-Id") == "" || h.Get("X-Frame-Options") != "DENY" || h.Get("X-Content-Type-Options") != "nosniff" {
+		t.Errorf("headers %v", h)
+	}
+	// Unsafe request without the CSRF token.
+	tok := c.cookies["padis_csrf"]
+	delete(c.cookies, "padis_csrf")
+	if rec := c.do("POST", "/api/v1/alerts/a-srb-5101/ack", map[string]string{}); rec.Code != http.StatusBadRequest && rec.Code != http.StatusForbidden {
+		t.Errorf("POST without CSRF token: %d, want 400/403", rec.Code)
+	}
+	c.cookies["padis_csrf"] = tok + "x"
+	req := httptest.NewRequest("POST", "/api/v1/logout", nil)
+	req.AddCookie(&http.Cookie{Name: "padis_csrf", Value: tok})
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: c.cookies[sessionCookie]})
+	req.Header.Set("X-CSRF-Token", "forged")
+	rr := httptest.NewRecorder()
+	e.srv.Handler().ServeHTTP(rr, req)
+	if rr.Code != http.StatusForbidden {
+		t.Errorf("POST with a wrong CSRF token: %d, want 403", rr.Code)
+	}
+	// gzip
+	req = httptest.NewRequest("GET", "/static/vendor/echarts/echarts.min.js", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rr = httptest.NewRecorder()
+	e.srv.Handler().ServeHTTP(rr, req)
+	if rr.Code != 200 || rr.Header().Get("Content-Encoding") != "gzip" || rr.Body.Len() > 600_000 {
+		t.Errorf("static asset: %d, encoding %q, %d bytes", rr.Code, rr.Header().Get("Content-Encoding"), rr.Body.Len())
+	}
+}
+
+func TestLoginCookiesAndRateLimit(t *testing.T) {
+	e := newTestEnv(t)
+	c := newClient(t, e, "10.3.0.1")
+	c.do("GET", "/login", nil)
+	rec := c.do("POST", "/api/v1/login", map[string]string{"user": "province", "password": "password-province"})
+	var sc *http.Cookie
+	for _, ck := range rec.Result().Cookies() {
+		if ck.Name == sessionCookie {
+			sc = ck
+		}
+	}
+	if sc == nil || !sc.Secure || !sc.HttpOnly || sc.SameSite != http.SameSiteLaxMode {
+		t.Fatalf("session cookie %+v: want Secure, HttpOnly, SameSite=Lax", sc)
+	}
+	if rec := c.do("POST", "/api/v1/login", map[string]string{"user": "gone", "password": "password-gone"}); rec.Code != http.StatusUnauthorized {
+		t.Errorf("disabled user logged in: %d", rec.Code)
+	}
+	bad := newClient(t, e, "10.3.0.2")
+	bad.do("GET", "/login", nil)
+	codes := []int{}
+	for i := 0; i < 7; i++ {
+		codes = append(codes, bad.do("POST", "/api/v1/login", map[string]string{"user": "admin", "password": "guess"}).Code)
+	}
+	want := []int{401, 401, 401, 401, 401, 429, 429}
+	for i := range want {
+		if codes[i] != want[i] {
+			t.Fatalf("failed logins answered %v, want %v", codes, want)
+		}
+	}
+	// Even the right password is refused while limited…
+	if rec := bad.do("POST", "/api/v1/login", map[string]string{"user": "admin", "password": "password-admin"}); rec.Code != 429 {
+		t.Errorf("right password while limited: %d, want 429", rec.Code)
+	}
+	// …but another client is not affected.
+	loggedIn(t, e, "admin")
+	rs, _ := e.audit.Records(context.Background(), "", "login_failed")
+	n := 0
+	for _, r := range rs {
+		if r.Target == "admin" {
+			n++
+		}
+	}
+	if n != 5 {
+		t.Errorf("%d login_failed audit records for admin, want 5", n)
+	}
+}
+
+func TestLanguageSwitch(t *testing.T) {
+	e := newTestEnv(t)
+	c := loggedIn(t, e, "province")
+	if b := c.do("GET", "/units/51", nil).Body.String(); !strings.Contains(b, "出生率") || !strings.Contains(b, `lang="zh-CN"`) {
+		t.Error("default page is not Chinese")
+	}
+	if b := c.do("GET", "/units/51?lang=en", nil).Body.String(); !strings.Contains(b, "crude birth rate") || !strings.Contains(b, `lang="en"`) {
+		t.Error("?lang=en page is not English")
+	}
+	if b := c.do("GET", "/alerts", nil).Body.String(); !strings.Contains(b, "Alerts") {
+		t.Error("the language choice is not remembered")
+	}
+}

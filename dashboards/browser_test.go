@@ -1,0 +1,117 @@
+package dashboards
+
+import (
+	"net"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestBrowser drives headless Chromium through the dashboards on the
+// in-test source: log in, the overview renders a map and a pyramid,
+// drill-down from the province to a township by map click, table click
+// and breadcrumb, run a projection, acknowledge an alert. Screenshots go
+// to $PADIS_TEST_ARTIFACTS/browser (a temporary directory by default) and
+// are checked to be non-blank.
+func TestBrowser(t *testing.T) {
+	if testing.Short() {
+		t.Skip("browser test skipped in -short mode")
+	}
+	w := startChromium(t)
+	e := newTestEnv(t)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewUnstartedServer(e.srv.Handler())
+	ts.Listener.Close()
+	ts.Listener = ln
+	ts.Start()
+	defer ts.Close()
+	dir := artefactDir(t)
+	base := ts.URL
+	const wait = 20 * time.Second
+
+	login := func(user string) {
+		w.open(base + "/login")
+		w.typeInto("#user", user)
+		w.typeInto("#password", "password-"+user)
+		w.click("#login-submit")
+		w.waitFor(`document.getElementById('unit-title')`, wait)
+	}
+	code := func() string { return w.exec(`return document.getElementById('unit-title').dataset.code;`).(string) }
+
+	// Log in as the province user: the overview of Sichuan.
+	login("province")
+	if c := code(); c != "51" {
+		t.Fatalf("after login the overview shows %s, want 51", c)
+	}
+	w.waitFor(`document.querySelector('#children-chart').dataset.ready === 'map' && document.querySelector('#children-chart canvas')`, wait)
+	w.waitFor(`document.querySelector('#pyramid-chart').dataset.ready && document.querySelector('#pyramid-chart canvas')`, wait)
+	time.Sleep(300 * time.Millisecond)
+	assertNotBlank(t, "overview-51.png", w.screenshot(dir, "overview-51.png", ""), 20, 50)
+	assertNotBlank(t, "map-51.png", w.screenshot(dir, "map-51.png", "#children-chart"), 15, 20)
+	assertNotBlank(t, "pyramid-51.png", w.screenshot(dir, "pyramid-51.png", "#pyramid-chart"), 15, 10)
+	if n := w.exec(`return document.querySelectorAll('#key-figures .kf').length;`); n.(float64) < 10 {
+		t.Errorf("%v key figures, want ≥ 10", n)
+	}
+
+	// Drill down: map click on Chengdu (5101).
+	xy := w.exec(`var c = echarts.getInstanceByDom(document.getElementById('children-chart'));
+		return c.convertToPixel({seriesIndex: 0}, [104.07, 30.67]);`).([]any)
+	w.clickAt("#children-chart", xy[0].(float64), xy[1].(float64))
+	w.waitFor(`location.pathname === '/units/5101'`, wait)
+	w.waitFor(`document.querySelector('#children-chart').dataset.ready === 'bar'`, wait)
+	assertNotBlank(t, "overview-5101.png", w.screenshot(dir, "overview-5101.png", ""), 20, 50)
+	// Table click: 锦江区 (510104).
+	w.click(`#children-table tr[data-code="510104"] a`)
+	w.waitFor(`location.pathname === '/units/510104'`, wait)
+	// Table click again: a township; its page lists the villages.
+	w.click(`#children-table tr[data-code="510104017"] a`)
+	w.waitFor(`location.pathname === '/units/510104017'`, wait)
+	if n := w.exec(`return document.querySelectorAll('#children-table tbody tr').length;`); n.(float64) < 1 {
+		t.Errorf("township page lists %v villages", n)
+	}
+	crumbs := w.exec(`return Array.from(document.querySelectorAll('#breadcrumb a')).map(a => a.dataset.code).join(',');`).(string)
+	if crumbs != "51,5101,510104,510104017" {
+		t.Errorf("breadcrumb links %q, want 51,5101,510104,510104017 (the nation is above the user)", crumbs)
+	}
+	assertNotBlank(t, "overview-township.png", w.screenshot(dir, "overview-township.png", ""), 20, 50)
+	// Breadcrumb back up to the city.
+	w.click(`#breadcrumb a[data-code="5101"]`)
+	w.waitFor(`location.pathname === '/units/5101'`, wait)
+
+	// Log in as the county statistician: projection and acknowledgement.
+	w.click(`header form button`)
+	w.waitFor(`location.pathname === '/login'`, wait)
+	login("county")
+	if c := code(); c != "510104" {
+		t.Fatalf("county user lands on %s", c)
+	}
+	w.open(base + "/projections")
+	w.click("#projection-run")
+	w.waitFor(`document.querySelector('#proj-pyramid').dataset.ready && document.querySelector('#proj-total').dataset.ready`, 60*time.Second)
+	time.Sleep(300 * time.Millisecond)
+	assertNotBlank(t, "projection.png", w.screenshot(dir, "projection.png", ""), 20, 50)
+	assertNotBlank(t, "projection-total.png", w.screenshot(dir, "projection-total.png", "#proj-total"), 10, 10)
+
+	w.open(base + "/alerts/a-tfr-510104")
+	if s := w.exec(`return document.getElementById('alert-status').dataset.status;`); s != "active" {
+		t.Fatalf("alert status %v before acknowledging", s)
+	}
+	w.typeInto(`#ack-form input[name=note]`, "checked with the county")
+	w.click("#ack-submit")
+	w.waitFor(`document.getElementById('alert-status') && document.getElementById('alert-status').dataset.status === 'acknowledged'`, wait)
+	hist := w.exec(`return document.getElementById('alert-history').textContent;`).(string)
+	if !strings.Contains(hist, "acknowledged county checked with the county") {
+		t.Errorf("history %q lacks the acknowledgement", hist)
+	}
+	assertNotBlank(t, "alert-acknowledged.png", w.screenshot(dir, "alert-acknowledged.png", ""), 10, 20)
+
+	// The county user cannot open the province.
+	w.open(base + "/units/51")
+	if body := w.exec(`return document.body.textContent;`).(string); !strings.Contains(body, "403") || strings.Contains(body, "成都市") {
+		t.Errorf("county user opening /units/51 sees: %.200s", body)
+	}
+}

@@ -1,0 +1,375 @@
+package dashboards
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"math"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/padis/padis/datasets"
+	"github.com/padis/padis/models"
+	"github.com/padis/padis/projections"
+)
+
+// fakeSource is the in-test Source: deterministic synthetic numbers for
+// Sichuan (51) only, like the demo data. Village populations are drawn
+// from a hash of the code and summed up the tree, so additive counts add
+// up; rates come from those counts.
+type fakeSource struct {
+	tree   *models.DivisionTree
+	cat    *models.Catalog
+	pop    map[string]float64 // every unit of 51
+	vills  map[string]float64 // villages below each unit
+	mu     sync.Mutex
+	alerts map[string]*Alert
+	calls  int // Values calls, for tests of caching behaviour
+}
+
+const fakeLatest = Period("2025-06")
+
+func hash01(s string) float64 {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return float64(h.Sum64()%1_000_000) / 1_000_000
+}
+
+func newFakeSource() (*fakeSource, error) {
+	tree, err := datasets.Divisions()
+	if err != nil {
+		return nil, err
+	}
+	f := &fakeSource{tree: tree, cat: models.DefaultCatalog(), pop: map[string]float64{}, vills: map[string]float64{}, alerts: map[string]*Alert{}}
+	vs, err := tree.Descendants("51", models.LevelVillage)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range vs {
+		p := math.Round(200 + 1800*hash01(v.Code))
+		for l := models.LevelProvince; l <= models.LevelVillage; l++ {
+			f.pop[models.AncestorCode(v.Code, l)] += p
+			f.vills[models.AncestorCode(v.Code, l)]++
+		}
+	}
+	t0 := time.Date(2025, 6, 3, 8, 0, 0, 0, time.UTC)
+	for _, a := range []Alert{
+		{ID: "a-srb-5101", Rule: "srb_high", Level: AlertRed, Unit: "5101", Indicator: "srb", Threshold: 107, Explanation: "SRB 112.4, interval 108.9–116.0 lies above 107"},
+		{ID: "a-tfr-510104", Rule: "tfr_low", Level: AlertYellow, Unit: "510104", Indicator: "tfr", Threshold: 1.0, Explanation: "TFR below 1.0"},
+		{ID: "a-births-510104017", Rule: "births_aberration", Level: AlertBlue, Unit: "510104017", Indicator: "births", Threshold: 0, Explanation: "births far below the seasonal expectation (EARS C2)"},
+		{ID: "a-aging-5103", Rule: "aged_society", Level: AlertOrange, Unit: "5103", Indicator: "share_65plus", Threshold: 14, Explanation: "65+ share above 14 %"},
+		{ID: "a-rni-510105", Rule: "rni_negative", Level: AlertYellow, Unit: "510105", Indicator: "rni", Threshold: 0, Explanation: "natural growth negative"},
+	} {
+		a := a
+		a.Period, a.Status = fakeLatest, "active"
+		a.Value = f.value(a.Indicator, a.Unit, fakeLatest)
+		a.History = []AlertEvent{{Time: t0, Action: "raised"}}
+		f.alerts[a.ID] = &a
+	}
+	return f, nil
+}
+
+func (f *fakeSource) Divisions() *models.DivisionTree { return f.tree }
+func (f *fakeSource) Catalog() *models.Catalog        { return f.cat }
+func (f *fakeSource) LatestPeriod(context.Context) (Period, error) {
+	return fakeLatest, nil
+}
+
+func ptr(v float64) *float64 { return &v }
+
+// monthFactor varies counts over the calendar: a seasonal wave and a
+// slow decline.
+func monthFactor(p Period) float64 {
+	y, m, _, _ := splitPeriod(string(p))
+	t := float64(y*12+m) - 2025*12
+	return (1 + 0.08*math.Sin(float64(m)/12*2*math.Pi)) * (1 + 0.002*t)
+}
+
+func (f *fakeSource) count(id, unit string, p Period) (float64, bool) {
+	pop, ok := f.pop[unit]
+	if !ok {
+		return 0, false
+	}
+	switch id {
+	case "population":
+		// every village gains or loses a whole number of people, so units add up
+		y, m, _, _ := splitPeriod(string(p))
+		return pop + f.vills[unit]*float64((y*12+m)%7-3), true
+	case "births":
+		return math.Round(pop * 0.0007 * monthFactor(p)), true
+	case "deaths":
+		return math.Round(pop * 0.00065 * (2 - monthFactor(p))), true
+	case "person_years":
+		return pop / 12, true
+	case "births_male":
+		b, _ := f.count("births", unit, p)
+		return math.Round(b * 0.52), true
+	case "births_female":
+		b, _ := f.count("births", unit, p)
+		return b - math.Round(b*0.52), true
+	case "pop_65plus":
+		return math.Round(pop * (0.12 + 0.08*hash01(unit+"old"))), true
+	case "migrant_population":
+		return math.Round(pop * (0.05 + 0.2*hash01(unit+"mig"))), true
+	}
+	return math.Round(pop * 0.1 * hash01(unit+id)), true
+}
+
+func (f *fakeSource) value(ind, unit string, p Period) Value {
+	v := Value{Indicator: ind, Unit: unit, Period: p, Lineage: Lineage{Version: 3, Snapshot: "51 2025-06-30", Computed: time.Date(2025, 7, 2, 0, 0, 0, 0, time.UTC)}}
+	if _, ok := f.pop[unit]; !ok {
+		return v
+	}
+	c := func(id string) float64 { x, _ := f.count(id, unit, p); return x }
+	rate := func(num, den float64, scale float64) {
+		v.Numerator, v.Denominator = ptr(num), ptr(den)
+		if den == 0 {
+			return
+		}
+		r := num / den * scale
+		se := math.Sqrt(math.Max(num, 1)) / den * scale
+		v.Value, v.Lo, v.Hi = ptr(r), ptr(math.Max(0, r-1.96*se)), ptr(r+1.96*se)
+	}
+	switch ind {
+	case "cbr":
+		rate(c("births"), c("person_years"), 1000)
+	case "cdr":
+		rate(c("deaths"), c("person_years"), 1000)
+	case "rni":
+		r := (c("births") - c("deaths")) / c("person_years") * 1000
+		v.Value, v.Lo, v.Hi = ptr(r), ptr(r-1), ptr(r+1)
+	case "srb":
+		m, fe := c("births_male"), c("births_female")
+		rate(m, fe, 100)
+	case "share_65plus":
+		rate(c("pop_65plus"), c("population"), 100)
+	case "tfr":
+		r := 0.9 + 0.5*hash01(unit+"tfr")
+		v.Value, v.Lo, v.Hi = ptr(r), ptr(r*0.9), ptr(r*1.1)
+	default:
+		indi, _ := f.cat.Get(ind)
+		if indi.Kind == models.KindCount {
+			v.Value = ptr(c(ind))
+		} else {
+			r := 10 + 90*hash01(unit+ind)
+			v.Value, v.Lo, v.Hi = ptr(r), ptr(r*0.95), ptr(r*1.05)
+			v.Numerator, v.Denominator = ptr(math.Round(r)), ptr(100)
+		}
+	}
+	return v
+}
+
+func (f *fakeSource) Values(_ context.Context, ind string, units []string, p Period) ([]Value, error) {
+	if _, ok := f.cat.Get(ind); !ok {
+		return nil, fmt.Errorf("indicator %q: %w", ind, ErrNotFound)
+	}
+	f.mu.Lock()
+	f.calls++
+	f.mu.Unlock()
+	out := make([]Value, len(units))
+	for i, u := range units {
+		out[i] = f.value(ind, u, p)
+	}
+	return out, nil
+}
+
+func (f *fakeSource) Series(_ context.Context, ind, unit string, from, to Period) ([]Value, error) {
+	var out []Value
+	for p := from; p <= to; p = p.Shift(1) {
+		out = append(out, f.value(ind, unit, p))
+	}
+	return out, nil
+}
+
+func (f *fakeSource) Pyramid(_ context.Context, unit string, p Period) (Pyramid, error) {
+	pop, ok := f.pop[unit]
+	if !ok {
+		return Pyramid{}, fmt.Errorf("pyramid of %s: %w", unit, ErrNotFound)
+	}
+	py := Pyramid{Unit: unit, Period: p}
+	var w []float64
+	total := 0.0
+	for a := 0; a <= 100; a++ {
+		x := math.Exp(-math.Pow(float64(a)/75, 4)) * (1 + 0.25*math.Sin(float64(a)/9))
+		w = append(w, x)
+		total += 2 * x
+	}
+	for a := 0; a <= 100; a++ {
+		py.Ages = append(py.Ages, a)
+		py.Male = append(py.Male, math.Round(pop*w[a]/total*1.02))
+		py.Female = append(py.Female, math.Round(pop*w[a]/total*0.98))
+	}
+	return py, nil
+}
+
+func (f *fakeSource) Panel(_ context.Context, ind string, p Period) ([]Value, Value, error) {
+	var out []Value
+	for _, mc := range datasets.MonitoringCounties() {
+		v := f.value(ind, mc.Code, p)
+		if v.Value == nil {
+			// outside the fake's province: a plausible panel value
+			v.Value = ptr(5 + 10*hash01(mc.Code+ind))
+		}
+		out = append(out, v)
+	}
+	nat := f.value(ind, "51", p)
+	nat.Unit = models.NationCode
+	return out, nat, nil
+}
+
+func (f *fakeSource) Alerts(_ context.Context, flt AlertFilter) ([]Alert, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []Alert
+	for _, id := range sortedKeys(f.alerts) {
+		a := f.alerts[id]
+		in := len(flt.Units) == 0
+		for _, u := range flt.Units {
+			in = in || InScope(u, a.Unit)
+		}
+		if in && (flt.Level == "" || a.Level == flt.Level) && (flt.Status == "" || a.Status == flt.Status) {
+			out = append(out, *a)
+		}
+	}
+	return out, nil
+}
+
+func sortedKeys(m map[string]*Alert) []string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	for i := range ks {
+		for j := i + 1; j < len(ks); j++ {
+			if ks[j] < ks[i] {
+				ks[i], ks[j] = ks[j], ks[i]
+			}
+		}
+	}
+	return ks
+}
+
+func (f *fakeSource) Alert(_ context.Context, id string) (Alert, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	a, ok := f.alerts[id]
+	if !ok {
+		return Alert{}, fmt.Errorf("alert %q: %w", id, ErrNotFound)
+	}
+	return *a, nil
+}
+
+func (f *fakeSource) AcknowledgeAlert(_ context.Context, id, user, note string, at time.Time) (Alert, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	a, ok := f.alerts[id]
+	if !ok {
+		return Alert{}, fmt.Errorf("alert %q: %w", id, ErrNotFound)
+	}
+	a.Status = "acknowledged"
+	a.History = append(a.History, AlertEvent{Time: at, Action: "acknowledged", User: user, Note: note})
+	return *a, nil
+}
+
+func (f *fakeSource) Quality(_ context.Context, units []string, p Period) ([]Quality, error) {
+	out := make([]Quality, len(units))
+	for i, u := range units {
+		pop := f.pop[u]
+		q := Quality{Unit: u, Period: p, Records: int64(pop), Completeness: 95 + 5*hash01(u+"c"), Validity: 97 + 3*hash01(u+"v"),
+			Duplicates: int64(pop * 0.001 * hash01(u+"d")), Timeliness: 85 + 15*hash01(u+"t")}
+		q.Score = math.Round((q.Completeness+q.Validity+q.Timeliness)/3*10) / 10
+		out[i] = q
+	}
+	return out, nil
+}
+
+// fakePeople are the persons behind the worklist items: one per township
+// of 510104 and 510105.
+func (f *fakeSource) people(unit string) []Identity {
+	var out []Identity
+	for _, county := range []string{"510104", "510105"} {
+		if !InScope(unit, county) && !InScope(county, unit) {
+			continue
+		}
+		ts, _ := f.tree.Children(county)
+		for i, t := range ts {
+			if !InScope(unit, t.Code) {
+				continue
+			}
+			idn, _ := models.GenerateIDNumber(county, time.Date(1980+i, 3, 14, 0, 0, 0, 0, time.UTC), 100+i)
+			out = append(out, Identity{ItemID: "w-" + t.Code, Unit: t.Code, Name: "张" + strings.Repeat("伟", 1+i%2), IDNumber: idn})
+		}
+	}
+	return out
+}
+
+func (f *fakeSource) Worklist(_ context.Context, unit, kind string) ([]WorkItem, error) {
+	var out []WorkItem
+	for _, p := range f.people(unit) {
+		out = append(out, WorkItem{ID: p.ItemID, Kind: kind, Unit: p.Unit, NameMasked: models.MaskName(p.Name), IDMasked: models.MaskIDNumber(p.IDNumber), Detail: "two cards with the same ID number"})
+	}
+	return out, nil
+}
+
+func (f *fakeSource) Reveal(_ context.Context, id string) (Identity, error) {
+	for _, p := range f.people("51") {
+		if p.ItemID == id {
+			return p, nil
+		}
+	}
+	return Identity{}, fmt.Errorf("worklist item %q: %w", id, ErrNotFound)
+}
+
+func (f *fakeSource) Snapshots(context.Context) ([]Snapshot, error) {
+	return []Snapshot{{Version: 3, Scope: "51", AsOf: "2025-06-30", Loaded: time.Date(2025, 7, 1, 3, 0, 0, 0, time.UTC), Current: true, Rows: 1000, Accepted: 990, Quarantined: 10,
+		Reasons: []Reason{{Table: "persons", Reason: "bad ID check character", Rows: 10}}}}, nil
+}
+
+func (f *fakeSource) ProjectionInput(ctx context.Context, unit string) (*projections.Input, error) {
+	py, err := f.Pyramid(ctx, unit, fakeLatest)
+	if err != nil {
+		return nil, err
+	}
+	in := &projections.Input{Name: unit, BaseYear: 2025, Step: 1, OpenAge: 100, SRB: 106}
+	in.Pop = [2][]float64{py.Male, py.Female}
+	for s, sex := range []projections.Sex{projections.Male, projections.Female} {
+		lt := projections.StandardLifeTable(sex)
+		in.Mortality[s] = projections.Mortality{Ages: lt.Age, Mx: lt.Mx}
+	}
+	asfr := projections.StandardASFR()
+	for i := range asfr {
+		asfr[i] *= 1.1 / 1.5
+	}
+	in.ASFR = asfr
+	return in, nil
+}
+
+// fakeReports is an in-memory monthly report archive.
+type fakeReports struct{}
+
+var fakeReportList = []ReportInfo{
+	{ID: "r-51-2025-06", Unit: "51", Period: "2025-06", Title: "四川省人口形势分析月报 2025-06", Format: "html"},
+	{ID: "r-5101-2025-06", Unit: "5101", Period: "2025-06", Title: "成都市人口形势分析月报 2025-06", Format: "html"},
+	{ID: "r-510104-2025-06", Unit: "510104", Period: "2025-06", Title: "锦江区人口形势分析月报 2025-06", Format: "html"},
+}
+
+func (fakeReports) Reports(_ context.Context, unit string) ([]ReportInfo, error) {
+	var out []ReportInfo
+	for _, r := range fakeReportList {
+		if InScope(unit, r.Unit) {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+func (fakeReports) Open(_ context.Context, id string) (ReportInfo, io.ReadCloser, error) {
+	for _, r := range fakeReportList {
+		if r.ID == id {
+			return r, io.NopCloser(strings.NewReader("<h1>" + r.Title + "</h1>")), nil
+		}
+	}
+	return ReportInfo{}, nil, fmt.Errorf("report %q: %w", id, ErrNotFound)
+}

@@ -1,0 +1,148 @@
+package dashboards
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/padis/padis/models"
+)
+
+// contentSecurityPolicy allows only the server's own scripts, styles,
+// images and connections; no inline script, no framing.
+const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
+	"connect-src 'self'; font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// newEcho builds the router with every middleware, from the route table.
+func (s *Server) newEcho(static fs.FS) *echo.Echo {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Pre(middleware.RequestIDWithConfig(middleware.RequestIDConfig{}))
+	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
+		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true,
+		LogRemoteIP: true, LogError: true, LogResponseSize: true, HandleError: true,
+		LogValuesFunc: func(c echo.Context, v middleware.RequestLoggerValues) error {
+			attrs := []slog.Attr{
+				slog.String("id", v.RequestID), slog.String("method", v.Method), slog.String("uri", v.URI),
+				slog.Int("status", v.Status), slog.Duration("latency", v.Latency), slog.Int64("bytes", v.ResponseSize),
+				slog.String("ip", v.RemoteIP),
+			}
+			if u, ok := c.Get(ctxUser).(*User); ok {
+				attrs = append(attrs, slog.String("user", u.Name))
+			}
+			lvl := slog.LevelInfo
+			if v.Error != nil {
+				attrs = append(attrs, slog.String("error", v.Error.Error()))
+				if v.Status >= 500 {
+					lvl = slog.LevelError
+				}
+			}
+			s.log.LogAttrs(context.Background(), lvl, "request", attrs...)
+			return nil
+		},
+	}))
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+		s.log.Error("panic", "id", c.Response().Header().Get(echo.HeaderXRequestID), "error", err, "stack", string(stack))
+		return err
+	}}))
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		XSSProtection: "0", ContentTypeNosniff: "nosniff", XFrameOptions: "DENY",
+		ContentSecurityPolicy: contentSecurityPolicy, ReferrerPolicy: "same-origin",
+		HSTSMaxAge: 31536000,
+	}))
+	selfGzip := map[string]bool{}
+	for _, r := range s.routes {
+		if r.Cache {
+			selfGzip[r.Path] = true // respcache.go compresses these once
+		}
+	}
+	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: gzipMin,
+		Skipper: func(c echo.Context) bool {
+			f := c.QueryParam("format")
+			return selfGzip[c.Path()] && (f == "" || f == "json")
+		}}))
+	e.Use(middleware.BodyLimit("1M"))
+	e.Use(middleware.ContextTimeout(s.cfg.RequestTimeout))
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		TokenLookup: "header:X-CSRF-Token,form:_csrf", CookieName: "padis_csrf", CookiePath: "/",
+		CookieSecure: true, CookieHTTPOnly: true, CookieSameSite: http.SameSiteStrictMode,
+		ContextKey: ctxCSRF,
+	}))
+	e.Use(s.langMiddleware)
+	e.Use(s.sessionMiddleware)
+
+	assets := e.Group("/static", func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Response().Header().Set("Cache-Control", "public, max-age=3600")
+			return next(c)
+		}
+	})
+	assets.StaticFS("/", static)
+	for i := range s.routes {
+		r := &s.routes[i]
+		e.Add(r.Method, r.Path, s.wrap(r)).Name = r.Name
+	}
+	return e
+}
+
+// Context keys.
+const (
+	ctxUser = "padis.user"
+	ctxLang = "padis.lang"
+	ctxCSRF = "padis.csrf"
+)
+
+// handleError answers errors as JSON under /api/ and as an HTML page
+// elsewhere, never exposing internal error text for 5xx.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code, text := http.StatusInternalServerError, "internal error"
+	var he *echo.HTTPError
+	var se *scopeError
+	switch {
+	case errors.As(err, &se):
+		code, text = se.status, se.msg
+	case errors.As(err, &he):
+		code = he.Code
+		if m, ok := he.Message.(string); ok {
+			text = m
+		} else {
+			text = http.StatusText(code)
+		}
+	case errors.Is(err, ErrNotFound):
+		code, text = http.StatusNotFound, err.Error()
+	case errors.Is(err, ErrNotAvailable):
+		code, text = http.StatusNotImplemented, err.Error()
+	case errors.Is(err, context.DeadlineExceeded):
+		code, text = http.StatusServiceUnavailable, "request timed out"
+	}
+	if code >= 500 {
+		s.log.Error("handler error", "id", c.Response().Header().Get(echo.HeaderXRequestID), "uri", c.Request().RequestURI, "error", err)
+	}
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") || c.Request().Method == http.MethodHead {
+		if c.Request().Method == http.MethodHead {
+			c.NoContent(code)
+			return
+		}
+		c.JSON(code, map[string]any{"error": text, "status": code, "request_id": c.Response().Header().Get(echo.HeaderXRequestID)})
+		return
+	}
+	if code == http.StatusUnauthorized {
+		c.Redirect(http.StatusSeeOther, "/login?next="+urlQueryEscape(c.Request().URL.RequestURI()))
+		return
+	}
+	if code == http.StatusNotImplemented {
+		lang, _ := c.Get(ctxLang).(models.Lang)
+		text = msg(lang, "na.source") + " (" + err.Error() + ")"
+	}
+	s.renderError(c, code, text)
+}

@@ -1,0 +1,194 @@
+package dashboards
+
+import (
+	"errors"
+	"net/http"
+)
+
+func (s *Server) loginPage(r *req) error {
+	if r.user != nil {
+		return r.c.Redirect(http.StatusSeeOther, "/")
+	}
+	return s.renderLogin(r, http.StatusOK, "", r.c.QueryParam("next"))
+}
+
+func (s *Server) home(r *req) error {
+	return r.c.Redirect(http.StatusSeeOther, "/units/"+r.user.Jurisdiction)
+}
+
+func (s *Server) overviewPage(r *req) error {
+	d, err := r.unit(r.c.Param("code"))
+	if err != nil {
+		return err
+	}
+	return r.renderCachedPage("overview", "nav.overview", func() (any, any, []Crumb, error) {
+		p, err := r.period()
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		o, err := r.overview(d, p)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		return o, overviewChart(o), o.Unit.Breadcrumb, nil
+	})
+}
+
+func (s *Server) explorerPage(r *req) error {
+	ex, err := r.explorer()
+	if err != nil {
+		return err
+	}
+	if r.publicExport() {
+		for i := range ex.Rows {
+			suppressValue(&ex.Rows[i].Value, s.cfg.MinCell)
+		}
+	}
+	return r.renderChart(http.StatusOK, "explorer", "nav.explorer", ex.Unit.Breadcrumb, ex, ex)
+}
+
+func (s *Server) panelPage(r *req) error {
+	pd, err := r.panel()
+	if err != nil {
+		return err
+	}
+	var inds []IndicatorInfo
+	for _, ind := range s.cat.All() {
+		inds = append(inds, r.indicatorInfo(ind))
+	}
+	return r.renderChart(http.StatusOK, "panel", "nav.panel", nil, map[string]any{"Panel": pd, "Indicators": inds}, pd)
+}
+
+func (s *Server) projectionsPage(r *req) error {
+	d, err := r.unit(r.c.QueryParam("unit"))
+	if err != nil {
+		return err
+	}
+	ui, err := r.unitInfo(d)
+	if err != nil {
+		return err
+	}
+	return r.render(http.StatusOK, "projections", "nav.projections", ui.Breadcrumb, map[string]any{"Unit": ui, "Scenarios": BuiltinScenarios()})
+}
+
+func (s *Server) alertsPage(r *req) error {
+	as, ui, err := r.alertList()
+	if err != nil {
+		return err
+	}
+	return r.render(http.StatusOK, "alerts", "nav.alerts", ui.Breadcrumb, map[string]any{
+		"Unit": ui, "Alerts": as, "Level": r.c.QueryParam("level"), "Status": r.c.QueryParam("status"), "Levels": AlertLevels})
+}
+
+func (s *Server) alertPage(r *req) error {
+	a, err := r.alert(r.c.Param("id"))
+	if err != nil {
+		return err
+	}
+	d, err := r.unit(a.Unit)
+	if err != nil {
+		return err
+	}
+	ui, err := r.unitInfo(d)
+	if err != nil {
+		return err
+	}
+	ind, _ := s.cat.Get(a.Indicator)
+	return r.render(http.StatusOK, "alert", "nav.alerts", ui.Breadcrumb, map[string]any{"Alert": a, "Unit": ui, "Indicator": r.indicatorInfo(ind)})
+}
+
+func (s *Server) qualityPage(r *req) error {
+	q, err := r.quality()
+	if err != nil {
+		return err
+	}
+	if r.user.Has(RoleOperator) {
+		items, kind, err := r.worklist()
+		if err != nil && !errors.Is(err, ErrNotAvailable) {
+			return err
+		}
+		q.Worklist, q.Kind = items, kind
+	}
+	return r.render(http.StatusOK, "quality", "nav.quality", q.Unit.Breadcrumb, q)
+}
+
+func (s *Server) reportsPage(r *req) error {
+	rs, ui, err := r.reports()
+	if err != nil {
+		return err
+	}
+	return r.render(http.StatusOK, "reports", "nav.reports", ui.Breadcrumb, map[string]any{"Reports": rs, "Available": s.cfg.Reports != nil})
+}
+
+func (s *Server) snapshotsPage(r *req) error {
+	ss, err := s.src.Snapshots(r.ctx())
+	if err != nil && !errors.Is(err, ErrNotAvailable) {
+		return err
+	}
+	return r.render(http.StatusOK, "snapshots", "nav.snapshots", nil, ss)
+}
+
+func (s *Server) auditPage(r *req) error {
+	rs, err := s.cfg.Audit.Records(r.ctx(), r.c.QueryParam("user"), r.c.QueryParam("action"))
+	if err != nil {
+		return err
+	}
+	// newest first, at most 500 on the page; the export has everything
+	out := make([]AuditRecord, 0, 500)
+	for i := len(rs) - 1; i >= 0 && len(out) < 500; i-- {
+		out = append(out, rs[i])
+	}
+	return r.render(http.StatusOK, "audit", "nav.audit", nil, out)
+}
+
+// chartPoint and the types below are the slim shape app.js draws the
+// overview from (the API's Overview carries more).
+type chartPoint struct {
+	Period Period   `json:"period"`
+	Value  *float64 `json:"value"`
+}
+
+type chartTrend struct {
+	Indicator struct {
+		ID    string `json:"id"`
+		Label string `json:"label"`
+	} `json:"indicator"`
+	Points []chartPoint `json:"points"`
+}
+
+type chartChild struct {
+	Code   string     `json:"code"`
+	Name   string     `json:"name"`
+	Values []*float64 `json:"values"`
+}
+
+func overviewChart(o *Overview) map[string]any {
+	var ch []chartChild
+	for _, r := range o.Children.Rows {
+		c := chartChild{Code: r.Code, Name: r.Name}
+		if len(r.Values) > 0 {
+			c.Values = r.Values[:1]
+		}
+		ch = append(ch, c)
+	}
+	var inds []IndicatorInfo
+	if len(o.Children.Indicators) > 0 {
+		inds = o.Children.Indicators[:1]
+	}
+	var trends []chartTrend
+	for _, t := range o.Trends {
+		var ct chartTrend
+		ct.Indicator.ID, ct.Indicator.Label = t.Indicator.ID, t.Indicator.Label
+		for _, p := range t.Points {
+			ct.Points = append(ct.Points, chartPoint{p.Period, p.Value})
+		}
+		trends = append(trends, ct)
+	}
+	return map[string]any{
+		"unit":     map[string]string{"code": o.Unit.Code},
+		"map":      o.Map,
+		"children": map[string]any{"indicators": inds, "rows": ch},
+		"trends":   trends,
+		"pyramid":  o.Pyramid,
+	}
+}

@@ -1,0 +1,149 @@
+package dashboards
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/padis/padis/projections"
+)
+
+// BuiltinScenarios are the scenarios offered on the projections page.
+func BuiltinScenarios() []*projections.Scenario {
+	return []*projections.Scenario{
+		{Name: "constant", Description: "base rates held constant"},
+		{Name: "low", Description: "UN WPP low variant (TFR −0.5)", TFRVariant: "low"},
+		{Name: "high", Description: "UN WPP high variant (TFR +0.5)", TFRVariant: "high"},
+		{Name: "tfr_1.8_2035", Description: "TFR rises linearly to 1.8 by 2035", TFR: &projections.Path{Kind: "linear", Target: 1.8, TargetYear: 2035}},
+		{Name: "zero_migration", Description: "no migration", Migration: "zero"},
+	}
+}
+
+// ProjectionRequest is the body of POST /api/v1/projections/run.
+type ProjectionRequest struct {
+	Scenarios    []string              `json:"scenarios"`
+	Custom       *projections.Scenario `json:"custom,omitempty"`
+	Years        int                   `json:"years"`
+	Trajectories int                   `json:"trajectories"`
+}
+
+// ProjectionRun is one scenario's series.
+type ProjectionRun struct {
+	Scenario string               `json:"scenario"`
+	Years    []int                `json:"years"`
+	Series   map[string][]float64 `json:"series"`
+}
+
+// ProjectionData is the projections page's result.
+type ProjectionData struct {
+	Unit     UnitInfo        `json:"unit"`
+	BaseYear int             `json:"base_year"`
+	Runs     []ProjectionRun `json:"runs"`
+	// Pyramids of the first scenario: Male[t][g], Female[t][g].
+	Ages   []int                 `json:"ages"`
+	Years  []int                 `json:"years"`
+	Male   [][]float64           `json:"male"`
+	Female [][]float64           `json:"female"`
+	Bands  []projections.Band    `json:"bands,omitempty"`
+	Warn   []projections.Warning `json:"warnings,omitempty"`
+}
+
+// projectionSeries are the series the page draws.
+var projectionSeries = []string{"total", "age_0_14", "age_15_64", "age_65_plus", "age_80_plus", "dependency_total", "dependency_child", "dependency_old_age",
+	"school_3_5", "school_6_11", "school_12_14", "school_15_17", "births", "deaths"}
+
+// maxTrajectories bounds a probabilistic run from the web.
+const maxTrajectories = 500
+
+func (s *Server) apiRunProjection(r *req) error {
+	d, err := r.unit(r.c.QueryParam("unit"))
+	if err != nil {
+		return err
+	}
+	var in ProjectionRequest
+	dec := json.NewDecoder(r.c.Request().Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, "projection request: "+err.Error())
+	}
+	if in.Years == 0 {
+		in.Years = 30
+	}
+	if in.Years < 1 || in.Years > 100 {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("years %d: want 1–100", in.Years))
+	}
+	if in.Trajectories < 0 || in.Trajectories > maxTrajectories || in.Trajectories == 1 {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("trajectories %d: want 0 or 2–%d", in.Trajectories, maxTrajectories))
+	}
+	builtin := map[string]*projections.Scenario{}
+	for _, sc := range BuiltinScenarios() {
+		builtin[sc.Name] = sc
+	}
+	var scs []*projections.Scenario
+	for _, n := range in.Scenarios {
+		sc, ok := builtin[n]
+		if !ok {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("scenario %q is not built in (see /api/v1/projections/scenarios)", n))
+		}
+		scs = append(scs, sc)
+	}
+	base, err := s.src.ProjectionInput(r.ctx(), d.Code)
+	if err != nil {
+		return err
+	}
+	if in.Custom != nil {
+		if in.Custom.Name == "" {
+			in.Custom.Name = "custom"
+		}
+		if err := in.Custom.Validate(base.BaseYear); err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, "custom scenario: "+err.Error())
+		}
+		scs = append(scs, in.Custom)
+	}
+	if len(scs) == 0 {
+		scs = append(scs, builtin["constant"])
+	}
+	cmp, err := projections.CompareScenarios(base, scs, in.Years)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusUnprocessableEntity, "projection: "+err.Error())
+	}
+	if r.c.QueryParam("format") == "csv" {
+		h := r.c.Response().Header()
+		h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="padis-projection-%s.csv"`, d.Code))
+		r.c.Response().WriteHeader(http.StatusOK)
+		return projections.WriteComparisonCSV(r.c.Response(), cmp, projectionSeries)
+	}
+	ui, err := r.unitInfo(d)
+	if err != nil {
+		return err
+	}
+	first := cmp.Results[0]
+	out := &ProjectionData{Unit: ui, BaseYear: first.BaseYear, Ages: first.Ages, Years: first.Years, Male: first.Pop[0], Female: first.Pop[1], Warn: first.Warnings}
+	for i, res := range cmp.Results {
+		run := ProjectionRun{Scenario: cmp.Scenarios[i], Years: res.Years, Series: map[string][]float64{}}
+		for _, name := range projectionSeries {
+			_, v := res.Series(name)
+			run.Series[name] = v
+		}
+		out.Runs = append(out.Runs, run)
+	}
+	if in.Trajectories > 0 {
+		st, err := projections.ProjectStochastic(base, scs[0], in.Years, projections.StochasticOptions{Trajectories: in.Trajectories, Seed: 1, Workers: 1})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusUnprocessableEntity, "probabilistic projection: "+err.Error())
+		}
+		for _, name := range []string{"total", "age_65_plus", "dependency_total", "school_6_11"} {
+			if b := st.Band(name); b != nil {
+				out.Bands = append(out.Bands, *b)
+			}
+		}
+	}
+	return r.c.JSON(http.StatusOK, out)
+}
+
+func (s *Server) apiScenarios(r *req) error {
+	return r.c.JSON(http.StatusOK, BuiltinScenarios())
+}

@@ -1,0 +1,384 @@
+// Package querysrc adapts engine/query, the one read API of the indicator
+// cube, to dashboards.Source, and the monthly report archive of
+// dashboards/report to dashboards.ReportArchive. It is the only place the
+// dashboards meet the engine; it imports engine/query and nothing below it.
+//
+// What engine/query does not provide yet is reported as
+// dashboards.ErrNotAvailable: alerts (no engine/alerts), data-quality
+// measures and worklists (engine/quality has only age heaping), revealing
+// identities, and load reports (the snapshots page lists the cube runs).
+package querysrc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/padis/padis/dashboards"
+	"github.com/padis/padis/datasets"
+	"github.com/padis/padis/engine/query"
+	"github.com/padis/padis/models"
+	"github.com/padis/padis/projections"
+)
+
+// Source is a dashboards.Source reading from a query engine.
+type Source struct {
+	eng  *query.Engine
+	tree *models.DivisionTree
+}
+
+// New returns a source over eng; tree is the division tree the data is
+// keyed by (datasets.Divisions()).
+func New(eng *query.Engine, tree *models.DivisionTree) *Source {
+	return &Source{eng: eng, tree: tree}
+}
+
+// Divisions implements dashboards.Source.
+func (s *Source) Divisions() *models.DivisionTree { return s.tree }
+
+// Catalog implements dashboards.Source.
+func (s *Source) Catalog() *models.Catalog { return s.eng.Catalog() }
+
+// runs returns the cube runs by version.
+func (s *Source) runs() map[int64]query.Run {
+	m := map[int64]query.Run{}
+	for _, r := range s.eng.Runs() {
+		m[r.Version] = r
+	}
+	return m
+}
+
+// LatestPeriod is the last month of the newest provincial cube.
+func (s *Source) LatestPeriod(ctx context.Context) (dashboards.Period, error) {
+	for _, r := range s.eng.Runs() {
+		if r.Scope == query.MonitoringScope {
+			continue
+		}
+		ps, err := s.eng.Periods(ctx, r.Version, "month")
+		if err != nil {
+			return "", err
+		}
+		if len(ps) > 0 {
+			return dashboards.Period(ps[len(ps)-1]), nil
+		}
+	}
+	return "", fmt.Errorf("no cube has been built: %w", dashboards.ErrNotAvailable)
+}
+
+func fin(f float64) *float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil
+	}
+	return &f
+}
+
+// value converts the fields of a cube value.
+func value(runs map[int64]query.Run, ind, unit string, p dashboards.Period, version int64, v, lo, hi, num, den float64) dashboards.Value {
+	out := dashboards.Value{Indicator: ind, Unit: unit, Period: p, Value: fin(v), Lo: fin(lo), Hi: fin(hi), Numerator: fin(num), Denominator: fin(den)}
+	if r, ok := runs[version]; ok {
+		out.Lineage = dashboards.Lineage{Version: version, Snapshot: r.Scope + " " + r.AsOf.Format("2006-01-02"), Computed: r.BuiltAt}
+	}
+	return out
+}
+
+// version picks the cube a unit is read from: the newest cube of the
+// unit's province scope ("51"); for a county or a unit below it in a
+// province without one, 0 (engine/query's choice: the monitoring panel's
+// cube holds whole counties); for a province or city without one, ok is
+// false: the monitoring cube holds only a sample of their counties and
+// would give partial sums. (engine/query alone takes the newest cube with
+// any data of the province, which can be the panel's sample.)
+func (s *Source) version(unit string) (v int64, ok bool) {
+	if len(unit) < 2 {
+		return 0, false
+	}
+	for _, r := range s.eng.Runs() {
+		if r.Scope == unit[:2] {
+			return r.Version, true
+		}
+	}
+	return 0, len(unit) >= 6
+}
+
+// missing reports errors that mean "no value here" rather than failure.
+func missing(err error) bool {
+	return errors.Is(err, query.ErrNoCube) || errors.Is(err, query.ErrNotFound) || errors.Is(err, query.ErrNotComputed) || errors.Is(err, query.ErrBadDivision)
+}
+
+// Values implements dashboards.Source. Units of one level are read with
+// one query over their longest common division prefix; the nation has no
+// cube value (engine/query has no national cube).
+func (s *Source) Values(ctx context.Context, ind string, units []string, p dashboards.Period) ([]dashboards.Value, error) {
+	if _, ok := s.eng.Catalog().Get(ind); !ok {
+		return nil, fmt.Errorf("indicator %q: %w", ind, dashboards.ErrNotFound)
+	}
+	runs := s.runs()
+	out := make([]dashboards.Value, len(units))
+	for i, u := range units {
+		out[i] = dashboards.Value{Indicator: ind, Unit: u, Period: p}
+	}
+	groups := map[string][]int{} // level|province → indexes
+	for i, u := range units {
+		if u == models.NationCode || len(u) < 2 {
+			continue
+		}
+		k := fmt.Sprintf("%d|%s", len(u), u[:2])
+		groups[k] = append(groups[k], i)
+	}
+	for _, idx := range groups {
+		if len(idx) == 1 {
+			u := units[idx[0]]
+			ver, ok := s.version(u)
+			if !ok {
+				continue
+			}
+			v, err := s.eng.Value(ctx, query.Key{Indicator: ind, Division: u, Period: string(p), Version: ver})
+			if err != nil {
+				if missing(err) {
+					continue
+				}
+				return nil, fmt.Errorf("%s of %s in %s: %w", ind, u, p, err)
+			}
+			out[idx[0]] = value(runs, ind, u, p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator)
+			continue
+		}
+		prefix := units[idx[0]]
+		for _, i := range idx[1:] {
+			prefix = commonPrefix(prefix, units[i])
+		}
+		within := prefix[:codeLenAtMost(len(prefix))]
+		lvl, err := models.LevelOfCode(units[idx[0]])
+		if err != nil {
+			return nil, err
+		}
+		if l, _ := models.LevelOfCode(within); l == lvl {
+			within = within[:codeLenAtMost(len(within)-1)]
+		}
+		ver, ok := s.version(units[idx[0]])
+		if !ok {
+			continue
+		}
+		vs, err := s.eng.Table(ctx, ind, lvl, within, string(p), ver)
+		if err != nil {
+			if missing(err) {
+				continue
+			}
+			return nil, fmt.Errorf("%s of %d units within %s in %s: %w", ind, len(idx), within, p, err)
+		}
+		pos := map[string]int{}
+		for _, i := range idx {
+			pos[units[i]] = i
+		}
+		for _, v := range vs {
+			if i, ok := pos[v.Division]; ok && v.Breakdown == "" {
+				out[i] = value(runs, ind, units[i], p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator)
+			}
+		}
+	}
+	return out, nil
+}
+
+func commonPrefix(a, b string) string {
+	n := min(len(a), len(b))
+	i := 0
+	for i < n && a[i] == b[i] {
+		i++
+	}
+	return a[:i]
+}
+
+// codeLenAtMost returns the longest short-code length ≤ n (at least 2).
+func codeLenAtMost(n int) int {
+	for _, l := range []int{12, 9, 6, 4, 2} {
+		if l <= n {
+			return l
+		}
+	}
+	return 2
+}
+
+// Series implements dashboards.Source: the months from..to, each present
+// once (nil values where the cube has none).
+func (s *Source) Series(ctx context.Context, ind, unit string, from, to dashboards.Period) ([]dashboards.Value, error) {
+	runs := s.runs()
+	var out []dashboards.Value
+	idx := map[dashboards.Period]int{}
+	for p := from; p <= to; p = p.Shift(1) {
+		idx[p] = len(out)
+		out = append(out, dashboards.Value{Indicator: ind, Unit: unit, Period: p})
+	}
+	if unit == models.NationCode {
+		return out, nil
+	}
+	ver, ok := s.version(unit)
+	if !ok {
+		return out, nil
+	}
+	vs, err := s.eng.Series(ctx, query.Key{Indicator: ind, Division: unit, Version: ver}, "month")
+	if err != nil {
+		if missing(err) {
+			return out, nil
+		}
+		return nil, fmt.Errorf("series of %s for %s: %w", ind, unit, err)
+	}
+	for _, v := range vs {
+		if i, ok := idx[dashboards.Period(v.Period)]; ok && v.Breakdown == "" {
+			out[i] = value(runs, ind, unit, out[i].Period, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator)
+		}
+	}
+	return out, nil
+}
+
+// Pyramid implements dashboards.Source (single years 0–99 and 100+).
+func (s *Source) Pyramid(ctx context.Context, unit string, p dashboards.Period) (dashboards.Pyramid, error) {
+	if unit == models.NationCode {
+		return dashboards.Pyramid{}, fmt.Errorf("national pyramid: %w", dashboards.ErrNotAvailable)
+	}
+	ver, ok := s.version(unit)
+	if !ok {
+		return dashboards.Pyramid{}, fmt.Errorf("pyramid of %s: no cube of the province: %w", unit, dashboards.ErrNotAvailable)
+	}
+	py, err := s.eng.Pyramid(ctx, unit, string(p), ver)
+	if err != nil {
+		if missing(err) {
+			return dashboards.Pyramid{}, fmt.Errorf("pyramid of %s: %w", unit, dashboards.ErrNotAvailable)
+		}
+		return dashboards.Pyramid{}, err
+	}
+	out := dashboards.Pyramid{Unit: unit, Period: p}
+	for x := range py.Male {
+		out.Ages = append(out.Ages, x)
+		out.Male = append(out.Male, py.Male[x])
+		out.Female = append(out.Female, py.Female[x])
+	}
+	return out, nil
+}
+
+// Panel implements dashboards.Source from the monitoring cube.
+func (s *Source) Panel(ctx context.Context, ind string, p dashboards.Period) ([]dashboards.Value, dashboards.Value, error) {
+	pn, err := s.eng.Panel(ctx, ind, string(p), 0)
+	if err != nil {
+		if missing(err) {
+			return nil, dashboards.Value{}, fmt.Errorf("monitoring panel: %v: %w", err, dashboards.ErrNotAvailable)
+		}
+		return nil, dashboards.Value{}, err
+	}
+	runs := s.runs()
+	var out []dashboards.Value
+	for _, c := range pn.Counties {
+		v := c.Value
+		out = append(out, value(runs, ind, c.Code, p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator))
+	}
+	n := pn.National
+	nat := value(runs, ind, models.NationCode, p, pn.Version, n.Estimate, n.Lower, n.Upper, math.NaN(), math.NaN())
+	return out, nat, nil
+}
+
+// Alerts implements dashboards.Source: not available yet.
+func (s *Source) Alerts(context.Context, dashboards.AlertFilter) ([]dashboards.Alert, error) {
+	return nil, fmt.Errorf("alerts: %w", dashboards.ErrNotAvailable)
+}
+
+// Alert implements dashboards.Source: not available yet.
+func (s *Source) Alert(context.Context, string) (dashboards.Alert, error) {
+	return dashboards.Alert{}, fmt.Errorf("alerts: %w", dashboards.ErrNotAvailable)
+}
+
+// AcknowledgeAlert implements dashboards.Source: not available yet.
+func (s *Source) AcknowledgeAlert(context.Context, string, string, string, time.Time) (dashboards.Alert, error) {
+	return dashboards.Alert{}, fmt.Errorf("alerts: %w", dashboards.ErrNotAvailable)
+}
+
+// Quality implements dashboards.Source: not available yet.
+func (s *Source) Quality(context.Context, []string, dashboards.Period) ([]dashboards.Quality, error) {
+	return nil, fmt.Errorf("data-quality measures: %w", dashboards.ErrNotAvailable)
+}
+
+// Worklist implements dashboards.Source: not available yet.
+func (s *Source) Worklist(context.Context, string, string) ([]dashboards.WorkItem, error) {
+	return nil, fmt.Errorf("worklists: %w", dashboards.ErrNotAvailable)
+}
+
+// Reveal implements dashboards.Source: not available yet.
+func (s *Source) Reveal(context.Context, string) (dashboards.Identity, error) {
+	return dashboards.Identity{}, fmt.Errorf("reveal: %w", dashboards.ErrNotAvailable)
+}
+
+// Snapshots lists the cube runs (snapshot versions with a built cube),
+// newest first; load reports are not available through engine/query.
+func (s *Source) Snapshots(context.Context) ([]dashboards.Snapshot, error) {
+	seen := map[string]bool{}
+	var out []dashboards.Snapshot
+	for _, r := range s.eng.Runs() {
+		out = append(out, dashboards.Snapshot{Version: r.Version, Scope: r.Scope, AsOf: r.AsOf.Format("2006-01-02"), Loaded: r.BuiltAt, Current: !seen[r.Scope]})
+		seen[r.Scope] = true
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Version > out[j].Version })
+	return out, nil
+}
+
+// ProjectionInput builds a projection base for unit from the cube: the
+// population by sex and single age at the end of the latest month; TFR,
+// e0 by sex and SRB of the latest rolling 12 months (the province's
+// assumptions from datasets when the cube has none, e.g. too few events);
+// the ASFR schedule is projections.StandardASFR scaled to the TFR and the
+// life tables are the standard's Brass transform solved for e0. No
+// migration: the cube has no migration by age yet.
+func (s *Source) ProjectionInput(ctx context.Context, unit string) (*projections.Input, error) {
+	p, err := s.LatestPeriod(ctx)
+	if err != nil {
+		return nil, err
+	}
+	py, err := s.Pyramid(ctx, unit, p)
+	if err != nil {
+		return nil, fmt.Errorf("projection base of %s: %w", unit, err)
+	}
+	y, _ := yearOf(p)
+	in := &projections.Input{Name: unit, BaseYear: y, Step: 1, OpenAge: 100}
+	in.Pop = [2][]float64{py.Male, py.Female}
+	facts, _ := datasets.Province(unit[:2])
+	r12 := "R12-" + string(p)
+	ver, _ := s.version(unit)
+	get := func(ind, breakdown string, def float64) float64 {
+		vs, err := s.eng.Get(ctx, query.Key{Indicator: ind, Division: unit, Period: r12, Version: ver})
+		if err != nil {
+			return def
+		}
+		for _, v := range vs {
+			if v.Breakdown == breakdown && !math.IsNaN(v.Value) && v.Value > 0 && v.Flag == "" {
+				return v.Value
+			}
+		}
+		return def
+	}
+	tfr := get("tfr", "", facts.TFR)
+	in.SRB = get("srb", "", facts.SRB)
+	asfr := projections.StandardASFR()
+	std := 0.0
+	for _, a := range asfr {
+		std += a
+	}
+	for i := range asfr {
+		asfr[i] *= tfr / std
+	}
+	in.ASFR = asfr
+	for i, sex := range []projections.Sex{projections.Male, projections.Female} {
+		e0 := get("e0", fmt.Sprintf("sex=%d", i+1), facts.E0+[]float64{-2.5, 2.5}[i])
+		_, lt, err := projections.SolveBrassAlpha(projections.StandardLifeTable(sex), 1, e0, projections.CoaleDemeny)
+		if err != nil {
+			return nil, fmt.Errorf("projection base of %s: life table for e0 %.1f: %w", unit, e0, err)
+		}
+		in.Mortality[i] = projections.Mortality{Ages: lt.Age, Mx: lt.Mx}
+	}
+	return in, nil
+}
+
+func yearOf(p dashboards.Period) (int, error) {
+	var y int
+	_, err := fmt.Sscanf(strings.SplitN(string(p), "-", 2)[0], "%d", &y)
+	return y, err
+}

@@ -1,0 +1,101 @@
+package querysrc
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+
+	"github.com/padis/padis/dashboards"
+	"github.com/padis/padis/engine/cube"
+	"github.com/padis/padis/engine/cube/cubetest"
+	"github.com/padis/padis/engine/query"
+)
+
+// tinySource loads engine/cube's hand-built fixture (5 residents in
+// 510104 and 8 in 510105 at the end of 2024), builds its cube and wraps
+// the query engine.
+func tinySource(t *testing.T) *Source {
+	t.Helper()
+	st := cubetest.OpenStore(t)
+	dir := filepath.Join("..", "..", "engine", "cube", "testdata", "tiny")
+	v := cubetest.Load(t, st, dir)
+	ctx := context.Background()
+	if _, err := cube.Build(ctx, st, v.ID, cube.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := query.New(ctx, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	tree := cubetest.Tree(t, map[string]bool{"510104001001": true, "510104001002": true, "510105002001": true})
+	return New(eng, tree)
+}
+
+func TestSourceReadsTheCube(t *testing.T) {
+	s := tinySource(t)
+	ctx := context.Background()
+	p, err := s.LatestPeriod(ctx)
+	if err != nil || p != "2024-12" {
+		t.Fatalf("LatestPeriod = %q, %v; want 2024-12", p, err)
+	}
+	tests := []struct {
+		ind   string
+		units []string
+		p     dashboards.Period
+		want  []float64 // NaN: no value
+	}{
+		{"population", []string{"510104", "510105"}, "2024", []float64{5, 8}},
+		{"population", []string{"5101"}, "2024", []float64{13}},
+		{"population", []string{"51", "52", "00"}, "2024", []float64{13, -1, -1}},
+		{"pop_65plus", []string{"510105", "510104"}, "2024-12", []float64{2, 1}},
+		{"population", []string{"510104001", "510105002"}, "2024", []float64{5, 8}},
+	}
+	for _, tt := range tests {
+		vs, err := s.Values(ctx, tt.ind, tt.units, tt.p)
+		if err != nil {
+			t.Fatalf("Values(%s, %v): %v", tt.ind, tt.units, err)
+		}
+		for i, v := range vs {
+			switch {
+			case tt.want[i] < 0 && v.Value != nil:
+				t.Errorf("%s %s %s = %v, want no value", tt.ind, tt.units[i], tt.p, *v.Value)
+			case tt.want[i] >= 0 && (v.Value == nil || *v.Value != tt.want[i]):
+				t.Errorf("%s %s %s = %v, want %v", tt.ind, tt.units[i], tt.p, v.Value, tt.want[i])
+			case tt.want[i] >= 0 && (v.Lineage.Version == 0 || v.Lineage.Snapshot != "51 2024-12-31" || v.Unit != tt.units[i]):
+				t.Errorf("%s %s lineage %+v", tt.ind, tt.units[i], v.Lineage)
+			}
+		}
+	}
+	cbr, _ := s.Values(ctx, "cbr", []string{"510104"}, "2024")
+	if cbr[0].Value == nil || cbr[0].Numerator == nil || *cbr[0].Numerator != 2 || cbr[0].Lo == nil || *cbr[0].Lo >= *cbr[0].Value {
+		t.Errorf("cbr of 510104: %+v, want 2 births with an interval", cbr[0])
+	}
+	ser, err := s.Series(ctx, "births", "510104", "2023-12", "2024-03")
+	if err != nil || len(ser) != 4 || ser[0].Value != nil || ser[2].Value == nil || *ser[2].Value != 1 || ser[3].Value == nil || *ser[3].Value != 0 {
+		t.Errorf("births series %+v, %v: want none in 2023-12, 1 in 2024-02, 0 in 2024-03", ser, err)
+	}
+	py, err := s.Pyramid(ctx, "510105", "2024-12")
+	if err != nil || len(py.Ages) != 101 {
+		t.Fatalf("pyramid: %v", err)
+	}
+	total := 0.0
+	for i := range py.Male {
+		total += py.Male[i] + py.Female[i]
+	}
+	if total != 8 {
+		t.Errorf("pyramid of 510105 sums to %v, want 8", total)
+	}
+	in, err := s.ProjectionInput(ctx, "510105")
+	if err != nil || in.BaseYear != 2024 || len(in.ASFR) != 35 || in.Validate() != nil {
+		t.Errorf("projection input: %+v, %v", in, err)
+	}
+	if _, err := s.Alerts(ctx, dashboards.AlertFilter{}); !errors.Is(err, dashboards.ErrNotAvailable) {
+		t.Errorf("alerts: %v, want ErrNotAvailable", err)
+	}
+	snaps, _ := s.Snapshots(ctx)
+	if len(snaps) != 1 || !snaps[0].Current || snaps[0].Scope != "51" {
+		t.Errorf("snapshots %+v", snaps)
+	}
+}

@@ -1,0 +1,207 @@
+package dashboards
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/padis/padis/models"
+)
+
+// layoutData is what every page template receives.
+type layoutData struct {
+	Title  string
+	Lang   models.Lang
+	User   *User
+	CSRF   string
+	Active string
+	Path   string
+	Crumbs []Crumb
+	Data   any // the page's own data (also the API's JSON)
+	// Chart is the JSON the page's charts are drawn from, embedded as
+	// <script type="application/json">; json.Marshal escapes <, > and &,
+	// so it cannot close the script element.
+	Chart template.JS
+	// Content, when set, is the page's already rendered content (a cached
+	// rendering of its "content" template).
+	Content template.HTML
+}
+
+// T returns the interface message key in the page's language; templates
+// call it as {{$.T "key"}}.
+func (d layoutData) T(key string) string { return msg(d.Lang, key) }
+
+var funcs = template.FuncMap{
+	"num":    fmtNum,
+	"nump":   func(p *float64) string { return fmtPtrNum(p) },
+	"signed": fmtSigned,
+	"lang":   func(l models.Lang) string { return map[models.Lang]string{models.ZH: "zh-CN", models.EN: "en"}[l] },
+	"otherLang": func(l models.Lang) string {
+		if l == models.EN {
+			return "zh"
+		}
+		return "en"
+	},
+	"has":  func(u *User, r string) bool { return u != nil && u.Has(Role(r)) },
+	"join": strings.Join,
+	"int":  func(n int64) string { return groupThousands(strconv.FormatInt(n, 10)) },
+}
+
+func fmtNum(v float64) string {
+	switch {
+	case v == float64(int64(v)):
+		return groupThousands(strconv.FormatInt(int64(v), 10))
+	case v >= 100000 || v <= -100000:
+		return groupThousands(strconv.FormatInt(int64(v+0.5), 10))
+	}
+	return strconv.FormatFloat(v, 'f', 2, 64)
+}
+
+func fmtPtrNum(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	return fmtNum(*p)
+}
+
+func fmtSigned(p *float64) string {
+	if p == nil {
+		return "—"
+	}
+	s := strconv.FormatFloat(*p, 'f', 2, 64)
+	if *p > 0 {
+		s = "+" + s
+	}
+	return s
+}
+
+func groupThousands(s string) string {
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
+
+// parsePages parses each page template together with the layout.
+func parsePages() (map[string]*template.Template, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t := template.New("layout.html").Funcs(funcs)
+		t, err := t.ParseFS(templateFS, "templates/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", n, err)
+		}
+		pages[base] = t
+	}
+	return pages, nil
+}
+
+// render executes page with data inside the layout.
+func (r *req) render(status int, page, titleKey string, crumbs []Crumb, data any) error {
+	return r.renderChart(status, page, titleKey, crumbs, data, nil)
+}
+
+// renderCachedPage renders a page whose content depends only on the URI,
+// the jurisdiction and the language: the content is rendered once per
+// cache period and the layout (user name, CSRF token) on every request.
+// build returns the page data, chart data and breadcrumb.
+func (r *req) renderCachedPage(page, titleKey string, build func() (data, chart any, crumbs []Crumb, err error)) error {
+	key := "page|" + r.responseKey()
+	e, ok := r.s.resp.get(key)
+	if !ok {
+		data, chart, crumbs, err := build()
+		if err != nil {
+			return err
+		}
+		ld, err := r.layout(page, titleKey, crumbs, data, chart)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := r.s.pages[page].ExecuteTemplate(&buf, "content", ld); err != nil {
+			return fmt.Errorf("render %s: %w", page, err)
+		}
+		e = respEntry{b: buf.Bytes(), crumbs: crumbs}
+		r.s.resp.put(key, e)
+	}
+	ld, err := r.layout(page, titleKey, e.crumbs, nil, nil)
+	if err != nil {
+		return err
+	}
+	ld.Content = template.HTML(e.b)
+	var buf bytes.Buffer
+	if err := r.s.pages[page].Execute(&buf, ld); err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	return r.c.HTMLBlob(http.StatusOK, buf.Bytes())
+}
+
+// layout builds the template data of a page.
+func (r *req) layout(page, titleKey string, crumbs []Crumb, data, chart any) (layoutData, error) {
+	csrf, _ := r.c.Get(ctxCSRF).(string)
+	ld := layoutData{Title: msg(r.lang, titleKey), Lang: r.lang, User: r.user, CSRF: csrf, Active: page, Path: r.c.Request().URL.Path, Crumbs: crumbs, Data: data}
+	if chart != nil {
+		b, err := json.Marshal(chart)
+		if err != nil {
+			return ld, fmt.Errorf("render %s: chart data: %w", page, err)
+		}
+		ld.Chart = template.JS(b)
+	}
+	return ld, nil
+}
+
+// renderChart is render with chart data for app.js.
+func (r *req) renderChart(status int, page, titleKey string, crumbs []Crumb, data, chart any) error {
+	t, ok := r.s.pages[page]
+	if !ok {
+		return fmt.Errorf("no template %q", page)
+	}
+	ld, err := r.layout(page, titleKey, crumbs, data, chart)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, ld); err != nil {
+		return fmt.Errorf("render %s: %w", page, err)
+	}
+	return r.c.HTMLBlob(status, buf.Bytes())
+}
+
+func (s *Server) renderError(c echo.Context, code int, message string) {
+	lang, _ := c.Get(ctxLang).(models.Lang)
+	r := &req{c: c, s: s, lang: lang}
+	if u, ok := c.Get(ctxUser).(*User); ok {
+		r.user = u
+	}
+	if err := r.render(code, "error", "error.title", nil, map[string]any{"Code": code, "Message": message}); err != nil {
+		c.String(code, message)
+	}
+}
+
+func (s *Server) renderLogin(r *req, status int, errMsg, next string) error {
+	return r.render(status, "login", "login.title", nil, map[string]string{"Error": errMsg, "Next": next})
+}

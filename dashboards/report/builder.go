@@ -1,0 +1,271 @@
+package report
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/padis/padis/models"
+)
+
+// headlineSpecs are the headline figures, in display order.
+var headlineSpecs = []struct {
+	key, ind string
+	span     Span
+}{
+	{"population", "population", SpanMonth},
+	{"births_month", "births", SpanMonth},
+	{"births_ytd", "births", SpanYTD},
+	{"deaths_month", "deaths", SpanMonth},
+	{"deaths_ytd", "deaths", SpanYTD},
+	{"cbr_ytd", "cbr", SpanYTD},
+	{"cdr_ytd", "cdr", SpanYTD},
+	{"rni_ytd", "rni", SpanYTD},
+	{"tfr_r12", "tfr", SpanR12},
+	{"srb_ytd", "srb", SpanYTD},
+	{"share_65plus", "share_65plus", SpanMonth},
+	{"migrant_population", "migrant_population", SpanMonth},
+}
+
+// Builder fills a Report from a Reader.
+type Builder struct {
+	Reader  Reader
+	Catalog *models.Catalog // nil: models.DefaultCatalog()
+	// SeriesMonths is the length of the births and deaths series (24–36;
+	// 0 means 36).
+	SeriesMonths int
+	// OutlookYears is the projection horizon (0 means 10).
+	OutlookYears int
+	// Now returns the generation time (nil: time.Now); tests fix it.
+	Now func() time.Time
+}
+
+// Build returns the report of division for month. Parts the reader cannot
+// give (ErrNotAvailable from an optional interface) are left out and noted
+// in Report.Notes; any other error fails the build.
+func (b *Builder) Build(ctx context.Context, division string, month Month) (*Report, error) {
+	cat := b.Catalog
+	if cat == nil {
+		cat = models.DefaultCatalog()
+	}
+	now := time.Now
+	if b.Now != nil {
+		now = b.Now
+	}
+	rd := b.Reader
+	unit, err := rd.Unit(ctx, division)
+	if err != nil {
+		return nil, fmt.Errorf("report %s %s: unit: %w", division, month, err)
+	}
+	version, desc, err := rd.Snapshot(ctx, unit.Code)
+	if err != nil {
+		return nil, fmt.Errorf("report %s %s: snapshot: %w", division, month, err)
+	}
+	r := &Report{Unit: unit, Month: month.String(), Version: version, Snapshot: desc, GeneratedAt: now().UTC(), Catalog: cat}
+	one := []string{unit.Code}
+
+	for _, h := range headlineSpecs {
+		if _, ok := cat.Get(h.ind); !ok {
+			return nil, fmt.Errorf("report %s %s: headline %s: indicator %q is not in the catalog", division, month, h.key, h.ind)
+		}
+		var figs [3]Figure
+		for i, m := range []Month{month, month.Add(-1), month.Add(-12)} {
+			if i == 1 && h.span == SpanYTD && isCount(cat, h.ind) {
+				// A year-to-date count always grows on the previous
+				// month's: that comparison says nothing and is left out.
+				figs[i] = Missing(h.ind, unit.Code, m.Period(h.span))
+				figs[i].Version, figs[i].Flag = version, FlagOmitted
+				continue
+			}
+			v, err := rd.Values(ctx, h.ind, m.Period(h.span), one)
+			if err != nil {
+				return nil, fmt.Errorf("report %s %s: headline %s %s: %w", division, month, h.key, m.Period(h.span), err)
+			}
+			if len(v) != 1 {
+				return nil, fmt.Errorf("report %s %s: headline %s: reader returned %d values for 1 unit", division, month, h.key, len(v))
+			}
+			figs[i] = v[0]
+		}
+		r.Headlines = append(r.Headlines, Headline{Key: h.key, Indicator: h.ind, Span: h.span, Current: figs[0], Previous: figs[1], YearAgo: figs[2]})
+	}
+	if pop, _ := r.Headline("population"); !pop.Current.Valid() {
+		return nil, fmt.Errorf("report %s %s: no population for this unit and month in snapshot version %d (%s)", division, month, version, desc)
+	}
+
+	if err := b.series(ctx, r, month); err != nil {
+		return nil, err
+	}
+	if r.Pyramid, err = rd.Pyramid(ctx, unit.Code, month); err != nil {
+		if !errors.Is(err, ErrNotAvailable) {
+			return nil, fmt.Errorf("report %s %s: pyramid: %w", division, month, err)
+		}
+		r.Pyramid = nil
+		r.Notes = append(r.Notes, "pyramid")
+	}
+	if r.PyramidPrev, err = rd.Pyramid(ctx, unit.Code, month.Add(-12)); err != nil {
+		if !errors.Is(err, ErrNotAvailable) {
+			return nil, fmt.Errorf("report %s %s: pyramid a year earlier: %w", division, month, err)
+		}
+		r.PyramidPrev = nil
+	}
+
+	children, err := rd.Children(ctx, unit.Code)
+	if err != nil {
+		return nil, fmt.Errorf("report %s %s: children: %w", division, month, err)
+	}
+	if r.Children, err = b.table(ctx, children, month); err != nil {
+		return nil, fmt.Errorf("report %s %s: child units: %w", division, month, err)
+	}
+	r.ChildLevel = unit.Level + 1
+	if unit.Level == models.LevelProvince {
+		var counties []Unit
+		for _, c := range children {
+			cs, err := rd.Children(ctx, c.Code)
+			if err != nil {
+				return nil, fmt.Errorf("report %s %s: counties of %s: %w", division, month, c.Code, err)
+			}
+			counties = append(counties, cs...)
+		}
+		if r.Counties, err = b.table(ctx, counties, month); err != nil {
+			return nil, fmt.Errorf("report %s %s: counties: %w", division, month, err)
+		}
+	}
+	if unit.Level == models.LevelNation {
+		if mr, ok := rd.(MonitoringReader); ok {
+			units, err := mr.MonitoringCounties(ctx)
+			switch {
+			case errors.Is(err, ErrNotAvailable):
+				r.Notes = append(r.Notes, "monitoring")
+			case err != nil:
+				return nil, fmt.Errorf("report %s %s: monitoring counties: %w", division, month, err)
+			default:
+				if r.Monitoring, err = b.table(ctx, units, month); err != nil {
+					return nil, fmt.Errorf("report %s %s: monitoring counties: %w", division, month, err)
+				}
+			}
+		} else {
+			r.Notes = append(r.Notes, "monitoring")
+		}
+	}
+
+	if ar, ok := rd.(AlertReader); ok {
+		alerts, err := ar.Alerts(ctx, unit.Code, month)
+		switch {
+		case errors.Is(err, ErrNotAvailable):
+		case err != nil:
+			return nil, fmt.Errorf("report %s %s: alerts: %w", division, month, err)
+		default:
+			r.Alerts, r.AlertsKnown = sortAlerts(alerts), true
+		}
+	}
+	if !r.AlertsKnown {
+		r.Notes = append(r.Notes, "alerts")
+	}
+	if qr, ok := rd.(QualityReader); ok {
+		q, err := qr.Quality(ctx, unit.Code, month)
+		switch {
+		case errors.Is(err, ErrNotAvailable):
+		case err != nil:
+			return nil, fmt.Errorf("report %s %s: quality: %w", division, month, err)
+		default:
+			r.Quality = q
+		}
+	}
+	if r.Quality == nil {
+		r.Notes = append(r.Notes, "quality")
+	}
+	if or, ok := rd.(OutlookReader); ok {
+		years := b.OutlookYears
+		if years <= 0 {
+			years = 10
+		}
+		o, err := or.Outlook(ctx, unit.Code, month, years)
+		switch {
+		case errors.Is(err, ErrNotAvailable):
+		case err != nil:
+			return nil, fmt.Errorf("report %s %s: outlook: %w", division, month, err)
+		default:
+			r.Outlook = o
+		}
+	}
+	if r.Outlook == nil {
+		r.Notes = append(r.Notes, "outlook")
+	}
+	return r, nil
+}
+
+// series reads the births and deaths by month.
+func (b *Builder) series(ctx context.Context, r *Report, month Month) error {
+	n := b.SeriesMonths
+	if n <= 0 {
+		n = 36
+	}
+	from := month.Add(-(n - 1))
+	births, err := b.Reader.Series(ctx, "births", r.Unit.Code, from, month)
+	if err != nil {
+		return fmt.Errorf("report %s %s: births series: %w", r.Unit.Code, month, err)
+	}
+	deaths, err := b.Reader.Series(ctx, "deaths", r.Unit.Code, from, month)
+	if err != nil {
+		return fmt.Errorf("report %s %s: deaths series: %w", r.Unit.Code, month, err)
+	}
+	if len(births) != n || len(deaths) != n {
+		return fmt.Errorf("report %s %s: series: reader returned %d births and %d deaths values for %d months", r.Unit.Code, month, len(births), len(deaths), n)
+	}
+	for i := 0; i < n; i++ {
+		m := from.Add(i).String()
+		// Drop the months before the data starts (both series empty).
+		if !births[i].Valid() && !deaths[i].Valid() && len(r.Monthly) == 0 {
+			continue
+		}
+		r.Monthly = append(r.Monthly, MonthPoint{Month: m, Births: births[i], Deaths: deaths[i]})
+	}
+	return nil
+}
+
+// table reads the table columns for units.
+func (b *Builder) table(ctx context.Context, units []Unit, month Month) ([]Row, error) {
+	if len(units) == 0 {
+		return nil, nil
+	}
+	codes := make([]string, len(units))
+	rows := make([]Row, len(units))
+	for i, u := range units {
+		codes[i] = u.Code
+		rows[i] = Row{Unit: u, Figures: make(map[string]Figure, len(TableColumns))}
+	}
+	for _, c := range TableColumns {
+		vs, err := b.Reader.Values(ctx, c.Indicator, month.Period(c.Span), codes)
+		if err != nil {
+			return nil, fmt.Errorf("%s %s: %w", c.Indicator, month.Period(c.Span), err)
+		}
+		if len(vs) != len(codes) {
+			return nil, fmt.Errorf("%s: reader returned %d values for %d units", c.Indicator, len(vs), len(codes))
+		}
+		for i, v := range vs {
+			rows[i].Figures[c.Key] = v
+		}
+	}
+	return rows, nil
+}
+
+// sortAlerts orders alerts by level (red first), then unit and rule, so
+// that the report does not depend on the reader's order.
+func sortAlerts(as []Alert) []Alert {
+	rank := map[string]int{}
+	for i, l := range AlertLevels {
+		rank[l] = i
+	}
+	out := append([]Alert(nil), as...)
+	sortStable(out, func(a, b Alert) bool {
+		if rank[a.Level] != rank[b.Level] {
+			return rank[a.Level] < rank[b.Level]
+		}
+		if a.Division != b.Division {
+			return a.Division < b.Division
+		}
+		return a.Rule < b.Rule
+	})
+	return out
+}

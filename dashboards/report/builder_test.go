@@ -1,0 +1,181 @@
+package report
+
+import (
+	"context"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/padis/padis/models"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// fixedTime is the generation time of test reports.
+var fixedTime = time.Date(2025, 11, 3, 2, 0, 0, 0, time.UTC)
+
+// sampleReport builds the province report of October 2025 from the fake
+// reader with every optional part.
+func sampleReport(t testing.TB) *Report {
+	t.Helper()
+	f := newFakeReader()
+	f.alerts, f.quality = sampleAlerts(), sampleQuality()
+	b := Builder{Reader: fullFakeReader{f}, Now: func() time.Time { return fixedTime }}
+	r, err := b.Build(context.Background(), "51", Month{2025, 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// TestBuildReadsEveryFigureFromTheReader checks every figure of the report
+// is the reader's answer for its indicator, unit and period, and that the
+// headlines ask for the right periods.
+func TestBuildReadsEveryFigureFromTheReader(t *testing.T) {
+	r := sampleReport(t)
+	f := newFakeReader()
+	figs := r.Figures()
+	if len(figs) < 100 {
+		t.Fatalf("report has %d figures, want ≥ 100", len(figs))
+	}
+	for _, got := range figs[:len(figs)-3] { // the last three are the fixed alerts and quality
+		want := f.figure(got.Indicator, got.Division, got.Period)
+		if !sameFigure(got, want) {
+			t.Errorf("figure %s %s %s = %+v, reader says %+v", got.Indicator, got.Division, got.Period, got, want)
+		}
+	}
+	for _, tc := range []struct{ key, cur, prev, ago string }{
+		{"population", "2025-10", "2025-09", "2024-10"},
+		{"births_ytd", "YTD-2025-10", "YTD-2025-09", "YTD-2024-10"},
+		{"tfr_r12", "R12-2025-10", "R12-2025-09", "R12-2024-10"},
+	} {
+		h, ok := r.Headline(tc.key)
+		if !ok {
+			t.Fatalf("no headline %s", tc.key)
+		}
+		if h.Current.Period != tc.cur || h.Previous.Period != tc.prev || h.YearAgo.Period != tc.ago {
+			t.Errorf("headline %s periods %s, %s, %s; want %s, %s, %s", tc.key, h.Current.Period, h.Previous.Period, h.YearAgo.Period, tc.cur, tc.prev, tc.ago)
+		}
+	}
+	if len(r.Children) != 3 || len(r.Counties) != 5 {
+		t.Errorf("%d children and %d counties, want 3 and 5", len(r.Children), len(r.Counties))
+	}
+	if len(r.Monthly) != 36 || r.Monthly[0].Month != "2022-11" || r.Monthly[35].Month != "2025-10" {
+		t.Errorf("monthly series %d months from %s", len(r.Monthly), r.Monthly[0].Month)
+	}
+	if r.Alerts[0].Level != AlertOrange {
+		t.Errorf("alerts not sorted by severity: first is %s", r.Alerts[0].Level)
+	}
+	if len(r.Notes) != 0 {
+		t.Errorf("notes %v, want none", r.Notes)
+	}
+	if r.Version != 7 || !r.GeneratedAt.Equal(fixedTime) {
+		t.Errorf("version %d generated %v", r.Version, r.GeneratedAt)
+	}
+}
+
+func sameFigure(a, b Figure) bool {
+	eq := func(x, y float64) bool { return x == y || (x != x && y != y) }
+	return a.Indicator == b.Indicator && a.Division == b.Division && a.Period == b.Period && a.Version == b.Version &&
+		eq(a.Value, b.Value) && eq(a.Lower, b.Lower) && eq(a.Upper, b.Upper) && eq(a.Numerator, b.Numerator) && eq(a.Denominator, b.Denominator)
+}
+
+// TestBuildOptionalParts checks a reader without the optional interfaces
+// gives a report that notes what it lacks.
+func TestBuildOptionalParts(t *testing.T) {
+	b := Builder{Reader: newFakeReader(), SeriesMonths: 24}
+	r, err := b.Build(context.Background(), "5101", Month{2025, 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(r.Notes, ","); got != "alerts,quality,outlook" {
+		t.Errorf("notes %q, want alerts,quality,outlook", got)
+	}
+	if r.AlertsKnown || r.Quality != nil || r.Outlook != nil || r.Counties != nil {
+		t.Error("optional parts filled without a reader for them")
+	}
+	if len(r.Monthly) != 24 || r.ChildLevel != models.LevelCounty {
+		t.Errorf("%d months, child level %v", len(r.Monthly), r.ChildLevel)
+	}
+}
+
+func TestBuildErrors(t *testing.T) {
+	f := newFakeReader()
+	if _, err := (&Builder{Reader: f}).Build(context.Background(), "99", Month{2025, 10}); err == nil || !strings.Contains(err.Error(), `"99"`) {
+		t.Errorf("unknown unit: error %v", err)
+	}
+	if _, err := (&Builder{Reader: f}).Build(context.Background(), "51", Month{2099, 1}); err == nil || !strings.Contains(err.Error(), "no population for this unit and month in snapshot version 7") {
+		t.Errorf("month without data: error %v", err)
+	}
+	f.failOn = "srb"
+	_, err := (&Builder{Reader: f}).Build(context.Background(), "51", Month{2025, 10})
+	if err == nil || !strings.Contains(err.Error(), "report 51 2025-10: headline srb_ytd YTD-2025-10: query srb: store closed") {
+		t.Errorf("failing reader: error %v", err)
+	}
+}
+
+// TestNarrativeGolden compares the narrative of the sample report with
+// testdata/narrative_{zh,en}.golden (go test -update rewrites them).
+func TestNarrativeGolden(t *testing.T) {
+	r := sampleReport(t)
+	for _, tc := range []struct {
+		lang models.Lang
+		file string
+	}{{models.ZH, "narrative_zh.golden"}, {models.EN, "narrative_en.golden"}} {
+		got := strings.Join(Narrative(r, tc.lang), "\n\n") + "\n"
+		path := filepath.Join("testdata", tc.file)
+		if *update {
+			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (run go test -update to create it)", err)
+		}
+		if got != string(want) {
+			t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", tc.file, got, want)
+		}
+	}
+}
+
+// monitoringReader is a fake with the nation, its provinces and a panel
+// of monitoring counties.
+type monitoringReader struct{ *fakeReader }
+
+func (m monitoringReader) MonitoringCounties(context.Context) ([]Unit, error) {
+	return []Unit{m.units["510104"], m.units["513422"]}, nil
+}
+
+// TestBuildNationalMonitoring checks a national report gets the monitoring
+// counties table, and a reader without the panel gets a note instead.
+func TestBuildNationalMonitoring(t *testing.T) {
+	f := newFakeReader()
+	f.units["00"] = Unit{Code: "00", Name: "全国", FullName: "全国", Level: models.LevelNation}
+	f.children["00"] = []string{"51"}
+	r, err := (&Builder{Reader: monitoringReader{f}}).Build(context.Background(), "00", Month{2025, 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Monitoring) != 2 || r.Monitoring[1].Unit.Name != "木里藏族自治县" {
+		t.Fatalf("monitoring rows %+v", r.Monitoring)
+	}
+	if got := r.Monitoring[0].Figures["tfr_r12"]; !sameFigure(got, f.figure("tfr", "510104", "R12-2025-10")) {
+		t.Errorf("monitoring TFR %+v", got)
+	}
+	d := newDocument(r, models.ZH)
+	if last := d.Tables[len(d.Tables)-1]; last.Title != "监测县主要指标" || len(last.Table.Rows) != 2 {
+		t.Errorf("last table %q with %d rows", last.Title, len(last.Table.Rows))
+	}
+	r, err = (&Builder{Reader: f}).Build(context.Background(), "00", Month{2025, 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Monitoring != nil || !strings.Contains(strings.Join(r.Notes, ","), "monitoring") {
+		t.Errorf("without a panel: monitoring %v, notes %v", r.Monitoring, r.Notes)
+	}
+}

@@ -1,0 +1,213 @@
+package report
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/padis/padis/models"
+)
+
+// decimals is the number of decimals each indicator is printed with;
+// counts print none.
+var decimals = map[string]int{
+	"cbr": 2, "cdr": 2, "rni": 2, "tfr": 2, "srb": 1, "share_65plus": 1, "share_60plus": 1, "share_0_14": 1,
+	"share_15_64": 1, "timeliness": 1, "imr": 2, "e0": 1, "sex_ratio": 1, "cpr": 1, "policy_rate": 1,
+}
+
+// isCount reports whether the indicator is a count (printed as an integer,
+// compared in percent).
+func isCount(cat *models.Catalog, ind string) bool {
+	i, ok := cat.Get(ind)
+	return ok && i.Kind == models.KindCount
+}
+
+// groupThousands writes a non-negative integer string with commas.
+func groupThousands(s string) string {
+	if len(s) <= 3 {
+		return s
+	}
+	var b strings.Builder
+	pre := len(s) % 3
+	if pre > 0 {
+		b.WriteString(s[:pre])
+	}
+	for i := pre; i < len(s); i += 3 {
+		if b.Len() > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(s[i : i+3])
+	}
+	return b.String()
+}
+
+// formatInt prints a rounded count with thousands separators.
+func formatInt(v float64) string {
+	neg := v < 0
+	s := groupThousands(strconv.FormatFloat(math.Abs(math.Round(v)), 'f', 0, 64))
+	if neg && s != "0" {
+		return "−" + s
+	}
+	return s
+}
+
+// formatCount prints a count: in Chinese large counts in 万 (10,000) with
+// one or two decimals, in English with thousands separators.
+func formatCount(v float64, lang models.Lang) string {
+	if math.IsNaN(v) {
+		return "—"
+	}
+	if lang == models.ZH && math.Abs(v) >= 100000 {
+		w := v / 10000
+		d := 2
+		if math.Abs(w) >= 1000 {
+			d = 1
+		}
+		s := strconv.FormatFloat(math.Abs(w), 'f', d, 64)
+		ip, fp, _ := strings.Cut(s, ".")
+		s = groupThousands(ip) + "." + fp
+		if v < 0 {
+			s = "−" + s
+		}
+		return s + "万"
+	}
+	return formatInt(v)
+}
+
+// formatNumber prints v with d decimals, a true minus sign and no "-0".
+func formatNumber(v float64, d int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "—"
+	}
+	s := strconv.FormatFloat(math.Abs(v), 'f', d, 64)
+	if v < 0 && strings.Trim(s, "0.") != "" {
+		return "−" + s
+	}
+	return s
+}
+
+// FormatValue prints a figure's value as the report shows it, with the
+// unit sign for ‰ and %.
+func FormatValue(cat *models.Catalog, f Figure, lang models.Lang) string {
+	if !f.Valid() {
+		return "—"
+	}
+	if isCount(cat, f.Indicator) {
+		return formatCount(f.Value, lang)
+	}
+	return formatNumber(f.Value, decimals[f.Indicator]) + unitSign(cat, f.Indicator)
+}
+
+// FormatInterval prints a figure's 95 % interval "104.1–108.4", or "" when
+// it has none.
+func FormatInterval(f Figure) string {
+	if !f.HasInterval() {
+		return ""
+	}
+	d := decimals[f.Indicator]
+	return formatNumber(f.Lower, d) + "–" + formatNumber(f.Upper, d)
+}
+
+// unitSign is the sign printed after a value: ‰ or % (nothing for others).
+func unitSign(cat *models.Catalog, ind string) string {
+	i, _ := cat.Get(ind)
+	switch i.Unit {
+	case "‰", "%":
+		return i.Unit
+	}
+	return ""
+}
+
+// Change is the difference between two figures of one indicator.
+type Change struct {
+	Valid bool
+	Diff  float64 // current − base in the indicator's unit
+	Pct   float64 // relative change in %, for counts; NaN otherwise
+	Dir   int     // +1 rise, −1 fall, 0 unchanged at the printed precision
+}
+
+// Compare returns the change from base to cur.
+func Compare(cat *models.Catalog, cur, base Figure) Change {
+	if !cur.Valid() || !base.Valid() {
+		return Change{Pct: math.NaN()}
+	}
+	c := Change{Valid: true, Diff: cur.Value - base.Value, Pct: math.NaN()}
+	if isCount(cat, cur.Indicator) {
+		if base.Value != 0 {
+			c.Pct = 100 * c.Diff / base.Value
+		}
+		switch {
+		case math.Round(c.Diff) > 0:
+			c.Dir = 1
+		case math.Round(c.Diff) < 0:
+			c.Dir = -1
+		}
+		return c
+	}
+	// Unchanged when the difference rounds to zero at the printed precision.
+	if formatNumber(math.Abs(c.Diff), decimals[cur.Indicator]) != formatNumber(0, decimals[cur.Indicator]) {
+		if c.Diff > 0 {
+			c.Dir = 1
+		} else {
+			c.Dir = -1
+		}
+	}
+	return c
+}
+
+// Arrow is the direction sign of a change: ↑, ↓ or →.
+func (c Change) Arrow() string {
+	switch {
+	case !c.Valid:
+		return ""
+	case c.Dir > 0:
+		return "↑"
+	case c.Dir < 0:
+		return "↓"
+	}
+	return "→"
+}
+
+// Tone says whether a change is good, bad or neutral for the indicator
+// (catalog field Good): "good", "bad" or "neutral". For a "range"
+// indicator it says where cur lies: in the normal range (good), outside
+// it with its whole interval (bad), or in between (neutral).
+func Tone(cat *models.Catalog, cur Figure, c Change) string {
+	ind, _ := cat.Get(cur.Indicator)
+	switch ind.Good {
+	case "range":
+		switch {
+		case !cur.Valid() || len(ind.Range) != 2:
+			return "neutral"
+		case rangeTone(cat, cur) == "bad":
+			return "bad"
+		case cur.Value >= ind.Range[0] && cur.Value <= ind.Range[1]:
+			return "good"
+		}
+		return "neutral"
+	case "up", "down":
+		if !c.Valid || c.Dir == 0 {
+			return "neutral"
+		}
+		if (c.Dir > 0) == (ind.Good == "up") {
+			return "good"
+		}
+		return "bad"
+	}
+	return "neutral"
+}
+
+// FormatChange prints a change for a table cell: "↑1.2%" for counts,
+// "↓0.15" (in the indicator's unit, ‰ or percentage points) otherwise.
+func FormatChange(cat *models.Catalog, ind string, c Change) string {
+	if !c.Valid {
+		return "—"
+	}
+	if isCount(cat, ind) {
+		if math.IsNaN(c.Pct) {
+			return c.Arrow() + formatInt(math.Abs(c.Diff))
+		}
+		return c.Arrow() + formatNumber(math.Abs(c.Pct), 1) + "%"
+	}
+	return c.Arrow() + formatNumber(math.Abs(c.Diff), decimals[ind])
+}

@@ -1,0 +1,233 @@
+package report
+
+import (
+	"math"
+	"time"
+
+	"github.com/padis/padis/models"
+)
+
+// Figure is one number of the report with its source: the indicator (an id
+// of the catalog), the unit and period it is for, the snapshot version it
+// was computed from, and the parts it was computed from. Undefined numbers
+// are NaN.
+type Figure struct {
+	Indicator   string  `json:"indicator"`
+	Division    string  `json:"division"`
+	Period      string  `json:"period"` // a period label of the read API, e.g. "2025-10", "YTD-2025-10", "R12-2025-10"
+	Version     int64   `json:"version"`
+	Value       float64 `json:"value"`
+	Lower       float64 `json:"lower"` // 95 % interval; NaN when none
+	Upper       float64 `json:"upper"`
+	Numerator   float64 `json:"numerator"`
+	Denominator float64 `json:"denominator"`
+	Flag        string  `json:"flag,omitempty"` // "empty", "unreliable"… as the API says
+}
+
+// FlagOmitted marks a figure the report leaves out on purpose (the
+// previous-month comparison of a year-to-date count); it is not read and
+// not printed.
+const FlagOmitted = "omitted"
+
+// Valid reports whether the figure has a value.
+func (f Figure) Valid() bool { return !math.IsNaN(f.Value) && !math.IsInf(f.Value, 0) }
+
+// HasInterval reports whether the figure has a finite 95 % interval.
+func (f Figure) HasInterval() bool {
+	return f.Valid() && !math.IsNaN(f.Lower) && !math.IsNaN(f.Upper) && !math.IsInf(f.Lower, 0) && !math.IsInf(f.Upper, 0)
+}
+
+// Missing returns a figure with no value for ind, division and period.
+func Missing(ind, division, period string) Figure {
+	nan := math.NaN()
+	return Figure{Indicator: ind, Division: division, Period: period, Value: nan, Lower: nan, Upper: nan, Numerator: nan, Denominator: nan}
+}
+
+// Unit is an administrative unit of the report.
+type Unit struct {
+	Code     string       `json:"code"`
+	Name     string       `json:"name"`
+	FullName string       `json:"full_name"` // with its ancestors, e.g. "四川省成都市"
+	Level    models.Level `json:"level"`
+}
+
+// Span is the time span a headline figure covers.
+type Span string
+
+// Spans of headline figures.
+const (
+	SpanMonth Span = "month" // the report month (stocks: at its end)
+	SpanYTD   Span = "ytd"   // January to the report month
+	SpanR12   Span = "r12"   // the 12 months ending with the report month
+)
+
+// Headline is one headline figure with the two comparisons the report
+// shows: the previous month (for a year-to-date figure: year to date at
+// the previous month) and the same month of the previous year.
+type Headline struct {
+	Key       string `json:"key"` // e.g. "births_ytd"
+	Indicator string `json:"indicator"`
+	Span      Span   `json:"span"`
+	Current   Figure `json:"current"`
+	Previous  Figure `json:"previous"`
+	YearAgo   Figure `json:"year_ago"`
+}
+
+// Row is one unit of a table with its figures keyed by the table's column
+// keys (TableColumns).
+type Row struct {
+	Unit    Unit              `json:"unit"`
+	Figures map[string]Figure `json:"figures"`
+}
+
+// Column is one column of a unit table.
+type Column struct {
+	Key       string `json:"key"` // key in Row.Figures
+	Indicator string `json:"indicator"`
+	Span      Span   `json:"span"`
+}
+
+// TableColumns are the columns of the child-unit and monitoring-county
+// tables, in order.
+var TableColumns = []Column{
+	{"population", "population", SpanMonth},
+	{"births_ytd", "births", SpanYTD},
+	{"cbr_ytd", "cbr", SpanYTD},
+	{"cdr_ytd", "cdr", SpanYTD},
+	{"rni_ytd", "rni", SpanYTD},
+	{"tfr_r12", "tfr", SpanR12},
+	{"srb_ytd", "srb", SpanYTD},
+	{"share_65plus", "share_65plus", SpanMonth},
+}
+
+// MonthPoint is one month of the births and deaths series.
+type MonthPoint struct {
+	Month  string `json:"month"`
+	Births Figure `json:"births"`
+	Deaths Figure `json:"deaths"`
+}
+
+// Pyramid is a population by sex and age group at the end of a month.
+type Pyramid struct {
+	Period string    `json:"period"`
+	Ages   []int     `json:"ages"` // start of each group; the last group is open
+	Male   []float64 `json:"male"`
+	Female []float64 `json:"female"`
+}
+
+// Outlook is a projection's outlook for the unit: total population,
+// population 65+ and school-age population (6–14) by year.
+type Outlook struct {
+	Scenario  string    `json:"scenario"`
+	Years     []int     `json:"years"`
+	Total     []float64 `json:"total"`
+	Aged65    []float64 `json:"aged_65plus"`
+	SchoolAge []float64 `json:"school_age"`
+}
+
+// Alert levels, the Chinese four-colour convention, most severe first.
+const (
+	AlertRed    = "red"    // I
+	AlertOrange = "orange" // II
+	AlertYellow = "yellow" // III
+	AlertBlue   = "blue"   // IV
+)
+
+// AlertLevels lists the levels from the most to the least severe.
+var AlertLevels = []string{AlertRed, AlertOrange, AlertYellow, AlertBlue}
+
+// Alert is one early warning of the month.
+type Alert struct {
+	Level       string  `json:"level"`
+	Rule        string  `json:"rule"`
+	Division    string  `json:"division"`
+	UnitName    string  `json:"unit_name"`
+	Indicator   string  `json:"indicator"`
+	Figure      Figure  `json:"figure"`
+	Threshold   float64 `json:"threshold"`
+	Explanation string  `json:"explanation"` // as the alert engine wrote it
+}
+
+// Quality is the data quality of the month's load for the unit.
+type Quality struct {
+	Completeness float64          `json:"completeness"` // % of main fields filled; NaN when unknown
+	Validity     float64          `json:"validity"`     // % of values valid; NaN when unknown
+	Duplicates   int64            `json:"duplicates"`   // duplicate cards found; −1 when unknown
+	Timeliness   Figure           `json:"timeliness"`   // the catalog's timeliness indicator
+	Quarantined  map[string]int64 `json:"quarantined"`  // rows quarantined by reason
+	Worklists    map[string]int64 `json:"worklists"`    // open worklist sizes by kind
+}
+
+// Definition is one appendix entry, from the indicator catalog.
+type Definition struct {
+	Indicator models.Indicator `json:"indicator"`
+}
+
+// Report is the monthly situation report of one unit and month: every
+// figure it prints, with sources. It holds no text; Narrative and the
+// renderers produce the text in either language.
+type Report struct {
+	Unit        Unit            `json:"unit"`
+	Month       string          `json:"month"` // "2025-10"
+	Version     int64           `json:"version"`
+	Snapshot    string          `json:"snapshot"` // the snapshot's description, e.g. "51 2025-10-31"
+	GeneratedAt time.Time       `json:"generated_at"`
+	Headlines   []Headline      `json:"headlines"`
+	Monthly     []MonthPoint    `json:"monthly"`
+	Pyramid     *Pyramid        `json:"pyramid,omitempty"`
+	PyramidPrev *Pyramid        `json:"pyramid_prev,omitempty"`
+	Children    []Row           `json:"children"`
+	ChildLevel  models.Level    `json:"child_level"`
+	Counties    []Row           `json:"counties,omitempty"`   // province report: every county, by city
+	Monitoring  []Row           `json:"monitoring,omitempty"` // national report only
+	Outlook     *Outlook        `json:"outlook,omitempty"`
+	Alerts      []Alert         `json:"alerts"`
+	AlertsKnown bool            `json:"alerts_known"` // false: no alert source
+	Quality     *Quality        `json:"quality,omitempty"`
+	Catalog     *models.Catalog `json:"-"`
+	Notes       []string        `json:"notes,omitempty"` // what could not be read, shown in the report
+}
+
+// Headline returns the headline with the given key.
+func (r *Report) Headline(key string) (Headline, bool) {
+	for _, h := range r.Headlines {
+		if h.Key == key {
+			return h, true
+		}
+	}
+	return Headline{}, false
+}
+
+// Figures returns every figure the report prints, in report order (the
+// omitted ones left out): the
+// headlines with their comparisons, the monthly series, the child and
+// monitoring tables, the alerts' figures and the timeliness figure.
+func (r *Report) Figures() []Figure {
+	var out []Figure
+	for _, h := range r.Headlines {
+		for _, f := range []Figure{h.Current, h.Previous, h.YearAgo} {
+			if f.Flag != FlagOmitted {
+				out = append(out, f)
+			}
+		}
+	}
+	for _, m := range r.Monthly {
+		out = append(out, m.Births, m.Deaths)
+	}
+	for _, rows := range [][]Row{r.Children, r.Counties, r.Monitoring} {
+		for _, row := range rows {
+			for _, c := range TableColumns {
+				if f, ok := row.Figures[c.Key]; ok {
+					out = append(out, f)
+				}
+			}
+		}
+	}
+	for _, a := range r.Alerts {
+		out = append(out, a.Figure)
+	}
+	if r.Quality != nil && r.Quality.Timeliness.Indicator != "" {
+		out = append(out, r.Quality.Timeliness)
+	}
+	return out
+}

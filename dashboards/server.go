@@ -1,0 +1,145 @@
+package dashboards
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/padis/padis/models"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Config configures a Server.
+type Config struct {
+	Source  Source    // required: every number shown
+	Users   UserStore // required: accounts
+	Audit   AuditLog  // required: audited actions
+	Reports ReportArchive
+	Logger  *slog.Logger // access and error log; default slog.Default()
+	// MinCell is the smallest count public-facing exports show (default
+	// DefaultMinCell).
+	MinCell int
+	// RequestTimeout bounds each handler (default 30 s).
+	RequestTimeout time.Duration
+	// LoginAttempts failed logins per client and user name are allowed
+	// per LoginWindow (defaults 5 per 5 minutes).
+	LoginAttempts int
+	LoginWindow   time.Duration
+	// CacheTTL is how long source reads are reused (default 10 s; a
+	// negative value disables the cache). New cube builds show after at
+	// most this long.
+	CacheTTL time.Duration
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Server is the dashboards' HTTP server.
+type Server struct {
+	cfg     Config
+	src     Source
+	tree    *models.DivisionTree
+	cat     *models.Catalog
+	e       *echo.Echo
+	log     *slog.Logger
+	sess    *sessions
+	limiter *loginLimiter
+	pages   map[string]*template.Template
+	geo     *geoStore
+	routes  []route
+	resp    *respCache // nil when caching is off
+}
+
+// New builds a server from cfg.
+func New(cfg Config) (*Server, error) {
+	if cfg.Source == nil || cfg.Users == nil || cfg.Audit == nil {
+		return nil, errors.New("dashboards: Source, Users and Audit are required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MinCell <= 0 {
+		cfg.MinCell = DefaultMinCell
+	}
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	if cfg.LoginAttempts <= 0 {
+		cfg.LoginAttempts = 5
+	}
+	if cfg.LoginWindow <= 0 {
+		cfg.LoginWindow = 5 * time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	src := cfg.Source
+	var resp *respCache
+	if cfg.CacheTTL >= 0 {
+		if cfg.CacheTTL == 0 {
+			cfg.CacheTTL = 10 * time.Second
+		}
+		src = newCachedSource(src, cfg.CacheTTL, 20000, cfg.Now)
+		resp = newRespCache(cfg.CacheTTL, 10000, 256<<20, cfg.Now)
+	}
+	s := &Server{
+		cfg: cfg, src: src, tree: cfg.Source.Divisions(), cat: cfg.Source.Catalog(), log: cfg.Logger,
+		sess:    newSessions(2*time.Hour, 12*time.Hour),
+		limiter: newLoginLimiter(cfg.LoginAttempts, cfg.LoginWindow),
+		resp:    resp,
+	}
+	var err error
+	if s.pages, err = parsePages(); err != nil {
+		return nil, err
+	}
+	static, _ := fs.Sub(staticFS, "static")
+	s.geo = newGeoStore(static, s.tree)
+	s.routes = s.routeTable()
+	s.e = s.newEcho(static)
+	return s, nil
+}
+
+// Handler returns the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.e }
+
+// Serve serves on ln until ctx is cancelled, then shuts down gracefully,
+// giving requests in flight up to 10 seconds to finish.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.e,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      s.cfg.RequestTimeout + 30*time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,241 @@
+// PADIS dashboards: draws the charts of a server-rendered page from the
+// JSON embedded in <script type="application/json" id="page-data">.
+(function () {
+  'use strict';
+  var lang = document.body.dataset.lang === 'en' ? 'EN' : 'ZH';
+  var zh = lang === 'ZH';
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || '';
+  function $(id) { return document.getElementById(id); }
+  function pageData() {
+    var el = $('page-data');
+    return el ? JSON.parse(el.textContent) : null;
+  }
+  function chart(id) {
+    var el = $(id);
+    if (!el || !window.echarts) return null;
+    var c = echarts.init(el, null, { locale: lang, renderer: 'canvas' });
+    window.addEventListener('resize', function () { c.resize(); });
+    return c;
+  }
+  function fmt(v) {
+    if (v === null || v === undefined) return '—';
+    return Math.abs(v) >= 1000 ? Math.round(v).toLocaleString() : (Math.round(v * 100) / 100).toString();
+  }
+  function drill(code) { window.location.href = '/units/' + code; }
+
+  function childrenChart(d) {
+    var el = $('children-chart');
+    if (!el || !d.children.rows) return;
+    var ind = d.children.indicators[0];
+    var rows = d.children.rows.map(function (r) { return { code: r.code, name: r.name, value: r.values[0] }; });
+    var vals = rows.map(function (r) { return r.value; }).filter(function (v) { return v !== null; });
+    var min = Math.min.apply(null, vals), max = Math.max.apply(null, vals);
+    var c = chart('children-chart');
+    if (el.dataset.map) {
+      fetch(el.dataset.map, { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (geo) {
+        echarts.registerMap('u' + d.unit.code, geo);
+        var names = {};
+        rows.forEach(function (r) { names[r.code] = r.name; });
+        c.setOption({
+          animation: false,
+          tooltip: { trigger: 'item', formatter: function (p) { return (names[p.name] || p.name) + '<br>' + ind.label + ': ' + fmt(p.value); } },
+          visualMap: { min: min, max: max, left: 'left', bottom: 10, calculable: true, text: [fmt(max), fmt(min)], inRange: { color: ['#e0ecf8', '#7fb0dd', '#1559a8'] } },
+          series: [{ type: 'map', map: 'u' + d.unit.code, nameProperty: 'code', roam: false, selectedMode: false,
+            label: { show: false }, emphasis: { label: { show: true, formatter: function (p) { return names[p.name] || ''; } } },
+            data: rows.map(function (r) { return { name: r.code, value: r.value }; }) }]
+        });
+        c.on('click', function (p) { if (names[p.name]) drill(p.name); });
+        el.dataset.ready = 'map';
+      });
+      return;
+    }
+    var sorted = rows.slice().sort(function (a, b) { return (a.value || 0) - (b.value || 0); }).slice(-40);
+    c.setOption({
+      animation: false, grid: { left: 120, right: 30, top: 10, bottom: 30 }, tooltip: {},
+      xAxis: { type: 'value' }, yAxis: { type: 'category', data: sorted.map(function (r) { return r.name; }) },
+      series: [{ type: 'bar', data: sorted.map(function (r) { return { value: r.value, code: r.code }; }), itemStyle: { color: '#1559a8' } }]
+    });
+    c.on('click', function (p) { if (p.data && p.data.code) drill(p.data.code); });
+    el.dataset.ready = 'bar';
+  }
+
+  function trendChart(d) {
+    var c = chart('trend-chart');
+    if (!c || !d.trends) return;
+    var periods = d.trends[0].points.map(function (p) { return p.period; });
+    c.setOption({
+      animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 60, right: 70, top: 30, bottom: 30 },
+      xAxis: { type: 'category', data: periods },
+      yAxis: [{ type: 'value' }, { type: 'value', scale: true }],
+      series: d.trends.map(function (t, i) {
+        return { name: t.indicator.label, type: 'line', yAxisIndex: t.indicator.id === 'population' ? 1 : 0, showSymbol: false,
+          data: t.points.map(function (p) { return p.value; }) };
+      })
+    });
+    $('trend-chart').dataset.ready = '1';
+  }
+
+  function pyramid(id, ages, male, female) {
+    var c = chart(id);
+    if (!c) return null;
+    var labels = ages.map(function (a, i) { return i === ages.length - 1 ? a + '+' : String(a); });
+    c.setOption(pyramidOption(labels, male, female));
+    $(id).dataset.ready = '1';
+    return c;
+  }
+  function pyramidOption(labels, male, female) {
+    return {
+      animation: false, tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: function (ps) {
+        return ps[0].name + ': ' + ps.map(function (p) { return p.seriesName + ' ' + fmt(Math.abs(p.value)); }).join(', ');
+      } },
+      legend: { top: 0 }, grid: { left: 50, right: 20, top: 30, bottom: 30 },
+      xAxis: { type: 'value', axisLabel: { formatter: function (v) { return fmt(Math.abs(v)); } } },
+      yAxis: { type: 'category', data: labels, axisLabel: { interval: 9 } },
+      series: [
+        { name: zh ? '男' : 'Male', type: 'bar', stack: 'p', barCategoryGap: 0, data: male.map(function (v) { return -v; }), itemStyle: { color: '#3a7bd5' } },
+        { name: zh ? '女' : 'Female', type: 'bar', stack: 'p', barCategoryGap: 0, data: female, itemStyle: { color: '#d5576b' } }
+      ]
+    };
+  }
+
+  function overview(d) {
+    childrenChart(d);
+    trendChart(d);
+    if (d.pyramid) pyramid('pyramid-chart', d.pyramid.ages, d.pyramid.male, d.pyramid.female);
+  }
+
+  function explorer(d) {
+    var c = chart('explorer-chart');
+    if (!c || !d.rows) return;
+    var rows = d.rows.filter(function (r) { return r.value.value !== null; })
+      .sort(function (a, b) { return a.value.value - b.value.value; }).slice(-50);
+    c.setOption({
+      animation: false, grid: { left: 140, right: 30, top: 10, bottom: 30 }, tooltip: {},
+      xAxis: { type: 'value', scale: true }, yAxis: { type: 'category', data: rows.map(function (r) { return r.name; }) },
+      series: [{ type: 'bar', data: rows.map(function (r) { return r.value.value; }), itemStyle: { color: '#1559a8' } },
+        { type: 'custom', renderItem: errorBar, data: rows.map(function (r, i) { return [i, r.value.lo, r.value.hi]; }), z: 10 }]
+    });
+    $('explorer-chart').dataset.ready = '1';
+  }
+  function errorBar(params, api) {
+    var lo = api.value(1), hi = api.value(2);
+    if (lo === null || hi === null || isNaN(lo) || isNaN(hi)) return null;
+    var a = api.coord([lo, api.value(0)]), b = api.coord([hi, api.value(0)]);
+    return { type: 'line', shape: { x1: a[0], y1: a[1], x2: b[0], y2: b[1] }, style: { stroke: '#222', lineWidth: 1 } };
+  }
+
+  function panel(d) {
+    var el = $('panel-chart');
+    if (!el || !d.counties || !window.echarts) return;
+    var rows = d.counties.filter(function (r) { return r.value.value !== null; }).sort(function (a, b) { return a.value.value - b.value.value; });
+    el.style.height = Math.max(240, rows.length * 16 + 60) + 'px';
+    var c = chart('panel-chart');
+    var series = [{ type: 'bar', data: rows.map(function (r) { return { value: r.value.value, code: r.code }; }), itemStyle: { color: '#1559a8' } },
+      { type: 'custom', renderItem: errorBar, data: rows.map(function (r, i) { return [i, r.value.lo, r.value.hi]; }), z: 10 }];
+    if (d.national_estimate && d.national_estimate.value !== null) {
+      series[0].markLine = { symbol: 'none', data: [{ xAxis: d.national_estimate.value }], lineStyle: { color: '#c8102e' } };
+    }
+    c.setOption({ animation: false, grid: { left: 140, right: 30, top: 10, bottom: 30 }, tooltip: {},
+      xAxis: { type: 'value', scale: true }, yAxis: { type: 'category', data: rows.map(function (r) { return r.name; }) }, series: series });
+    c.on('click', function (p) { if (p.data && p.data.code) drill(p.data.code); });
+    $('panel-chart').dataset.ready = '1';
+  }
+
+  function projections() {
+    var form = $('projection-form');
+    if (!form) return;
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      var body = { scenarios: [], years: parseInt(form.years.value, 10) || 30, trajectories: parseInt(form.trajectories.value, 10) || 0 };
+      form.querySelectorAll('input[name=scenario]:checked').forEach(function (x) { body.scenarios.push(x.value); });
+      var tfr = parseFloat(form.custom_tfr.value);
+      if (!isNaN(tfr)) body.custom = { name: 'custom TFR ' + tfr, tfr: { kind: 'linear', target: tfr, year: new Date().getFullYear() + 10 } };
+      var url = '/api/v1/projections/run?unit=' + encodeURIComponent(form.dataset.unit);
+      $('projection-error').hidden = true;
+      post(url, body).then(function (res) {
+        drawProjection(res);
+        var dl = $('projection-download');
+        dl.hidden = false;
+        dl.onclick = function (e) {
+          e.preventDefault();
+          fetch(url + '&format=csv', postInit(body)).then(function (r) { return r.blob(); }).then(function (b) {
+            var a = document.createElement('a');
+            a.href = URL.createObjectURL(b); a.download = 'padis-projection-' + form.dataset.unit + '.csv'; a.click();
+          });
+        };
+      }).catch(function (e) { var el = $('projection-error'); el.textContent = e.message; el.hidden = false; });
+    });
+  }
+  function postInit(body) {
+    return { method: 'POST', credentials: 'same-origin', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify(body) };
+  }
+  function post(url, body) {
+    return fetch(url, postInit(body)).then(function (r) {
+      return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || r.statusText); return j; });
+    });
+  }
+  var seriesLabels = {
+    total: ['总人口', 'total'], age_65_plus: ['65岁及以上', 'aged 65+'], age_80_plus: ['80岁及以上', 'aged 80+'],
+    dependency_total: ['总抚养比', 'total dependency'], dependency_child: ['少儿抚养比', 'child dependency'],
+    dependency_old_age: ['老年抚养比', 'old-age dependency'], school_6_11: ['6-11岁（小学）', 'aged 6-11 (primary)'],
+    school_12_14: ['12-14岁（初中）', 'aged 12-14 (junior secondary)']
+  };
+  function seriesLabel(n) { var l = seriesLabels[n]; return l ? l[zh ? 0 : 1] : n; }
+  var projCharts = {};
+  function lineChart(id, res, names, bands) {
+    var c = projCharts[id] || (projCharts[id] = chart(id));
+    var series = [];
+    res.runs.forEach(function (run) {
+      names.forEach(function (n) {
+        series.push({ name: run.scenario + (names.length > 1 ? ' · ' + seriesLabel(n) : ''), type: 'line', showSymbol: false, data: run.series[n] });
+      });
+    });
+    (bands || []).forEach(function (b) {
+      if (names.indexOf(b.series) < 0) return;
+      series.push({ name: '95%', type: 'line', showSymbol: false, lineStyle: { type: 'dashed', color: '#999' }, data: b.lo95 });
+      series.push({ name: '95%', type: 'line', showSymbol: false, lineStyle: { type: 'dashed', color: '#999' }, data: b.hi95 });
+    });
+    c.setOption({ animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0, type: 'scroll' }, grid: { left: 70, right: 20, top: 40, bottom: 30 },
+      xAxis: { type: 'category', data: res.runs[0].years }, yAxis: { type: 'value', scale: true }, series: series }, true);
+    $(id).dataset.ready = '1';
+  }
+  function drawProjection(res) {
+    $('projection-results').hidden = false;
+    lineChart('proj-total', res, ['total'], res.bands);
+    lineChart('proj-dependency', res, ['dependency_total', 'dependency_child', 'dependency_old_age']);
+    lineChart('proj-school', { runs: [res.runs[0]] }, ['school_6_11', 'school_12_14', 'age_65_plus', 'age_80_plus']);
+    var c = projCharts['proj-pyramid'] || (projCharts['proj-pyramid'] = chart('proj-pyramid'));
+    var labels = res.ages.map(function (a, i) { return i === res.ages.length - 1 ? a + '+' : String(a); });
+    var opts = res.years.map(function (y, t) {
+      var o = pyramidOption(labels, res.male[t], res.female[t]);
+      return { series: o.series, title: { text: String(y), right: 10, top: 0 } };
+    });
+    var base = pyramidOption(labels, res.male[0], res.female[0]);
+    base.timeline = { axisType: 'category', data: res.years.map(String), autoPlay: false, playInterval: 400, bottom: 0 };
+    base.grid.bottom = 70;
+    c.setOption({ baseOption: base, options: opts }, true);
+    $('proj-pyramid').dataset.ready = '1';
+  }
+
+  function quality() {
+    document.querySelectorAll('#worklist button.reveal').forEach(function (b) {
+      b.addEventListener('click', function () {
+        var tr = b.closest('tr');
+        var reason = tr.querySelector('input.reason').value;
+        post('/api/v1/quality/worklist/' + encodeURIComponent(tr.dataset.item) + '/reveal', { reason: reason }).then(function (r) {
+          tr.querySelector('.who').textContent = r.name;
+          tr.querySelector('.idn').textContent = r.id_number;
+        }).catch(function (e) { alert(e.message); });
+      });
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    var d = pageData();
+    if ($('children-chart') || $('trend-chart')) overview(d);
+    if ($('explorer-chart')) explorer(d);
+    if ($('panel-chart')) panel(d);
+    projections();
+    quality();
+  });
+})();

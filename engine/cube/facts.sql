@@ -1,0 +1,191 @@
+-- Base facts of one snapshot version, on one connection (temp tables).
+-- Placeholders: {{persons}} {{events}} {{ps}} {{pe}} {{agelen}}; cube_months
+-- (mi, mstart, mend, eom_ymd, mid_ymd) is created by the caller.
+
+-- name: people
+-- One row per person with the attributes the measures need. exit is the
+-- date of death or move-out (the person is not resident from that day on).
+CREATE OR REPLACE TEMP TABLE cube_people AS
+WITH p AS (
+	SELECT person_id, sex, birth_date, reg_place, reg_type, res_place, household_id,
+		vital_status, status_date, marital_status, contraception, children_born, children_living,
+		mother_person_id, father_person_id,
+		year(birth_date) * 10000 + month(birth_date) * 100 + day(birth_date) AS bymd
+	FROM {{persons}}
+	WHERE birth_date IS NOT NULL
+), links AS (
+	SELECT mother_person_id AS parent, c.sex, c.vital_status, c.bymd, c.mother_person_id AS mother FROM p c WHERE mother_person_id IS NOT NULL
+	UNION ALL
+	SELECT father_person_id, c.sex, c.vital_status, c.bymd, c.mother_person_id FROM p c WHERE father_person_id IS NOT NULL
+), kids AS (
+	SELECT l.parent, count(*) AS n, count(*) FILTER (WHERE l.sex = '2') AS daughters,
+		count(*) FILTER (WHERE l.vital_status = '2') AS dead, max(m.bymd) AS mother_bymd
+	FROM links l LEFT JOIN p m ON m.person_id = l.mother
+	GROUP BY l.parent
+)
+SELECT p.person_id,
+	CASE p.sex WHEN '1' THEN 1 WHEN '2' THEN 2 ELSE 0 END::TINYINT AS sex,
+	p.birth_date AS bd, p.bymd, p.res_place, left(p.reg_place, 6) AS reg_county, p.household_id,
+	p.vital_status = '2' AS dead,
+	CASE WHEN p.vital_status IN ('2', '3') THEN coalesce(p.status_date, DATE {{ps}}) END AS exit,
+	coalesce(p.marital_status IN ('20', '21', '22', '23'), false) AS married,
+	coalesce(p.contraception IS NOT NULL AND p.contraception <> '00', false) AS contra,
+	coalesce(p.reg_type = '1' AND (coalesce(p.children_born, k.n) = 1
+		OR (coalesce(p.children_born, k.n) = 2 AND k.daughters = 2)), false) AS reward_base,
+	coalesce(coalesce(p.children_born, k.n) = 1 AND (p.children_living = 0 OR k.dead >= 1), false) AS special_base,
+	CASE WHEN NOT coalesce(coalesce(p.children_born, k.n) = 1 AND (p.children_living = 0 OR k.dead >= 1), false) THEN NULL
+		WHEN p.sex = '2' THEN p.bymd ELSE coalesce(k.mother_bymd, p.bymd) END AS special_mother_bymd
+FROM p LEFT JOIN kids k ON k.parent = p.person_id;
+
+-- name: spells
+-- Residence spells inside [ps, pe): an initial spell from the period start
+-- or birth for persons whose first move in the period is not an arrival,
+-- and one spell after each arrival ("in"), each ending at the next move,
+-- the exit date or the period end. dies marks a spell ended by death; m0…m1
+-- are the months the spell touches (the month of the death included, even
+-- when the death is on the 1st and no day of that month is lived).
+CREATE OR REPLACE TEMP TABLE cube_spells AS
+WITH mig AS (
+	SELECT person_id, event_date AS d, event_type AS t, place,
+		row_number() OVER (PARTITION BY person_id ORDER BY event_date, CASE WHEN event_type = 'out' THEN 0 ELSE 1 END, event_id) AS seq
+	FROM {{events}}
+	WHERE event_type IN ('in', 'out') AND event_date >= DATE {{ps}} AND event_date < DATE {{pe}}
+), seqd AS (
+	SELECT *, lead(d) OVER (PARTITION BY person_id ORDER BY seq) AS nd FROM mig
+), sp AS (
+	SELECT p.person_id, CASE WHEN f.t = 'out' THEN f.place ELSE p.res_place END AS place,
+		greatest(DATE {{ps}}, p.bd) AS s,
+		least(coalesce(f.d, DATE {{pe}}), coalesce(p.exit, DATE {{pe}}), DATE {{pe}}) AS e
+	FROM cube_people p LEFT JOIN (SELECT * FROM mig WHERE seq = 1) f ON f.person_id = p.person_id
+	WHERE f.t IS NULL OR f.t = 'out'
+	UNION ALL
+	SELECT q.person_id, q.place, q.d,
+		least(coalesce(q.nd, DATE {{pe}}), coalesce(p.exit, DATE {{pe}}), DATE {{pe}})
+	FROM seqd q JOIN cube_people p ON p.person_id = q.person_id
+	WHERE q.t = 'in'
+)
+SELECT sp.person_id, sp.place, sp.s, sp.e,
+	p.dead AND p.exit = sp.e AND sp.e < DATE {{pe}} AS dies,
+	year(sp.s) * 12 + month(sp.s) - 1 AS m0,
+	CASE WHEN p.dead AND p.exit = sp.e AND sp.e < DATE {{pe}} THEN year(sp.e) * 12 + month(sp.e) - 1
+		ELSE year(greatest(sp.e - 1, sp.s)) * 12 + month(greatest(sp.e - 1, sp.s)) - 1 END AS m1,
+	p.sex, p.bymd, p.reg_county, p.household_id, p.married, p.contra, p.reward_base, p.special_base, p.special_mother_bymd
+FROM sp JOIN cube_people p ON p.person_id = sp.person_id
+WHERE sp.s < sp.e OR (sp.s = sp.e AND p.dead AND p.exit = sp.e AND sp.e < DATE {{pe}});
+
+-- name: person_months
+-- One row per spell and calendar month it touches: days lived in the
+-- month, residence at the end of the month (stock), ages at mid-month and
+-- at the end of the month, and the death when it falls in the month.
+CREATE OR REPLACE TEMP VIEW cube_pm AS
+WITH x AS (
+	SELECT sp.*, unnest(generate_series(sp.m0, sp.m1)) AS mi
+	FROM cube_spells sp
+)
+SELECT x.place, x.mi, x.sex, x.household_id, x.married, x.contra, x.reg_county,
+	x.reward_base, x.special_base, x.special_mother_bymd,
+	greatest(least(x.e, m.mend) - greatest(x.s, m.mstart), 0) AS days,
+	x.s <= m.mend - 1 AND x.e > m.mend - 1 AS stock,
+	greatest(least((m.mid_ymd - x.bymd) // 10000, 100), 0)::SMALLINT AS age_mid,
+	greatest(least((m.eom_ymd - x.bymd) // 10000, 100), 0)::SMALLINT AS age_eom,
+	(m.eom_ymd - x.special_mother_bymd) // 10000 AS age_mother_eom,
+	x.dies AND x.e >= m.mstart AND x.e < m.mend AS death,
+	least((year(x.e) * 10000 + month(x.e) * 100 + day(x.e) - x.bymd) // 10000, 100)::SMALLINT AS age_exit
+FROM x JOIN cube_months m ON m.mi = x.mi;
+
+-- name: fingerprints
+-- A fingerprint of the inputs of each village and month: the spells
+-- clipped to the month with the person attributes the measures read, and
+-- the events of the month. Equal fingerprints in two versions mean equal
+-- base measures (incremental refresh).
+CREATE OR REPLACE TEMP TABLE cube_fp AS
+SELECT place AS village, mi, bit_xor(h) AS fp FROM (
+	SELECT x.place, x.mi, hash(x.person_id, greatest(x.s, m.mstart), least(x.e, m.mend), x.dies AND x.e < m.mend, x.sex, x.bymd, x.reg_county,
+		x.household_id, x.married, x.contra, x.reward_base, x.special_base, x.special_mother_bymd, m.mend) AS h
+	FROM (SELECT sp.*, unnest(generate_series(sp.m0, sp.m1)) AS mi FROM cube_spells sp) x
+	JOIN cube_months m ON m.mi = x.mi
+	UNION ALL
+	SELECT e.place, year(e.event_date) * 12 + month(e.event_date) - 1,
+		hash(e.event_id, e.event_type, e.person_id, e.event_date, e.recorded_date, e.from_place, e.to_place, e.birth_order,
+			e.policy_conforming, e.mother_person_id, e.spouse_person_id, c.sex, mo.bymd)
+	FROM {{events}} e
+	LEFT JOIN cube_people c ON c.person_id = e.person_id
+	LEFT JOIN cube_people mo ON mo.person_id = e.mother_person_id
+	WHERE e.event_date >= DATE {{ps}} AND e.event_date < DATE {{pe}}
+)
+GROUP BY ALL;
+
+-- name: births
+-- Births of the period with the child's sex and the mother's age at the
+-- birth (NULL when the mother is not in the snapshot).
+CREATE OR REPLACE TEMP TABLE cube_births AS
+SELECT e.place, year(e.event_date) * 12 + month(e.event_date) - 1 AS mi,
+	c.sex AS child_sex, e.birth_order, e.policy_conforming,
+	least((year(e.event_date) * 10000 + month(e.event_date) * 100 + day(e.event_date) - m.bymd) // 10000, 100)::SMALLINT AS mother_age
+FROM {{events}} e
+LEFT JOIN cube_people c ON c.person_id = e.person_id
+LEFT JOIN cube_people m ON m.person_id = e.mother_person_id
+WHERE e.event_type = 'birth' AND e.event_date >= DATE {{ps}} AND e.event_date < DATE {{pe}};
+
+-- name: village_months
+-- The base measures per village and month.
+CREATE OR REPLACE TEMP TABLE cube_vm AS
+SELECT place AS village, mi, {{measure_sums}}
+FROM (
+	SELECT place, mi,
+{{pm_measures}}
+	FROM cube_pm {{vm_filter_pm}} GROUP BY place, mi
+	UNION ALL BY NAME
+	SELECT place, mi, count(*) AS households, sum(n) AS household_members
+	FROM (SELECT place, mi, household_id, count(*) AS n FROM cube_pm {{vm_filter_pm}}
+		WHERE stock AND household_id IS NOT NULL GROUP BY ALL) hh
+	GROUP BY place, mi
+	UNION ALL BY NAME
+	SELECT place, mi,
+		count(*) AS births,
+		count(*) FILTER (WHERE child_sex = 1) AS births_male,
+		count(*) FILTER (WHERE child_sex = 2) AS births_female,
+		count(*) FILTER (WHERE birth_order = 1) AS births_order1,
+		count(*) FILTER (WHERE birth_order = 2) AS births_order2,
+		count(*) FILTER (WHERE birth_order >= 3) AS births_order3plus,
+		count(*) FILTER (WHERE policy_conforming) AS births_policy
+	FROM cube_births {{vm_filter_births}} GROUP BY place, mi
+	UNION ALL BY NAME
+	SELECT place, mi,
+		count(*) FILTER (WHERE event_type = 'in') AS migrants_in,
+		count(*) FILTER (WHERE event_type = 'out') AS migrants_out,
+		count(*) FILTER (WHERE event_type = 'in' AND left(coalesce(from_place, ''), 2) <> left(place, 2)) AS migrants_in_inter,
+		count(*) FILTER (WHERE event_type = 'out' AND left(coalesce(to_place, ''), 2) <> left(place, 2)) AS migrants_out_inter,
+		count(*) FILTER (WHERE event_type = 'in' AND left(coalesce(from_place, ''), 2) = left(place, 2)) AS migrants_in_intra,
+		count(*) FILTER (WHERE event_type = 'out' AND left(coalesce(to_place, ''), 2) = left(place, 2)) AS migrants_out_intra,
+		count(DISTINCT CASE WHEN event_type = 'marriage' THEN least(person_id, coalesce(spouse_person_id, person_id)) || '|' || greatest(person_id, coalesce(spouse_person_id, person_id)) END) AS marriages,
+		count(DISTINCT CASE WHEN event_type = 'divorce' THEN least(person_id, coalesce(spouse_person_id, person_id)) || '|' || greatest(person_id, coalesce(spouse_person_id, person_id)) END) AS divorces,
+		count(*) AS events,
+		count(*) FILTER (WHERE recorded_date - event_date <= 30) AS events_timely
+	FROM (SELECT *, year(event_date) * 12 + month(event_date) - 1 AS mi FROM {{events}}
+		WHERE event_date >= DATE {{ps}} AND event_date < DATE {{pe}}) ev {{vm_filter_events}}
+	GROUP BY place, mi
+)
+GROUP BY place, mi;
+
+-- name: age_months
+-- Age-specific counts per unit at the age-detail level, month, sex and
+-- single year of age (100 = 100+): population at the end of the month,
+-- person-years (age at mid-month), deaths (age at death) and births to
+-- women of that age (sex 2 rows).
+CREATE OR REPLACE TEMP TABLE cube_am AS
+SELECT unit, mi, sex, age, sum(pop) AS pop, sum(py) AS py, sum(deaths) AS deaths, sum(births) AS births
+FROM (
+	SELECT left(place, {{agelen}}) AS unit, mi, sex, age_eom AS age, count(*)::DOUBLE AS pop, 0::DOUBLE AS py, 0::DOUBLE AS deaths, 0::DOUBLE AS births
+	FROM cube_pm {{am_filter_pm}} WHERE stock GROUP BY ALL
+	UNION ALL
+	SELECT left(place, {{agelen}}), mi, sex, age_mid, 0, sum(days) / 365.25, 0, 0
+	FROM cube_pm {{am_filter_pm}} WHERE days > 0 GROUP BY ALL
+	UNION ALL
+	SELECT left(place, {{agelen}}), mi, sex, age_exit, 0, 0, count(*), 0
+	FROM cube_pm {{am_filter_pm}} WHERE death GROUP BY ALL
+	UNION ALL
+	SELECT left(place, {{agelen}}), mi, 2::TINYINT, mother_age, 0, 0, 0, count(*)
+	FROM cube_births {{am_filter_births}} WHERE mother_age IS NOT NULL GROUP BY ALL
+)
+GROUP BY ALL;

@@ -1,0 +1,92 @@
+package cube
+
+import (
+	"encoding/json"
+	"math"
+
+	"github.com/padis/padis/models"
+)
+
+// Flags of a value.
+const (
+	FlagNone       = ""           // a regular value
+	FlagEmpty      = "empty"      // the denominator is zero: no value
+	FlagUnreliable = "unreliable" // too few events for a stable value (e0: fewer than MinDeathsE0 deaths)
+)
+
+// Value is one indicator value of one unit and period with its lineage:
+// the snapshot version, the counts it came from and its 95 % interval.
+// Undefined numbers (no denominator, no interval) are NaN and are written
+// as null in JSON.
+type Value struct {
+	Version     int64        `json:"version"`
+	Indicator   string       `json:"indicator"`
+	Division    string       `json:"division"`
+	Level       models.Level `json:"level"`
+	PeriodType  string       `json:"period_type"`
+	Period      string       `json:"period"`
+	Breakdown   string       `json:"breakdown,omitempty"` // e.g. "age=27" for ASFR
+	Value       float64      `json:"value"`
+	Lower       float64      `json:"lower"`
+	Upper       float64      `json:"upper"`
+	Numerator   float64      `json:"numerator"`
+	Denominator float64      `json:"denominator"`
+	Flag        string       `json:"flag,omitempty"`
+}
+
+// MarshalJSON writes NaN and infinite numbers as null.
+func (v Value) MarshalJSON() ([]byte, error) {
+	type plain struct {
+		Version     int64    `json:"version"`
+		Indicator   string   `json:"indicator"`
+		Division    string   `json:"division"`
+		Level       string   `json:"level"`
+		PeriodType  string   `json:"period_type"`
+		Period      string   `json:"period"`
+		Breakdown   string   `json:"breakdown,omitempty"`
+		Value       *float64 `json:"value"`
+		Lower       *float64 `json:"lower"`
+		Upper       *float64 `json:"upper"`
+		Numerator   *float64 `json:"numerator"`
+		Denominator *float64 `json:"denominator"`
+		Flag        string   `json:"flag,omitempty"`
+	}
+	return json.Marshal(plain{v.Version, v.Indicator, v.Division, v.Level.String(), v.PeriodType, v.Period, v.Breakdown,
+		finite(v.Value), finite(v.Lower), finite(v.Upper), finite(v.Numerator), finite(v.Denominator), v.Flag})
+}
+
+func finite(f float64) *float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil
+	}
+	return &f
+}
+
+// Counts are the base measures of one unit and period, indexed like
+// models.Measures.
+type Counts []float64
+
+var measureIndex = func() map[string]int {
+	m := make(map[string]int, len(models.Measures))
+	for i, ms := range models.Measures {
+		m[ms.ID] = i
+	}
+	return m
+}()
+
+// MeasureIndex returns the position of a measure in Counts, or −1.
+func MeasureIndex(id string) int {
+	if i, ok := measureIndex[id]; ok {
+		return i
+	}
+	return -1
+}
+
+// Get returns the measure id of c (NaN for an unknown id).
+func (c Counts) Get(id string) float64 {
+	i := MeasureIndex(id)
+	if i < 0 || i >= len(c) {
+		return math.NaN()
+	}
+	return c[i]
+}

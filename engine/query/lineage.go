@@ -1,0 +1,85 @@
+package query
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/padis/padis/engine/cube"
+	"github.com/padis/padis/models"
+)
+
+// Lineage says where a value came from: the snapshot version, the cube
+// build, the indicator's formula and the counts it was computed from.
+type Lineage struct {
+	Value     cube.Value         `json:"value"`
+	Indicator models.Indicator   `json:"indicator"`
+	Snapshot  SnapshotRef        `json:"snapshot"`
+	Cube      Run                `json:"cube"`
+	Counts    map[string]float64 `json:"counts"` // the measures the formula reads, for the unit and period
+}
+
+// SnapshotRef identifies the snapshot version behind a value.
+type SnapshotRef struct {
+	Version     int64  `json:"version"`
+	Scope       string `json:"scope"`
+	AsOf        string `json:"as_of"`
+	Producer    string `json:"producer"`
+	Fingerprint string `json:"fingerprint"`
+	SourceDir   string `json:"source_dir"`
+}
+
+// Lineage returns the lineage of the total value of k.
+func (e *Engine) Lineage(ctx context.Context, k Key) (*Lineage, error) {
+	v, err := e.Value(ctx, k)
+	if err != nil {
+		return nil, err
+	}
+	r, err := e.resolve(k, true)
+	if err != nil {
+		return nil, err
+	}
+	sv, err := e.st.Version(ctx, r.run.Version)
+	if err != nil {
+		return nil, fmt.Errorf("lineage: %w", err)
+	}
+	l := &Lineage{Value: v, Indicator: r.ind, Cube: *r.run, Counts: map[string]float64{},
+		Snapshot: SnapshotRef{sv.ID, sv.Scope, sv.AsOf.Format("2006-01-02"), sv.Producer, sv.Fingerprint, sv.SourceDir}}
+	rows, err := e.measureStmt.QueryContext(ctx, r.run.Version, r.division, r.ptype, r.period)
+	if err != nil {
+		return nil, fmt.Errorf("lineage: %w", err)
+	}
+	mrows, err := cube.ScanMeasureRows(rows)
+	rows.Close()
+	if err != nil {
+		return nil, fmt.Errorf("lineage: %w", err)
+	}
+	if len(mrows) == 1 {
+		for _, id := range formulaMeasures(r.ind) {
+			l.Counts[id] = mrows[0].Counts.Get(id)
+		}
+	}
+	return l, nil
+}
+
+// formulaMeasures lists the measures an indicator's formula reads.
+func formulaMeasures(ind models.Indicator) []string {
+	switch ind.Kind {
+	case models.KindCount:
+		return []string{ind.Numerator}
+	case models.KindMethod:
+		switch ind.Method {
+		case "rni":
+			return []string{"births", "deaths", "person_years"}
+		case "dependency_total":
+			return []string{"pop_0_14", "pop_65plus", "pop_15_64"}
+		case "asfr", "tfr", "mac":
+			return []string{"births", "person_years_female_15_49"}
+		case "e0":
+			return []string{"deaths", "person_years"}
+		case "median_age":
+			return []string{"population"}
+		}
+		return nil
+	}
+	return []string{ind.Numerator, ind.Denominator}
+}

@@ -1,0 +1,459 @@
+package query
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/padis/padis/engine/cube"
+	"github.com/padis/padis/engine/store"
+	"github.com/padis/padis/models"
+)
+
+// Errors of the query API.
+var (
+	ErrNoCube        = errors.New("no cube covers this division")
+	ErrNotFound      = errors.New("no value for this unit and period")
+	ErrNotComputed   = errors.New("indicator is not computed at this level")
+	ErrUnknownIndic  = errors.New("unknown indicator")
+	ErrBadDivision   = errors.New("bad division code")
+	errPeriodMissing = errors.New("period is required")
+)
+
+// Run is one built cube (a row of cube.runs).
+type Run struct {
+	Version     int64        `json:"version"`
+	Scope       string       `json:"scope"`
+	AsOf        time.Time    `json:"as_of"`
+	PeriodStart time.Time    `json:"period_start"`
+	BuiltAt     time.Time    `json:"built_at"`
+	Mode        string       `json:"mode"`
+	AgeLevel    models.Level `json:"age_level"`
+	ValueLevel  models.Level `json:"value_level"`
+	provinces   map[string]bool
+}
+
+// Engine answers queries on the cube. It is safe for concurrent use.
+type Engine struct {
+	st  *store.Store
+	db  *sql.DB
+	cat *models.Catalog
+
+	mu   sync.RWMutex
+	runs []*Run // newest as-of first
+
+	valueStmt, measureStmt, childValues, childMeasures, seriesValues, seriesMeasures *sql.Stmt
+}
+
+// New returns an engine reading the cube of st with the indicators of cat
+// (models.DefaultCatalog when nil).
+func New(ctx context.Context, st *store.Store, cat *models.Catalog) (*Engine, error) {
+	if cat == nil {
+		cat = models.DefaultCatalog()
+	}
+	if err := cube.EnsureSchema(ctx, st); err != nil {
+		return nil, fmt.Errorf("query: %w", err)
+	}
+	e := &Engine{st: st, db: st.DB(), cat: cat}
+	if err := e.Reload(ctx); err != nil {
+		return nil, err
+	}
+	vcols := `version, indicator, division, level, ptype, period, breakdown, value, lower, upper, numerator, denominator, flag`
+	prep := []struct {
+		dst *(*sql.Stmt)
+		q   string
+	}{
+		{&e.valueStmt, `SELECT ` + vcols + ` FROM cube.values WHERE version = ? AND indicator = ? AND division = ? AND ptype = ? AND period = ? ORDER BY breakdown`},
+		{&e.measureStmt, `SELECT ` + cube.MeasureSelect() + ` FROM cube.measures WHERE version = ? AND division = ? AND ptype = ? AND period = ?`},
+		{&e.childValues, `SELECT ` + vcols + ` FROM cube.values WHERE version = ? AND indicator = ? AND level = ? AND starts_with(division, ?) AND ptype = ? AND period = ? ORDER BY division, breakdown`},
+		{&e.childMeasures, `SELECT ` + cube.MeasureSelect() + ` FROM cube.measures WHERE version = ? AND level = ? AND starts_with(division, ?) AND ptype = ? AND period = ? ORDER BY division`},
+		{&e.seriesValues, `SELECT ` + vcols + ` FROM cube.values WHERE version = ? AND indicator = ? AND division = ? AND ptype = ? ORDER BY period, breakdown`},
+		{&e.seriesMeasures, `SELECT ` + cube.MeasureSelect() + ` FROM cube.measures WHERE version = ? AND division = ? AND ptype = ? ORDER BY period`},
+	}
+	for _, p := range prep {
+		s, err := e.db.PrepareContext(ctx, p.q)
+		if err != nil {
+			e.Close()
+			return nil, fmt.Errorf("query: prepare: %w", err)
+		}
+		*p.dst = s
+	}
+	return e, nil
+}
+
+// Close releases the prepared statements.
+func (e *Engine) Close() error {
+	for _, s := range []*sql.Stmt{e.valueStmt, e.measureStmt, e.childValues, e.childMeasures, e.seriesValues, e.seriesMeasures} {
+		if s != nil {
+			s.Close()
+		}
+	}
+	return nil
+}
+
+// Catalog returns the engine's indicator catalog.
+func (e *Engine) Catalog() *models.Catalog { return e.cat }
+
+// Reload re-reads the list of built cubes (after a build).
+func (e *Engine) Reload(ctx context.Context) error {
+	rows, err := e.db.QueryContext(ctx, `SELECT r.version, r.scope, r.as_of, r.period_start, r.built_at, r.mode, r.age_level, r.value_level,
+		coalesce(string_agg(DISTINCT m.division, ','), '')
+		FROM cube.runs r LEFT JOIN cube.measures m ON m.version = r.version AND m.level = 1
+		GROUP BY ALL ORDER BY r.as_of DESC, r.version DESC`)
+	if err != nil {
+		if strings.Contains(err.Error(), "does not exist") {
+			e.mu.Lock()
+			e.runs = nil
+			e.mu.Unlock()
+			return nil
+		}
+		return fmt.Errorf("query: list cubes: %w", err)
+	}
+	defer rows.Close()
+	var runs []*Run
+	for rows.Next() {
+		r := &Run{provinces: map[string]bool{}}
+		var age, val int
+		var provs string
+		if err := rows.Scan(&r.Version, &r.Scope, &r.AsOf, &r.PeriodStart, &r.BuiltAt, &r.Mode, &age, &val, &provs); err != nil {
+			return fmt.Errorf("query: list cubes: %w", err)
+		}
+		r.AgeLevel, r.ValueLevel = models.Level(age), models.Level(val)
+		for _, p := range strings.Split(provs, ",") {
+			if p != "" {
+				r.provinces[p] = true
+			}
+		}
+		runs = append(runs, r)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("query: list cubes: %w", err)
+	}
+	e.mu.Lock()
+	e.runs = runs
+	e.mu.Unlock()
+	return nil
+}
+
+// Runs returns the built cubes, newest as-of first.
+func (e *Engine) Runs() []Run {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	out := make([]Run, len(e.runs))
+	for i, r := range e.runs {
+		out[i] = *r
+	}
+	return out
+}
+
+// run returns the cube of version, or with version 0 the newest cube
+// whose provinces include division's.
+func (e *Engine) run(version int64, division string) (*Run, error) {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	for _, r := range e.runs {
+		if version != 0 {
+			if r.Version == version {
+				return r, nil
+			}
+			continue
+		}
+		if len(division) >= 2 && r.provinces[division[:2]] {
+			return r, nil
+		}
+	}
+	if version != 0 {
+		return nil, fmt.Errorf("version %d: %w", version, ErrNoCube)
+	}
+	return nil, fmt.Errorf("division %s: %w", division, ErrNoCube)
+}
+
+// Key selects one indicator of one unit and period.
+type Key struct {
+	Indicator string // catalog id
+	Division  string // any form models.NormalizeCode accepts
+	Period    string // YYYY, YYYY-MM, YYYY-Qn or R12-YYYY-MM
+	Version   int64  // 0: the newest cube covering the division
+}
+
+// resolved is a Key checked against the catalog and the cubes.
+type resolved struct {
+	ind      models.Indicator
+	division string
+	level    models.Level
+	ptype    string
+	period   string
+	run      *Run
+}
+
+func (e *Engine) resolve(k Key, needPeriod bool) (*resolved, error) {
+	ind, ok := e.cat.Get(k.Indicator)
+	if !ok {
+		return nil, fmt.Errorf("indicator %q: %w", k.Indicator, ErrUnknownIndic)
+	}
+	div, err := models.NormalizeCode(k.Division)
+	if err != nil || div == models.NationCode {
+		return nil, fmt.Errorf("division %q: %w", k.Division, ErrBadDivision)
+	}
+	r := &resolved{ind: ind, division: div}
+	r.level, _ = models.LevelOfCode(div)
+	if needPeriod {
+		if k.Period == "" {
+			return nil, errPeriodMissing
+		}
+		r.ptype, r.period, err = cube.ParsePeriod(k.Period)
+		if err != nil {
+			return nil, err
+		}
+	}
+	r.run, err = e.run(k.Version, div)
+	if err != nil {
+		return nil, err
+	}
+	if !cube.Derivable(ind) && r.level > r.run.AgeLevel {
+		return nil, fmt.Errorf("%s at the %s level (age detail stops at %s): %w", ind.ID, r.level, r.run.AgeLevel, ErrNotComputed)
+	}
+	return r, nil
+}
+
+// materialised reports whether the values of r's indicator at level are
+// in cube.values.
+func (r *resolved) materialised(level models.Level) bool {
+	if cube.Derivable(r.ind) {
+		return level <= r.run.ValueLevel
+	}
+	return level <= r.run.AgeLevel
+}
+
+// Get returns the value(s) of an indicator for a unit and period: one
+// value, or one per breakdown (ASFR by age, e0 total and by sex), the
+// total first. A unit with no residents and no events gives ErrNotFound.
+func (e *Engine) Get(ctx context.Context, k Key) ([]cube.Value, error) {
+	r, err := e.resolve(k, true)
+	if err != nil {
+		return nil, err
+	}
+	out, err := e.pick(ctx, r, r.level,
+		func() ([]cube.Value, error) {
+			return scanValues(e.valueStmt.QueryContext(ctx, r.run.Version, r.ind.ID, r.division, r.ptype, r.period))
+		},
+		func() ([]cube.Value, error) {
+			return e.derived(ctx, r, e.measureStmt, r.run.Version, r.division, r.ptype, r.period)
+		})
+	if err != nil {
+		return nil, fmt.Errorf("query %s %s %s: %w", r.ind.ID, r.division, r.period, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("%s %s %s: %w", r.ind.ID, r.division, r.period, ErrNotFound)
+	}
+	return out, nil
+}
+
+// Value returns the total value (no breakdown) of an indicator for a unit
+// and period.
+func (e *Engine) Value(ctx context.Context, k Key) (cube.Value, error) {
+	vs, err := e.Get(ctx, k)
+	if err != nil {
+		return cube.Value{}, err
+	}
+	for _, v := range vs {
+		if v.Breakdown == "" {
+			return v, nil
+		}
+	}
+	return vs[0], nil
+}
+
+// Children returns the indicator for each child unit of the division in
+// the period (drill-down), ordered by code; units with no data are absent.
+func (e *Engine) Children(ctx context.Context, k Key) ([]cube.Value, error) {
+	r, err := e.resolve(k, true)
+	if err != nil {
+		return nil, err
+	}
+	if r.level >= models.LevelVillage {
+		return nil, nil
+	}
+	child := r.level + 1
+	if !cube.Derivable(r.ind) && child > r.run.AgeLevel {
+		return nil, fmt.Errorf("%s at the %s level: %w", r.ind.ID, child, ErrNotComputed)
+	}
+	return e.pick(ctx, r, child,
+		func() ([]cube.Value, error) {
+			return scanValues(e.childValues.QueryContext(ctx, r.run.Version, r.ind.ID, int(child), r.division, r.ptype, r.period))
+		},
+		func() ([]cube.Value, error) {
+			return e.derived(ctx, r, e.childMeasures, r.run.Version, int(child), r.division, r.ptype, r.period)
+		})
+}
+
+// Ancestors returns the indicator for each ancestor of the division, from
+// the province down to the parent.
+func (e *Engine) Ancestors(ctx context.Context, k Key) ([]cube.Value, error) {
+	r, err := e.resolve(k, true)
+	if err != nil {
+		return nil, err
+	}
+	var out []cube.Value
+	for l := models.LevelProvince; l < r.level; l++ {
+		kk := k
+		kk.Division = r.division[:l.CodeLen()]
+		kk.Version = r.run.Version
+		vs, err := e.Get(ctx, kk)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, vs...)
+	}
+	return out, nil
+}
+
+// Series returns the indicator for the division over every period of
+// ptype (month, quarter, year, r12) in the cube, oldest first.
+func (e *Engine) Series(ctx context.Context, k Key, ptype string) ([]cube.Value, error) {
+	r, err := e.resolve(k, false)
+	if err != nil {
+		return nil, err
+	}
+	switch ptype {
+	case cube.PeriodMonth, cube.PeriodQuarter, cube.PeriodYear, cube.PeriodR12:
+	default:
+		return nil, fmt.Errorf("period type %q: want month, quarter, year or r12", ptype)
+	}
+	r.ptype = ptype
+	return e.pick(ctx, r, r.level,
+		func() ([]cube.Value, error) {
+			return scanValues(e.seriesValues.QueryContext(ctx, r.run.Version, r.ind.ID, r.division, ptype))
+		},
+		func() ([]cube.Value, error) {
+			return e.derived(ctx, r, e.seriesMeasures, r.run.Version, r.division, ptype)
+		})
+}
+
+// Table returns the indicator for every unit at level within the division
+// prefix within ("" or a province code for all), ordered by code.
+func (e *Engine) Table(ctx context.Context, indicator string, level models.Level, within, period string, version int64) ([]cube.Value, error) {
+	if within == "" {
+		e.mu.RLock()
+		for _, r := range e.runs {
+			if version == 0 || r.Version == version {
+				for p := range r.provinces {
+					within = p
+					break
+				}
+				break
+			}
+		}
+		e.mu.RUnlock()
+	}
+	r, err := e.resolve(Key{Indicator: indicator, Division: within, Period: period, Version: version}, true)
+	if err != nil {
+		return nil, err
+	}
+	if level < r.level || level > models.LevelVillage {
+		return nil, fmt.Errorf("level %s is not below %s", level, r.division)
+	}
+	if !cube.Derivable(r.ind) && level > r.run.AgeLevel {
+		return nil, fmt.Errorf("%s at the %s level: %w", r.ind.ID, level, ErrNotComputed)
+	}
+	return e.pick(ctx, r, level,
+		func() ([]cube.Value, error) {
+			return scanValues(e.childValues.QueryContext(ctx, r.run.Version, r.ind.ID, int(level), r.division, r.ptype, r.period))
+		},
+		func() ([]cube.Value, error) {
+			return e.derived(ctx, r, e.childMeasures, r.run.Version, int(level), r.division, r.ptype, r.period)
+		})
+}
+
+// pick reads materialised values at level when the cube has them, and
+// derives them from the measures otherwise (below the value level, or for
+// an indicator added to the catalog after the cube was built).
+func (e *Engine) pick(ctx context.Context, r *resolved, level models.Level, stored, derive func() ([]cube.Value, error)) ([]cube.Value, error) {
+	if r.materialised(level) {
+		out, err := stored()
+		if err != nil || len(out) > 0 || !cube.Derivable(r.ind) {
+			return out, err
+		}
+	}
+	if !cube.Derivable(r.ind) {
+		return nil, nil
+	}
+	return derive()
+}
+
+// derived reads measure rows with stmt and derives r's indicator.
+func (e *Engine) derived(ctx context.Context, r *resolved, stmt *sql.Stmt, args ...any) ([]cube.Value, error) {
+	rows, err := stmt.QueryContext(ctx, args...)
+	if err != nil {
+		return nil, err
+	}
+	mrows, err := cube.ScanMeasureRows(rows)
+	rows.Close()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]cube.Value, 0, len(mrows))
+	for _, m := range mrows {
+		v, err := cube.Derive(r.ind, m.Counts)
+		if err != nil {
+			return nil, err
+		}
+		v.Version, v.Division, v.Level, v.PeriodType, v.Period = r.run.Version, m.Division, m.Level, m.PeriodType, m.Period
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func scanValues(rows *sql.Rows, err error) ([]cube.Value, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []cube.Value
+	for rows.Next() {
+		var v cube.Value
+		var level int
+		var val, lo, hi, num, den sql.NullFloat64
+		if err := rows.Scan(&v.Version, &v.Indicator, &v.Division, &level, &v.PeriodType, &v.Period, &v.Breakdown, &val, &lo, &hi, &num, &den, &v.Flag); err != nil {
+			return nil, err
+		}
+		v.Level = models.Level(level)
+		v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator = nf(val), nf(lo), nf(hi), nf(num), nf(den)
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+func nf(n sql.NullFloat64) float64 {
+	if !n.Valid {
+		return nan
+	}
+	return n.Float64
+}
+
+// Periods returns the periods of ptype present in a cube, oldest first.
+func (e *Engine) Periods(ctx context.Context, version int64, ptype string) ([]string, error) {
+	rows, err := e.db.QueryContext(ctx, `SELECT DISTINCT period FROM cube.measures WHERE version = ? AND level = 1 AND ptype = ?`, version, ptype)
+	if err != nil {
+		return nil, fmt.Errorf("periods of version %d: %w", version, err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out, rows.Err()
+}

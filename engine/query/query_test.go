@@ -1,0 +1,284 @@
+package query_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/padis/padis/engine/cube"
+	"github.com/padis/padis/engine/cube/cubetest"
+	"github.com/padis/padis/engine/query"
+	"github.com/padis/padis/engine/store"
+	"github.com/padis/padis/models"
+)
+
+const tiny = "../cube/testdata/tiny"
+
+func setup(t *testing.T) (*store.Store, *query.Engine, int64) {
+	t.Helper()
+	st := cubetest.OpenStore(t)
+	v := cubetest.Load(t, st, tiny)
+	if _, err := cube.Build(context.Background(), st, v.ID, cube.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := query.New(context.Background(), st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { eng.Close() })
+	return st, eng, v.ID
+}
+
+func divisions(vs []cube.Value) string {
+	var d []string
+	for _, v := range vs {
+		d = append(d, v.Division)
+	}
+	return strings.Join(d, ",")
+}
+
+func TestNavigation(t *testing.T) {
+	_, eng, ver := setup(t)
+	ctx := context.Background()
+	tests := []struct {
+		name string
+		got  func() ([]cube.Value, error)
+		want string
+	}{
+		{"children of the province", func() ([]cube.Value, error) {
+			return eng.Children(ctx, query.Key{Indicator: "population", Division: "51", Period: "2024"})
+		}, "5101"},
+		{"children of a township (derived below the value level)", func() ([]cube.Value, error) {
+			return eng.Children(ctx, query.Key{Indicator: "cbr", Division: "510104001", Period: "2024"})
+		}, "510104001001,510104001002"},
+		{"ancestors of a village", func() ([]cube.Value, error) {
+			return eng.Ancestors(ctx, query.Key{Indicator: "population", Division: "510105002001", Period: "2024"})
+		}, "51,5101,510105,510105002"},
+		{"all counties", func() ([]cube.Value, error) {
+			return eng.Table(ctx, "tfr", models.LevelCounty, "", "2024", 0)
+		}, "510104,510105"},
+		{"all villages of a county, 12-digit padded code", func() ([]cube.Value, error) {
+			return eng.Table(ctx, "population", models.LevelVillage, "510104000000", "2024-Q4", 0)
+		}, "510104001001,510104001002"},
+	}
+	for _, tt := range tests {
+		vs, err := tt.got()
+		if err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+			continue
+		}
+		if got := divisions(vs); got != tt.want {
+			t.Errorf("%s: %s, want %s", tt.name, got, tt.want)
+		}
+		for _, v := range vs {
+			if v.Version != ver {
+				t.Errorf("%s: version %d", tt.name, v.Version)
+			}
+		}
+	}
+	// Children's population sums to the parent's: at 30 June v1 has P01 P02
+	// P03 P05 P10, v2 P07 P08 P19, v3 P09 P11 P12 P13 P15 P16.
+	kids, _ := eng.Children(ctx, query.Key{Indicator: "population", Division: "5101", Period: "2024-06"})
+	parent, err := eng.Value(ctx, query.Key{Indicator: "population", Division: "5101", Period: "2024-06"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, k := range kids {
+		sum += k.Value
+	}
+	if sum != parent.Value || sum != 14 {
+		t.Errorf("June population: children %v, parent %v, want 14", sum, parent.Value)
+	}
+	// A derived village value equals the materialised one of the same counts.
+	v, err := eng.Value(ctx, query.Key{Indicator: "cbr", Division: "510104001001", Period: "2024"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lo, hi := cube.PoissonExact(1)
+	py := 1854 / 365.25
+	if math.Abs(v.Value-1000/py) > 1e-9 || math.Abs(v.Lower-lo/py*1000) > 1e-9 || math.Abs(v.Upper-hi/py*1000) > 1e-9 {
+		t.Errorf("village cbr = %+v", v)
+	}
+}
+
+func TestSeries(t *testing.T) {
+	_, eng, _ := setup(t)
+	ctx := context.Background()
+	vs, err := eng.Series(ctx, query.Key{Indicator: "births", Division: "51"}, cube.PeriodMonth)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(vs) != 12 || vs[0].Period != "2024-01" || vs[11].Period != "2024-12" {
+		t.Fatalf("monthly series: %d values %s…", len(vs), vs[0].Period)
+	}
+	var births []float64
+	for _, v := range vs {
+		births = append(births, v.Value)
+	}
+	want := []float64{0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 1, 0} // Feb, Apr, Nov
+	for i := range want {
+		if births[i] != want[i] {
+			t.Errorf("births by month %v, want %v", births, want)
+			break
+		}
+	}
+	qs, err := eng.Series(ctx, query.Key{Indicator: "population", Division: "510104"}, cube.PeriodQuarter)
+	if err != nil || len(qs) != 4 {
+		t.Fatalf("quarters: %v %v", qs, err)
+	}
+	if _, err := eng.Series(ctx, query.Key{Indicator: "births", Division: "51"}, "week"); err == nil {
+		t.Error("series of weeks: want an error")
+	}
+}
+
+func TestErrors(t *testing.T) {
+	_, eng, _ := setup(t)
+	ctx := context.Background()
+	tests := []struct {
+		k    query.Key
+		want error
+	}{
+		{query.Key{Indicator: "nope", Division: "51", Period: "2024"}, query.ErrUnknownIndic},
+		{query.Key{Indicator: "cbr", Division: "5x", Period: "2024"}, query.ErrBadDivision},
+		{query.Key{Indicator: "cbr", Division: "44", Period: "2024"}, query.ErrNoCube},
+		{query.Key{Indicator: "cbr", Division: "51", Period: "2023"}, query.ErrNotFound},
+		{query.Key{Indicator: "e0", Division: "510104001", Period: "2024"}, query.ErrNotComputed},
+	}
+	for _, tt := range tests {
+		if _, err := eng.Get(ctx, tt.k); !errors.Is(err, tt.want) {
+			t.Errorf("Get(%+v) = %v, want %v", tt.k, err, tt.want)
+		}
+	}
+	if _, err := eng.Get(ctx, query.Key{Indicator: "cbr", Division: "51", Period: "2024-Q7"}); err == nil {
+		t.Error("bad period: want an error")
+	}
+}
+
+func TestPyramidAndLineage(t *testing.T) {
+	st, eng, ver := setup(t)
+	ctx := context.Background()
+	p, err := eng.Pyramid(ctx, "510105", "2024", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 510105 at 31 Dec 2024: men P10 44, P13 100+, P14 0, P16 26; women P09 39, P11 14, P12 84, P15 25.
+	if p.Male[44] != 1 || p.Male[100] != 1 || p.Male[0] != 1 || p.Female[84] != 1 || p.Female[14] != 1 {
+		t.Errorf("pyramid: %v / %v", p.Male, p.Female)
+	}
+	m5, f5 := p.FiveYear()
+	if m5[20] != 1 || f5[2] != 1 || m5[0] != 1 {
+		t.Errorf("five-year pyramid: %v / %v", m5, f5)
+	}
+	l, err := eng.Lineage(ctx, query.Key{Indicator: "cbr", Division: "510104", Period: "2024"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sv, _ := st.Version(ctx, ver)
+	if l.Snapshot.Version != ver || l.Snapshot.Fingerprint != sv.Fingerprint || l.Indicator.FormulaEN == "" {
+		t.Errorf("lineage: %+v", l)
+	}
+	if l.Counts["births"] != 2 || math.Abs(l.Counts["person_years"]-2626/365.25) > 1e-9 {
+		t.Errorf("lineage counts: %v", l.Counts)
+	}
+}
+
+func TestExport(t *testing.T) {
+	_, eng, _ := setup(t)
+	ctx := context.Background()
+	vs, err := eng.Children(ctx, query.Key{Indicator: "srb", Division: "5101", Period: "2024"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 510105 has one boy and no girl: SRB is undefined (null / empty).
+	var csvb bytes.Buffer
+	if err := query.Write(&csvb, query.FormatCSV, vs, eng.Catalog(), models.ZH); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(csvb.Bytes(), []byte("\xEF\xBB\xBF")) || !strings.Contains(csvb.String(), "出生人口性别比") {
+		t.Errorf("csv: no BOM or no Chinese name:\n%s", csvb.String())
+	}
+	if !strings.Contains(csvb.String(), "510105,county,year,2024,,,,,1,0,empty") {
+		t.Errorf("csv: empty value not written as empty fields:\n%s", csvb.String())
+	}
+	var jb bytes.Buffer
+	if err := query.Write(&jb, query.FormatJSON, vs, nil, models.EN); err != nil {
+		t.Fatal(err)
+	}
+	var back []map[string]any
+	if err := json.Unmarshal(jb.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if len(back) != 2 || back[1]["value"] != nil || back[0]["value"].(float64) != 100 || back[0]["level"] != "county" {
+		t.Errorf("json: %s", jb.String())
+	}
+	var ab bytes.Buffer
+	if err := query.Write(&ab, query.FormatArrow, vs, nil, models.EN); err != nil {
+		t.Fatal(err)
+	}
+	r, err := ipc.NewReader(&ab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Release()
+	if !r.Next() {
+		t.Fatal("arrow: no record")
+	}
+	rec := r.RecordBatch()
+	vals := rec.Column(7).(*array.Float64)
+	if rec.NumRows() != 2 || vals.Value(0) != 100 || !vals.IsNull(1) || rec.Column(2).(*array.String).Value(1) != "510105" {
+		t.Errorf("arrow: %v", rec)
+	}
+	// Parquet: read back with DuckDB.
+	path := filepath.Join(t.TempDir(), "srb.parquet")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := query.Write(f, query.FormatParquet, vs, nil, models.EN); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	st := cubetest.OpenStore(t)
+	var n int
+	var total float64
+	if err := st.DB().QueryRow(`SELECT count(*), sum(value) FROM read_parquet(?)`, path).Scan(&n, &total); err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 || total != 100 {
+		t.Errorf("parquet: %d rows, sum %v", n, total)
+	}
+}
+
+// TestUserCatalog adds a ratio of existing measures in a catalog file and
+// queries it without code changes.
+func TestUserCatalog(t *testing.T) {
+	st, _, _ := setup(t)
+	cat := models.DefaultCatalog()
+	file := `[{"id": "elderly_per_household", "zh": "户均老年人口", "en": "persons 65+ per household", "unit": "persons",
+		"kind": "ratio", "numerator": "pop_65plus", "denominator": "households", "scale": 1, "interval": "none", "good": "none",
+		"formula_zh": "65岁及以上人口 / 户数", "formula_en": "population 65+ / households"}]`
+	if err := cat.LoadFile(strings.NewReader(file), "user.json"); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := query.New(context.Background(), st, cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	v, err := eng.Value(context.Background(), query.Key{Indicator: "elderly_per_household", Division: "510105", Period: "2024"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Value != 0.5 || v.Numerator != 2 || v.Denominator != 4 {
+		t.Errorf("user indicator: %+v", v)
+	}
+}
