@@ -103,7 +103,9 @@ func ProjectCounties(inputs []*Input, sc *Scenario, years int, opt CountyOptions
 		case total == nil:
 			total = a
 		default:
-			total.merge(a)
+			if err := total.merge(a); err != nil {
+				return nil, err
+			}
 		}
 	}
 	out.Sum = total.finish("sum of counties")
@@ -226,7 +228,12 @@ func (a *accumulator) add(r *Result) error {
 }
 
 // merge adds another accumulator's partial sums.
-func (a *accumulator) merge(b *accumulator) {
+// merge adds b's sums to a's. Like add, it refuses another grid, so that
+// whether two counties land on the same worker never changes the outcome.
+func (a *accumulator) merge(b *accumulator) error {
+	if err := sameGrid(a.sum, b.sum); err != nil {
+		return err
+	}
 	for s := Male; s <= Female; s++ {
 		for t, row := range a.sum.Pop[s] {
 			for g, v := range b.sum.Pop[s][t] {
@@ -256,6 +263,7 @@ func (a *accumulator) merge(b *accumulator) {
 		a.w[t] += b.w[t]
 	}
 	a.sum.Warnings = append(a.sum.Warnings, b.sum.Warnings...)
+	return nil
 }
 
 func (a *accumulator) finish(name string) *Result {
