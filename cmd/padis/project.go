@@ -1,11 +1,15 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/padis/padis/engine/projinput"
+	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/projections"
 )
 
@@ -14,13 +18,22 @@ func init() {
 }
 
 const projectSynopsis = `project --input FILE[,FILE…] --years N [flags]
+       padis project --division CODE[,CODE…] [--data DIR] [--version V | --scope S] [--window 3] --years N [flags]
        padis project backtest --base FILE --observed FILE [--years N] [flags]
+       padis project backtest --division CODE [--data DIR] [--version V | --scope S] [--years 2] [flags]
 
 Cohort-component projection by sex and age (single years with annual steps,
 or five-year groups with five-year steps). The input file (.csv or .json,
 documented in docs/projections.md, examples in projections/testdata/) holds
 the base population, mortality (mx or Lx), ASFR 15–49, SRB, migration and an
 optional benefit-eligibility schedule.
+
+With --division the input comes from the store instead: the population
+resident in the division (a code or code prefix) at the snapshot's as-of
+date (or --base-date) and rates estimated, with small-area smoothing, from
+the last --window years of events (docs/projections.md, "Inputs from the
+store"). The snapshot is --version, else the current version of --scope,
+else the newest loaded version whose scope covers the division.
 
 Several --input files are projected as counties in parallel and summed;
 --province adjusts them to an independently projected total.
@@ -48,14 +61,26 @@ func runProject(args []string, stdout, stderr io.Writer) error {
 	observedTFR := fs.String("observed-tfr", "", "comma-separated annual TFR `series` to fit the AR(1) TFR model (default: documented model)")
 	noE0 := fs.Bool("no-e0-uncertainty", false, "probabilistic projection: keep e0 on its deterministic path")
 	province := fs.String("province", "", "with several inputs: province input `FILE` projected independently; counties are scaled to it by age and sex")
+	sf := addStoreFlags(fs)
+	division := fs.String("division", "", "project from the store: division `CODE` (a code prefix, e.g. 51 or 510104); several comma-separated codes are projected as counties")
+	version := fs.Int64("version", 0, "with --division: snapshot `version` (default the newest covering the division)")
+	scope := fs.String("scope", "", "with --division: use the current version of this `scope`")
+	window := fs.Int("window", projinput.DefaultWindowYears, "with --division: estimate rates from the last `N` years of events")
+	baseDate := fs.String("base-date", "", "with --division: base population `date` YYYY-MM-DD (default the snapshot's as-of date)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
-	if *input == "" {
-		return usageErrorf("--input FILE is required")
+	if (*input == "") == (*division == "") {
+		return usageErrorf("give exactly one of --input FILE and --division CODE")
+	}
+	if *division != "" && *province != "" {
+		return usageErrorf("--province FILE goes with several --input files, not with --division")
+	}
+	if *window <= 0 {
+		return usageErrorf("--window %d: want a positive number of years", *window)
 	}
 	if *years <= 0 {
 		return usageErrorf("--years %d: want a positive number", *years)
@@ -82,17 +107,38 @@ func runProject(args []string, stdout, stderr io.Writer) error {
 		return usageErrorf("--trajectories %d: want 0 (deterministic) or at least 2", *trajectories)
 	}
 	var inputs []*projections.Input
+	if *division != "" {
+		opts := projinput.Options{WindowYears: *window}
+		if *baseDate != "" {
+			d, err := time.Parse(time.DateOnly, *baseDate)
+			if err != nil {
+				return usageErrorf("--base-date %q: want YYYY-MM-DD", *baseDate)
+			}
+			opts.BaseDate = d
+		}
+		var err error
+		if inputs, err = storeInputs(sf, *version, *scope, *division, opts, stderr); err != nil {
+			return err
+		}
+	}
 	for _, path := range strings.Split(*input, ",") {
+		if *division != "" {
+			break
+		}
 		in, err := projections.ReadInputFile(strings.TrimSpace(path))
 		if err != nil {
 			return err
 		}
-		if *step != 0 {
-			if in, err = in.Regroup(*step); err != nil {
-				return fmt.Errorf("%s: --step %d: %w", path, *step, err)
+		inputs = append(inputs, in)
+	}
+	if *step != 0 {
+		names := strings.Split(*input+*division, ",")
+		for i, in := range inputs {
+			var err error
+			if inputs[i], err = in.Regroup(*step); err != nil {
+				return fmt.Errorf("%s: --step %d: %w", strings.TrimSpace(names[i]), *step, err)
 			}
 		}
-		inputs = append(inputs, in)
 	}
 	var sc *projections.Scenario
 	if *scenario != "" {
@@ -222,6 +268,7 @@ func runProject(args []string, stdout, stderr io.Writer) error {
 }
 
 const backtestSynopsis = `project backtest --base FILE --observed FILE [--years N] [--scenario FILE] [--format csv|json] [--out FILE]
+       padis project backtest --division CODE [--data DIR] [--version V | --scope S] [--years 2] [--scenario FILE] [--format csv|json] [--out FILE]
 
 Projects the base input (population and rates of an earlier year) to the
 year of the observed population and reports the error by five-year age
@@ -229,7 +276,12 @@ group and sex: observed, projected, error, percent error (ALPE, signed) and
 absolute percent error, the totals, MAPE, MALPE (bias) and the median APE.
 
 The observed CSV has the columns age, male and female on the base input's
-age grid and a line "# year: YYYY"; without it give --years.`
+age grid and a line "# year: YYYY"; without it give --years.
+
+With --division the back-test runs inside one snapshot of the store: the
+population of the division at as-of − N years (--years, default 2) is
+projected with rates estimated from the events between the period start
+and that date, and compared with the population at the as-of date.`
 
 func runProjectBacktest(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("project backtest", backtestSynopsis, stderr)
@@ -239,17 +291,33 @@ func runProjectBacktest(args []string, stdout, stderr io.Writer) error {
 	scenario := fs.String("scenario", "", "scenario JSON `FILE` for the back-test projection")
 	format := fs.String("format", "csv", "output `format`: csv or json")
 	out := fs.String("out", "", "write to `FILE` instead of standard output")
+	sf := addStoreFlags(fs)
+	division := fs.String("division", "", "back-test inside a snapshot of the store: division `CODE` (a code prefix)")
+	version := fs.Int64("version", 0, "with --division: snapshot `version` (default the newest covering the division)")
+	scope := fs.String("scope", "", "with --division: use the current version of this `scope`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
 	}
-	if *base == "" || *observed == "" {
-		return usageErrorf("--base FILE and --observed FILE are required")
-	}
 	if *format != "csv" && *format != "json" {
 		return usageErrorf("--format %q: want csv or json", *format)
+	}
+	if *division != "" {
+		if *base != "" || *observed != "" {
+			return usageErrorf("give --division CODE or --base FILE and --observed FILE, not both")
+		}
+		if *years < 0 {
+			return usageErrorf("--years %d: want a positive number", *years)
+		}
+		if *years == 0 {
+			*years = 2
+		}
+		return storeBacktest(sf, *version, *scope, *division, *years, *scenario, *format, *out, stdout, stderr)
+	}
+	if *base == "" || *observed == "" {
+		return usageErrorf("--base FILE and --observed FILE (or --division CODE) are required")
 	}
 	in, err := projections.ReadInputFile(*base)
 	if err != nil {
@@ -277,6 +345,96 @@ func runProjectBacktest(args []string, stdout, stderr io.Writer) error {
 	}
 	return writeProjectionOutput(*out, stdout, func(w io.Writer) error {
 		if *format == "json" {
+			return projections.WriteJSON(w, rep)
+		}
+		return projections.WriteBacktestCSV(w, rep)
+	})
+}
+
+// projectionVersion resolves the snapshot of a store projection: version
+// when given, else the current version of scope, else the newest version
+// covering division (projinput.LatestVersion).
+func projectionVersion(ctx context.Context, st *store.Store, version int64, scope, division string) (int64, error) {
+	if version != 0 && scope != "" {
+		return 0, usageErrorf("give --version or --scope, not both")
+	}
+	if version != 0 {
+		return version, nil
+	}
+	var v *store.Version
+	var err error
+	if scope != "" {
+		v, err = st.Current(ctx, scope)
+	} else {
+		v, err = projinput.LatestVersion(ctx, st, division)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return v.ID, nil
+}
+
+// storeInputs builds one projection input per comma-separated division
+// from the store and reports their provenance on stderr.
+func storeInputs(sf *storeFlags, version int64, scope, divisions string, opts projinput.Options, stderr io.Writer) ([]*projections.Input, error) {
+	ctx := context.Background()
+	st, err := sf.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	var inputs []*projections.Input
+	for _, d := range strings.Split(divisions, ",") {
+		d = strings.TrimSpace(d)
+		v, err := projectionVersion(ctx, st, version, scope, d)
+		if err != nil {
+			return nil, err
+		}
+		in, prov, err := projinput.FromStore(ctx, st, v, d, opts)
+		if err != nil {
+			return nil, err
+		}
+		printProvenance(stderr, prov)
+		inputs = append(inputs, in)
+	}
+	return inputs, nil
+}
+
+// printProvenance writes one line on where an input came from.
+func printProvenance(w io.Writer, p *projinput.Provenance) {
+	fmt.Fprintf(w, "division %s, version %d (scope %s): base %s, %.0f persons; rates from %s…%s (%.2f years): %.0f deaths, %.0f births, %+.0f net migrants a year; TFR %.3f, e0 %.1f/%.1f, SRB %.1f\n",
+		p.Division, p.Version, p.Scope, p.BaseDate.Format("2006-01-02"), p.Population,
+		p.WindowStart.Format("2006-01-02"), p.WindowEnd.Format("2006-01-02"), p.WindowYears,
+		p.Deaths[0]+p.Deaths[1], p.Births, p.NetPerYear,
+		p.Estimate.TFR, p.Estimate.E0[0], p.Estimate.E0[1], p.Estimate.SRB)
+}
+
+// storeBacktest runs projinput.BacktestWith and writes the report.
+func storeBacktest(sf *storeFlags, version int64, scope, division string, years int, scenario, format, out string, stdout, stderr io.Writer) error {
+	var sc *projections.Scenario
+	if scenario != "" {
+		var err error
+		if sc, err = projections.LoadScenario(scenario); err != nil {
+			return err
+		}
+	}
+	ctx := context.Background()
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	v, err := projectionVersion(ctx, st, version, scope, division)
+	if err != nil {
+		return err
+	}
+	rep, prov, err := projinput.BacktestWith(ctx, st, v, division, years, sc, projinput.Options{})
+	if err != nil {
+		return err
+	}
+	printProvenance(stderr, prov)
+	return writeProjectionOutput(out, stdout, func(w io.Writer) error {
+		if format == "json" {
 			return projections.WriteJSON(w, rep)
 		}
 		return projections.WriteBacktestCSV(w, rep)

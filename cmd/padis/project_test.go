@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/padis/padis/datasets/synth"
 )
 
 func TestProjectSummaryAndPopulation(t *testing.T) {
@@ -115,7 +119,11 @@ func TestProjectErrors(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"project"}, 2, "--input FILE is required"},
+		{[]string{"project"}, 2, "exactly one of --input FILE and --division CODE"},
+		{[]string{"project", "--input", projTestdata + "county_single.csv", "--division", "51"}, 2, "exactly one of"},
+		{[]string{"project", "--division", "51", "--window", "0"}, 2, "--window"},
+		{[]string{"project", "--division", "51", "--base-date", "2025/01/01"}, 2, "--base-date"},
+		{[]string{"project", "backtest", "--division", "51", "--base", projTestdata + "backtest_base.json"}, 2, "not both"},
 		{[]string{"project", "--input", projTestdata + "county_single.csv", "--years", "0"}, 2, "--years"},
 		{[]string{"project", "--input", projTestdata + "county_single.csv", "--step", "3"}, 2, "--step"},
 		{[]string{"project", "--input", projTestdata + "county_single.csv", "--format", "parquet"}, 2, "needs --out"},
@@ -137,5 +145,77 @@ func TestProjectErrors(t *testing.T) {
 		if _, errs, code := runProjCmd(t, args...); code != 0 || !strings.Contains(errs, "-out") {
 			t.Errorf("%v: exit %d", args, code)
 		}
+	}
+}
+
+// TestProjectFromStoreCLI loads a generated 36-month snapshot and runs
+// padis project and padis project backtest on a division of the store.
+func TestProjectFromStoreCLI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and loads a snapshot")
+	}
+	for _, k := range []string{"PADIS_KEY", "PADIS_KEY_FILE", "PADIS_DATA", "PADIS_TEMP_DIR", "PADIS_THREADS", "PADIS_MEMORY_LIMIT"} {
+		t.Setenv(k, "")
+	}
+	cfg := synth.DefaultConfig()
+	cfg.Counties, cfg.Persons, cfg.Months, cfg.Workers = []string{"510104", "513433"}, 6000, 36, 2
+	cfg.AsOf = time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
+	cfg.Defects, cfg.NoSources = synth.Defects{}, true
+	cfg.Out = filepath.Join(t.TempDir(), "snap")
+	if _, err := synth.Generate(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(t.TempDir(), "data")
+	if code, _, errs := runStore("load", "--data", data, "--memory-limit", "1GB", "--quiet", cfg.Out); code != 0 {
+		t.Fatalf("load: exit %d: %s", code, errs)
+	}
+
+	out, errs, code := runProjCmd(t, "project", "--division", "510104", "--data", data, "--years", "10", "--format", "json")
+	if code != 0 {
+		t.Fatalf("project: exit %d: %s", code, errs)
+	}
+	var r struct {
+		Name       string
+		BaseYear   int `json:"base_year"`
+		Years      []int
+		Indicators []struct{ Total, TFR float64 }
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Name != "division 510104" || r.BaseYear != 2025 || len(r.Years) != 11 || r.Indicators[0].Total <= 0 {
+		t.Errorf("projection %s from %d, %d years, base total %v", r.Name, r.BaseYear, len(r.Years), r.Indicators)
+	}
+	if !strings.Contains(errs, "division 510104, version 1 (scope 51-510104-513433): base 2025-12-31") || !strings.Contains(errs, "rates from 2023-01-01…2025-12-31") {
+		t.Errorf("provenance line: %q", errs)
+	}
+	// A one-year window, two divisions projected as counties.
+	out, errs, code = runProjCmd(t, "project", "--division", "510104,513433", "--data", data, "--scope", "51-510104-513433", "--window", "1", "--years", "5")
+	if code != 0 || strings.Count(errs, "rates from 2025-01-01…2025-12-31") != 2 || strings.Count(out, "\n") != 3*7+2 {
+		t.Errorf("two divisions: exit %d, %d lines, stderr %q", code, strings.Count(out, "\n"), errs)
+	}
+
+	out, errs, code = runProjCmd(t, "project", "backtest", "--division", "51", "--data", data, "--format", "json")
+	if code != 0 {
+		t.Fatalf("backtest: exit %d: %s", code, errs)
+	}
+	var rep struct {
+		BaseYear      int     `json:"base_year"`
+		TargetYear    int     `json:"target_year"`
+		TotalPctError float64 `json:"total_pct_error"`
+		MAPE          float64
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.BaseYear != 2023 || rep.TargetYear != 2025 || rep.MAPE <= 0 || rep.TotalPctError == 0 {
+		t.Errorf("backtest %+v", rep)
+	}
+	t.Logf("CLI back-test of 51 (6,000 persons): total error %.2f %%, MAPE %.2f %%", rep.TotalPctError, rep.MAPE)
+	if _, errs, code = runProjCmd(t, "project", "backtest", "--division", "51", "--data", data, "--years", "3"); code != 1 || !strings.Contains(errs, "too short") {
+		t.Errorf("3-year back-test of a 3-year snapshot: exit %d, %q", code, errs)
+	}
+	if _, errs, code = runProjCmd(t, "project", "--division", "52", "--data", data); code != 1 || !strings.Contains(errs, "52") {
+		t.Errorf("division of another province: exit %d, %q", code, errs)
 	}
 }
