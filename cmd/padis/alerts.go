@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -26,37 +25,13 @@ func init() {
 
 // alertsSubcommands are the subcommands of padis alerts, in usage order.
 // list, show and ack will join detect once alerts are stored.
-var alertsSubcommands = []struct {
-	name, summary string
-	run           func(args []string, stdout, stderr io.Writer) error
-}{
+var alertsSubcommands = []subcommand{
 	{"detect", "run an aberration-detection method over a count series (CSV period,count)", runAlertsDetect},
 }
 
 // runAlerts dispatches on the first argument.
 func runAlerts(args []string, stdout, stderr io.Writer) error {
-	usage := func() {
-		fmt.Fprintln(stderr, "usage: padis alerts <subcommand> [flags]\n\nsubcommands:")
-		for _, s := range alertsSubcommands {
-			fmt.Fprintf(stderr, "  %-8s %s\n", s.name, s.summary)
-		}
-		fmt.Fprintln(stderr, "\nRun 'padis alerts <subcommand> -h' for its flags.")
-	}
-	if len(args) == 0 {
-		usage()
-		return usageErrorf("missing subcommand")
-	}
-	if a := args[0]; a == "-h" || a == "--help" || a == "help" {
-		usage()
-		return flag.ErrHelp
-	}
-	for _, s := range alertsSubcommands {
-		if s.name == args[0] {
-			return s.run(args[1:], stdout, stderr)
-		}
-	}
-	usage()
-	return usageErrorf("unknown subcommand %q", args[0])
+	return dispatch("alerts", alertsSubcommands, args, stdout, stderr)
 }
 
 func runAlertsDetect(args []string, stdout, stderr io.Writer) error {

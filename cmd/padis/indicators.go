@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -28,10 +27,7 @@ func init() {
 }
 
 // indicatorSubcommands are the subcommands of padis indicators.
-var indicatorSubcommands = []struct {
-	name, summary string
-	run           func(args []string, stdout, stderr io.Writer) error
-}{
+var indicatorSubcommands = []subcommand{
 	{"list", "list the indicator catalog (names, units, formulas, intervals)", runIndicatorsList},
 	{"compute", "compute (or incrementally refresh) the cube of a snapshot version", runIndicatorsCompute},
 	{"query", "query an indicator: value, children, ancestors, series, level table, lineage", runIndicatorsQuery},
@@ -39,28 +35,7 @@ var indicatorSubcommands = []struct {
 }
 
 func runIndicators(args []string, stdout, stderr io.Writer) error {
-	usage := func() {
-		fmt.Fprintln(stderr, "usage: padis indicators <subcommand> [flags]\n\nsubcommands:")
-		for _, s := range indicatorSubcommands {
-			fmt.Fprintf(stderr, "  %-8s %s\n", s.name, s.summary)
-		}
-		fmt.Fprintln(stderr, "\nRun 'padis indicators <subcommand> -h' for its flags.")
-	}
-	if len(args) == 0 {
-		usage()
-		return usageErrorf("missing subcommand")
-	}
-	if a := args[0]; a == "-h" || a == "--help" || a == "help" {
-		usage()
-		return flag.ErrHelp
-	}
-	for _, s := range indicatorSubcommands {
-		if s.name == args[0] {
-			return s.run(args[1:], stdout, stderr)
-		}
-	}
-	usage()
-	return usageErrorf("unknown subcommand %q", args[0])
+	return dispatch("indicators", indicatorSubcommands, args, stdout, stderr)
 }
 
 // indicatorCatalog returns the default catalog plus the indicators of a

@@ -113,3 +113,37 @@ func printUsage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nRun 'padis <command> -h' for a command's flags.")
 }
+
+// subcommand is one subcommand of a command with several (padis alerts,
+// padis indicators, padis quality).
+type subcommand struct {
+	name, summary string
+	run           func(args []string, stdout, stderr io.Writer) error
+}
+
+// dispatch runs the subcommand of parent named by args[0], or prints the
+// list of subcommands.
+func dispatch(parent string, subs []subcommand, args []string, stdout, stderr io.Writer) error {
+	usage := func() {
+		fmt.Fprintf(stderr, "usage: padis %s <subcommand> [flags]\n\nsubcommands:\n", parent)
+		for _, s := range subs {
+			fmt.Fprintf(stderr, "  %-8s %s\n", s.name, s.summary)
+		}
+		fmt.Fprintf(stderr, "\nRun 'padis %s <subcommand> -h' for its flags.\n", parent)
+	}
+	if len(args) == 0 {
+		usage()
+		return usageErrorf("missing subcommand")
+	}
+	if a := args[0]; a == "-h" || a == "--help" || a == "help" {
+		usage()
+		return flag.ErrHelp
+	}
+	for _, s := range subs {
+		if s.name == args[0] {
+			return s.run(args[1:], stdout, stderr)
+		}
+	}
+	usage()
+	return usageErrorf("unknown subcommand %q", args[0])
+}

@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -25,37 +24,13 @@ func init() {
 }
 
 // qualitySubcommands are the subcommands of padis quality, in usage order.
-var qualitySubcommands = []struct {
-	name, summary string
-	run           func(args []string, stdout, stderr io.Writer) error
-}{
+var qualitySubcommands = []subcommand{
 	{"heaping", "Whipple's and Myers' age-heaping indices from single-year age counts (CSV age,count)", runQualityHeaping},
 }
 
 // runQuality dispatches on the first argument.
 func runQuality(args []string, stdout, stderr io.Writer) error {
-	usage := func() {
-		fmt.Fprintln(stderr, "usage: padis quality <subcommand> [flags]\n\nsubcommands:")
-		for _, s := range qualitySubcommands {
-			fmt.Fprintf(stderr, "  %-8s %s\n", s.name, s.summary)
-		}
-		fmt.Fprintln(stderr, "\nRun 'padis quality <subcommand> -h' for its flags.")
-	}
-	if len(args) == 0 {
-		usage()
-		return usageErrorf("missing subcommand")
-	}
-	if a := args[0]; a == "-h" || a == "--help" || a == "help" {
-		usage()
-		return flag.ErrHelp
-	}
-	for _, s := range qualitySubcommands {
-		if s.name == args[0] {
-			return s.run(args[1:], stdout, stderr)
-		}
-	}
-	usage()
-	return usageErrorf("unknown subcommand %q", args[0])
+	return dispatch("quality", qualitySubcommands, args, stdout, stderr)
 }
 
 // heapingReport is the output of padis quality heaping.
