@@ -321,22 +321,5 @@ func steps(years, step int) (int, error) {
 // Project runs a deterministic cohort-component projection of in for the
 // given number of years under scenario sc (nil means constant rates).
 func Project(in *Input, sc *Scenario, years int) (*Result, error) {
-	p, err := prepare(in)
-	if err != nil {
-		return nil, err
-	}
-	T, err := steps(years, p.n)
-	if err != nil {
-		return nil, err
-	}
-	ivs, err := p.intervals(sc, T)
-	if err != nil {
-		return nil, fmt.Errorf("input %q: %w", in.Name, err)
-	}
-	res := &Result{}
-	if sc != nil {
-		res.Scenario = sc.Name
-	}
-	p.run(ivs, res, true)
-	return res, nil
+	return projectOne(in, sc, years, true)
 }

@@ -14,7 +14,6 @@ import (
 
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/query"
-	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
 )
 
@@ -54,16 +53,6 @@ func indicatorCatalog(path string) (*models.Catalog, error) {
 		return nil, err
 	}
 	return cat, nil
-}
-
-// openIndicatorStore opens the store named by the store flags (or the
-// environment).
-func openIndicatorStore(ctx context.Context, sf *storeFlags) (*store.Store, error) {
-	cfg, err := sf.config()
-	if err != nil {
-		return nil, err
-	}
-	return store.Open(ctx, cfg)
 }
 
 func parseLang(s string) (models.Lang, error) {
@@ -137,7 +126,7 @@ func runIndicatorsCompute(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	ctx := context.Background()
-	st, err := openIndicatorStore(ctx, sf)
+	st, err := sf.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -211,7 +200,7 @@ func runIndicatorsQuery(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	ctx := context.Background()
-	st, err := openIndicatorStore(ctx, sf)
+	st, err := sf.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -317,7 +306,7 @@ func runIndicatorsPanel(args []string, stdout, stderr io.Writer) error {
 		return usageErrorf("-format %q: want table or json", *format)
 	}
 	ctx := context.Background()
-	st, err := openIndicatorStore(ctx, sf)
+	st, err := sf.open(ctx)
 	if err != nil {
 		return err
 	}
