@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/padis/padis/engine/residence"
 	"strings"
 	"time"
 
@@ -130,6 +131,7 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 		"window_cols":   rollupCols("sum(%[1]s) OVER w AS %[1]s", "%[1]s"),
 		"version":       fmt.Sprint(version),
 	}
+	vars["residence_spells"] = residence.Spells("cube_people", vars["events"], vars["ps"], vars["pe"])
 	exec := func(name, q string) error {
 		s := time.Now()
 		if _, err := conn.ExecContext(ctx, q); err != nil {

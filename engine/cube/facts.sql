@@ -45,25 +45,7 @@ FROM p LEFT JOIN kids k ON k.parent = p.person_id;
 -- are the months the spell touches (the month of the death included, even
 -- when the death is on the 1st and no day of that month is lived).
 CREATE OR REPLACE TEMP TABLE cube_spells AS
-WITH mig AS (
-	SELECT person_id, event_date AS d, event_type AS t, place,
-		row_number() OVER (PARTITION BY person_id ORDER BY event_date, CASE WHEN event_type = 'out' THEN 0 ELSE 1 END, event_id) AS seq
-	FROM {{events}}
-	WHERE event_type IN ('in', 'out') AND event_date >= DATE {{ps}} AND event_date < DATE {{pe}}
-), seqd AS (
-	SELECT *, lead(d) OVER (PARTITION BY person_id ORDER BY seq) AS nd FROM mig
-), sp AS (
-	SELECT p.person_id, CASE WHEN f.t = 'out' THEN f.place ELSE p.res_place END AS place,
-		greatest(DATE {{ps}}, p.bd) AS s,
-		least(coalesce(f.d, DATE {{pe}}), coalesce(p.exit, DATE {{pe}}), DATE {{pe}}) AS e
-	FROM cube_people p LEFT JOIN (SELECT * FROM mig WHERE seq = 1) f ON f.person_id = p.person_id
-	WHERE f.t IS NULL OR f.t = 'out'
-	UNION ALL
-	SELECT q.person_id, q.place, q.d,
-		least(coalesce(q.nd, DATE {{pe}}), coalesce(p.exit, DATE {{pe}}), DATE {{pe}})
-	FROM seqd q JOIN cube_people p ON p.person_id = q.person_id
-	WHERE q.t = 'in'
-)
+WITH sp AS ({{residence_spells}})
 SELECT sp.person_id, sp.place, sp.s, sp.e,
 	p.dead AND p.exit = sp.e AND sp.e < DATE {{pe}} AS dies,
 	year(sp.s) * 12 + month(sp.s) - 1 AS m0,

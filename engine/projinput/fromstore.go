@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/padis/padis/engine/residence"
 	"strings"
 	"time"
 
@@ -143,6 +144,8 @@ func CountsFromStore(ctx context.Context, st *store.Store, version int64, divisi
 		"{{base}}", store.Quote(base.Format(time.DateOnly)),
 		"{{bymd}}", fmt.Sprint(base.Year()*10000+int(base.Month())*100+base.Day()),
 		"{{div}}", store.Quote(division),
+		"{{residence_spells}}", residence.Spells("people", st.Table(version, models.TableEvents),
+			store.Quote(ws.Format(time.DateOnly)), store.Quote(pe.Format(time.DateOnly))),
 	)
 	conn, err := st.DB().Conn(ctx)
 	if err != nil {

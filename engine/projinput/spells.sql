@@ -1,16 +1,9 @@
 -- Residence spells of one version inside the window [{{ws}}, {{pe}}),
 -- restricted to the places of the division {{div}} (a code prefix), with
 -- the person's sex index (0 male, 1 female) and birth date. Persons of
--- unknown sex are left out. The construction follows docs/indicators.md
--- ("Residence and exposure"): an initial spell from the window start or
--- birth at the origin of the first move-out in the window (else at
--- res_place) unless the first move is an arrival, one spell after every
--- arrival ("in"), each ending at the next move, the exit date (death or
--- move-out) or the window end; on one day "out" sorts before "in". dies
--- marks a spell ended by the person's death. Moves after the window are
--- read too: a person whose first move after the window start is an
--- arrival, even one after the window end, was not resident before it
--- (this matters when the window ends before the as-of date).
+-- unknown sex are left out. The spells themselves come from
+-- residence.Spells (engine/residence), the one definition shared with the
+-- indicator cube. dies marks a spell ended by the person's death.
 CREATE OR REPLACE TEMP TABLE projinput_spells AS
 WITH people AS (
 	SELECT person_id,
@@ -22,25 +15,7 @@ WITH people AS (
 		CASE WHEN vital_status IN ('2', '3') THEN coalesce(status_date, DATE {{ws}}) END AS exit
 	FROM {{persons}}
 	WHERE birth_date IS NOT NULL AND sex IN ('1', '2') AND birth_date < DATE {{pe}}
-), mig AS (
-	SELECT person_id, event_date AS d, event_type AS t, place,
-		row_number() OVER (PARTITION BY person_id ORDER BY event_date, CASE WHEN event_type = 'out' THEN 0 ELSE 1 END, event_id) AS seq
-	FROM {{events}}
-	WHERE event_type IN ('in', 'out') AND event_date >= DATE {{ws}}
-), seqd AS (
-	SELECT *, lead(d) OVER (PARTITION BY person_id ORDER BY seq) AS nd FROM mig
-), sp AS (
-	SELECT p.person_id, CASE WHEN f.t = 'out' THEN f.place ELSE p.res_place END AS place,
-		greatest(DATE {{ws}}, p.bd) AS s,
-		least(coalesce(f.d, DATE {{pe}}), coalesce(p.exit, DATE {{pe}}), DATE {{pe}}) AS e
-	FROM people p LEFT JOIN (SELECT * FROM mig WHERE seq = 1) f ON f.person_id = p.person_id
-	WHERE f.t IS NULL OR f.t = 'out'
-	UNION ALL
-	SELECT q.person_id, q.place, q.d,
-		least(coalesce(q.nd, DATE {{pe}}), coalesce(p.exit, DATE {{pe}}), DATE {{pe}})
-	FROM seqd q JOIN people p ON p.person_id = q.person_id
-	WHERE q.t = 'in'
-)
+), sp AS ({{residence_spells}})
 SELECT sp.person_id, sp.s, sp.e, p.sx, p.bd, p.bymd,
 	p.dead AND p.exit = sp.e AND sp.e < DATE {{pe}} AS dies
 FROM sp JOIN people p ON p.person_id = sp.person_id
