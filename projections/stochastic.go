@@ -24,9 +24,16 @@ type AR1 struct {
 // TFR shock of 0.06 children per woman and an e0 shock of 0.2 years, both
 // with autocorrelation 0.9, which give 95 % TFR ranges of about ±0.5 after
 // 20–30 years, close to the UN high/low variants.
+//
+// Mortality is drawn by sex in the manner of the UN's joint female–male
+// model: a female e0 deviation η (E0Model) and a deviation γ of the
+// female–male gap (GapModel), male e0 deviation = η − γ. The default gap
+// shock (σ 0.1 years, φ 0.9) is an assumption: the female–male gap moves
+// about half as much as the level.
 var (
 	DefaultTFRModel = AR1{Phi: 0.9, Sigma: 0.06}
 	DefaultE0Model  = AR1{Phi: 0.9, Sigma: 0.2}
+	DefaultGapModel = AR1{Phi: 0.9, Sigma: 0.1}
 )
 
 // FitAR1 fits an AR(1) model to the deviations of an annual series from
@@ -77,12 +84,17 @@ func FitAR1(series []float64) (AR1, error) {
 type StochasticOptions struct {
 	Trajectories int    // default 1000
 	Seed         uint64 // PCG seed; trajectory k uses rand.NewPCG(Seed, k)
-	// TFRModel and E0Model default to a fit to ObservedTFR / ObservedE0
-	// (annual series) when given, else to DefaultTFRModel / DefaultE0Model.
-	TFRModel, E0Model       *AR1
-	ObservedTFR, ObservedE0 []float64
-	NoE0                    bool // keep mortality on its deterministic path
-	Workers                 int  // default 2
+	// TFRModel, E0Model (female e0) and GapModel (female − male e0)
+	// default to a fit to the observed annual series when given, else to
+	// DefaultTFRModel, DefaultE0Model and DefaultGapModel. ObservedE0 is a
+	// both-sexes series used for the female model when ObservedE0Female is
+	// absent; the gap is fitted to ObservedE0Female − ObservedE0Male when
+	// both are given (same length).
+	TFRModel, E0Model, GapModel      *AR1
+	ObservedTFR, ObservedE0          []float64
+	ObservedE0Male, ObservedE0Female []float64
+	NoE0                             bool // keep mortality on its deterministic path
+	Workers                          int  // default 2
 }
 
 // Band is the distribution of one series over the trajectories: the
@@ -105,8 +117,9 @@ type StochasticResult struct {
 	Trajectories  int     `json:"trajectories"`
 	Seed          uint64  `json:"seed"`
 	TFRModel      AR1     `json:"tfr_model"`
-	E0Model       *AR1    `json:"e0_model,omitempty"`
-	Bands         []Band  `json:"bands"` // one per SeriesNames entry
+	E0Model       *AR1    `json:"e0_model,omitempty"`  // female e0
+	GapModel      *AR1    `json:"gap_model,omitempty"` // female − male e0
+	Bands         []Band  `json:"bands"`               // one per SeriesNames entry
 	Deterministic *Result `json:"deterministic"`
 }
 
@@ -172,8 +185,9 @@ func copySurvival(dst, src *survival) {
 // every series by its median and 80 %/95 % intervals. Given the same seed
 // the result is identical whatever the number of workers.
 //
-// Each trajectory draws an annual TFR deviation series and, unless NoE0,
-// one e0 deviation series applied to both sexes. Interval i uses the
+// Each trajectory draws an annual TFR deviation series ε and, unless NoE0,
+// a female e0 deviation series η and a gap deviation series γ: female e0 =
+// path + η, male e0 = path + η − γ. Interval i uses the
 // deviation of year ⌈(i + ½)·n⌉ after the base year. TFR is floored at 0;
 // the ASFR are scaled to it. e0 maps to survival through a grid of Brass
 // model tables around the base table (α step 0.01, linear interpolation).
@@ -206,14 +220,13 @@ func ProjectStochastic(in *Input, sc *Scenario, years int, opt StochasticOptions
 	if err != nil {
 		return nil, fmt.Errorf("TFR model: %w", err)
 	}
-	var e0M *AR1
+	var e0M, gapM *AR1
 	var grids [2]*e0Grid
 	if !opt.NoE0 {
-		m, err := pickModel(opt.E0Model, opt.ObservedE0, DefaultE0Model)
+		e0M, gapM, err = mortalityModels(opt)
 		if err != nil {
-			return nil, fmt.Errorf("e0 model: %w", err)
+			return nil, err
 		}
-		e0M = &m
 		for s := Male; s <= Female; s++ {
 			if grids[s], err = newE0Grid(p, s); err != nil {
 				return nil, err
@@ -257,12 +270,14 @@ func ProjectStochastic(in *Input, sc *Scenario, years int, opt StochasticOptions
 			}
 			epsT := make([]float64, horizon)
 			epsE := make([]float64, horizon)
+			epsG := make([]float64, horizon)
 			res := &Result{}
 			for k := range next {
 				rng := rand.New(rand.NewPCG(opt.Seed, uint64(k)))
 				ar1(rng, tfrM, epsT)
 				if e0M != nil {
 					ar1(rng, *e0M, epsE)
+					ar1(rng, *gapM, epsG)
 				}
 				copy(ivs, base)
 				for i := range ivs {
@@ -271,8 +286,9 @@ func ProjectStochastic(in *Input, sc *Scenario, years int, opt StochasticOptions
 					iv.tfr = math.Max(base[i].tfr+epsT[y], 0)
 					iv.fertScale = iv.tfr / p.baseTFR
 					if e0M != nil {
+						dev := [2]float64{Male: epsE[y] - epsG[y], Female: epsE[y]}
 						for s := Male; s <= Female; s++ {
-							grids[s].fill(base[i].surv[s].e0+epsE[y], &pool[s][i])
+							grids[s].fill(base[i].surv[s].e0+dev[s], &pool[s][i])
 							iv.surv[s] = &pool[s][i]
 						}
 					}
@@ -293,7 +309,7 @@ func ProjectStochastic(in *Input, sc *Scenario, years int, opt StochasticOptions
 	close(next)
 	wg.Wait()
 
-	out := &StochasticResult{Name: in.Name, Trajectories: N, Seed: opt.Seed, TFRModel: tfrM, E0Model: e0M, Deterministic: det}
+	out := &StochasticResult{Name: in.Name, Trajectories: N, Seed: opt.Seed, TFRModel: tfrM, E0Model: e0M, GapModel: gapM, Deterministic: det}
 	if sc != nil {
 		out.Scenario = sc.Name
 	}
@@ -311,6 +327,33 @@ func ProjectStochastic(in *Input, sc *Scenario, years int, opt StochasticOptions
 		out.Bands = append(out.Bands, b)
 	}
 	return out, nil
+}
+
+// mortalityModels returns the female e0 and gap models of opt.
+func mortalityModels(opt StochasticOptions) (e0, gap *AR1, err error) {
+	female := opt.ObservedE0Female
+	if len(female) == 0 {
+		female = opt.ObservedE0
+	}
+	m, err := pickModel(opt.E0Model, female, DefaultE0Model)
+	if err != nil {
+		return nil, nil, fmt.Errorf("e0 model: %w", err)
+	}
+	var gapSeries []float64
+	if len(opt.ObservedE0Male) > 0 || len(opt.ObservedE0Female) > 0 {
+		if len(opt.ObservedE0Male) != len(opt.ObservedE0Female) {
+			return nil, nil, fmt.Errorf("gap model: %d male and %d female e0 observations, want the same years",
+				len(opt.ObservedE0Male), len(opt.ObservedE0Female))
+		}
+		for i := range opt.ObservedE0Male {
+			gapSeries = append(gapSeries, opt.ObservedE0Female[i]-opt.ObservedE0Male[i])
+		}
+	}
+	g, err := pickModel(opt.GapModel, gapSeries, DefaultGapModel)
+	if err != nil {
+		return nil, nil, fmt.Errorf("gap model: %w", err)
+	}
+	return &m, &g, nil
 }
 
 func pickModel(m *AR1, observed []float64, def AR1) (AR1, error) {

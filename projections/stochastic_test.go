@@ -127,3 +127,55 @@ func TestE0GridInterpolation(t *testing.T) {
 		}
 	}
 }
+
+func TestProjectStochasticSexSpecificE0(t *testing.T) {
+	in := testInput(1, 100)
+	spread := func(b *Band, j int) float64 { return b.Hi95[j] - b.Lo95[j] }
+	// Without gap shocks both sexes move by the same deviation: the bands
+	// are the deterministic paths shifted by the same quantiles.
+	zero := AR1{Phi: 0.9, Sigma: 0}
+	a, err := ProjectStochastic(in, nil, 20, StochasticOptions{Trajectories: 300, Seed: 5, GapModel: &zero})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, f := a.Band("e0_male"), a.Band("e0_female")
+	for _, j := range []int{1, 10, 19} {
+		dm, df := m.Hi95[j]-m.Median[j], f.Hi95[j]-f.Median[j]
+		if math.Abs(dm-df) > 1e-9 || dm <= 0 {
+			t.Errorf("interval %d: male upper spread %v, female %v: want equal and positive with no gap shock", j, dm, df)
+		}
+	}
+	// With gap shocks male e0 = female deviation − gap deviation, so its
+	// variance is the sum: sd ratio √(1 + (σg/σe)²) = √1.25 ≈ 1.118 for
+	// the defaults.
+	b, err := ProjectStochastic(in, nil, 20, StochasticOptions{Trajectories: 2000, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.GapModel == nil || *b.GapModel != DefaultGapModel {
+		t.Fatalf("gap model %+v", b.GapModel)
+	}
+	ratio := spread(b.Band("e0_male"), 19) / spread(b.Band("e0_female"), 19)
+	if ratio < 1.05 || ratio > 1.19 {
+		t.Errorf("male/female 95%% spread ratio %.3f, want about 1.118", ratio)
+	}
+	// The gap model is fitted from observed series by sex.
+	fem := []float64{80.1, 80.4, 80.6, 80.9, 81.0, 81.4, 81.5, 81.9}
+	mal := []float64{75.0, 75.5, 75.4, 75.9, 76.1, 76.3, 76.6, 76.7}
+	c, err := ProjectStochastic(in, nil, 5, StochasticOptions{Trajectories: 20, ObservedE0Female: fem, ObservedE0Male: mal})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gap := make([]float64, len(fem))
+	for i := range fem {
+		gap[i] = fem[i] - mal[i]
+	}
+	wantGap, _ := FitAR1(gap)
+	wantE0, _ := FitAR1(fem)
+	if *c.GapModel != wantGap || *c.E0Model != wantE0 {
+		t.Errorf("fitted gap %+v e0 %+v, want %+v %+v", *c.GapModel, *c.E0Model, wantGap, wantE0)
+	}
+	if _, err := ProjectStochastic(in, nil, 5, StochasticOptions{Trajectories: 20, ObservedE0Female: fem, ObservedE0Male: mal[:5]}); err == nil {
+		t.Error("series of different lengths accepted")
+	}
+}

@@ -38,8 +38,9 @@ else the newest loaded version whose scope covers the division.
 Several --input files are projected as counties in parallel and summed;
 --province adjusts them to an independently projected total.
 --scenarios a.json,b.json projects each scenario and prints them side by side.
---trajectories N runs a probabilistic projection (AR(1) TFR and e0 around
-the scenario path) and prints the median and 80%/95% intervals.
+--trajectories N runs a probabilistic projection (AR(1) TFR, female e0 and
+female–male e0 gap around the scenario path) and prints the median and
+80%/95% intervals.
 
 Run 'padis project backtest -h' for back-testing.`
 
@@ -59,6 +60,8 @@ func runProject(args []string, stdout, stderr io.Writer) error {
 	trajectories := fs.Int("trajectories", 0, "run a probabilistic projection with `N` trajectories (e.g. 1000)")
 	seed := fs.Uint64("seed", 1, "random `seed` of the probabilistic projection (results are reproducible)")
 	observedTFR := fs.String("observed-tfr", "", "comma-separated annual TFR `series` to fit the AR(1) TFR model (default: documented model)")
+	observedE0M := fs.String("observed-e0-male", "", "comma-separated annual male e0 `series`; with --observed-e0-female fits the female e0 and the female–male gap models")
+	observedE0F := fs.String("observed-e0-female", "", "comma-separated annual female e0 `series` (same years as --observed-e0-male)")
 	noE0 := fs.Bool("no-e0-uncertainty", false, "probabilistic projection: keep e0 on its deterministic path")
 	province := fs.String("province", "", "with several inputs: province input `FILE` projected independently; counties are scaled to it by age and sex")
 	sf := addStoreFlags(fs)
@@ -181,13 +184,19 @@ func runProject(args []string, stdout, stderr io.Writer) error {
 			return usageErrorf("--trajectories needs exactly one --input")
 		}
 		opt := projections.StochasticOptions{Trajectories: *trajectories, Seed: *seed, NoE0: *noE0}
-		if *observedTFR != "" {
-			for _, f := range strings.Split(*observedTFR, ",") {
+		for _, o := range []struct {
+			flag, list string
+			dst        *[]float64
+		}{{"observed-tfr", *observedTFR, &opt.ObservedTFR}, {"observed-e0-male", *observedE0M, &opt.ObservedE0Male}, {"observed-e0-female", *observedE0F, &opt.ObservedE0Female}} {
+			if o.list == "" {
+				continue
+			}
+			for _, f := range strings.Split(o.list, ",") {
 				v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
 				if err != nil {
-					return usageErrorf("--observed-tfr: invalid number %q", f)
+					return usageErrorf("--%s: invalid number %q", o.flag, f)
 				}
-				opt.ObservedTFR = append(opt.ObservedTFR, v)
+				*o.dst = append(*o.dst, v)
 			}
 		}
 		r, err := projections.ProjectStochastic(inputs[0], sc, *years, opt)
@@ -269,6 +278,7 @@ func runProject(args []string, stdout, stderr io.Writer) error {
 
 const backtestSynopsis = `project backtest --base FILE --observed FILE [--years N] [--scenario FILE] [--format csv|json] [--out FILE]
        padis project backtest --division CODE [--data DIR] [--version V | --scope S] [--years 2] [--scenario FILE] [--format csv|json] [--out FILE]
+       padis project backtest --division CODE --version V --later W [--data DIR] [--scenario FILE] [--format csv|json] [--out FILE]
 
 Projects the base input (population and rates of an earlier year) to the
 year of the observed population and reports the error by five-year age
@@ -281,7 +291,12 @@ age grid and a line "# year: YYYY"; without it give --years.
 With --division the back-test runs inside one snapshot of the store: the
 population of the division at as-of − N years (--years, default 2) is
 projected with rates estimated from the events between the period start
-and that date, and compared with the population at the as-of date.`
+and that date, and compared with the population at the as-of date.
+
+With --later W the back-test runs across two snapshots of one scope: the
+base population and rates of version V (at its as-of date) are projected to
+the as-of date of the later version W, a whole number of years later, and
+compared with the population W records.`
 
 func runProjectBacktest(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("project backtest", backtestSynopsis, stderr)
@@ -295,11 +310,15 @@ func runProjectBacktest(args []string, stdout, stderr io.Writer) error {
 	division := fs.String("division", "", "back-test inside a snapshot of the store: division `CODE` (a code prefix)")
 	version := fs.Int64("version", 0, "with --division: snapshot `version` (default the newest covering the division)")
 	scope := fs.String("scope", "", "with --division: use the current version of this `scope`")
+	later := fs.Int64("later", 0, "with --division and --version: compare with the later snapshot `version` W of the same scope")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	if *later != 0 && (*division == "" || *version == 0 || *years != 0) {
+		return usageErrorf("--later needs --division and --version (the earlier snapshot), and no --years")
 	}
 	if *format != "csv" && *format != "json" {
 		return usageErrorf("--format %q: want csv or json", *format)
@@ -311,10 +330,10 @@ func runProjectBacktest(args []string, stdout, stderr io.Writer) error {
 		if *years < 0 {
 			return usageErrorf("--years %d: want a positive number", *years)
 		}
-		if *years == 0 {
+		if *years == 0 && *later == 0 {
 			*years = 2
 		}
-		return storeBacktest(sf, *version, *scope, *division, *years, *scenario, *format, *out, stdout, stderr)
+		return storeBacktest(sf, *version, *later, *scope, *division, *years, *scenario, *format, *out, stdout, stderr)
 	}
 	if *base == "" || *observed == "" {
 		return usageErrorf("--base FILE and --observed FILE (or --division CODE) are required")
@@ -409,8 +428,9 @@ func printProvenance(w io.Writer, p *projinput.Provenance) {
 		p.Estimate.TFR, p.Estimate.E0[0], p.Estimate.E0[1], p.Estimate.SRB)
 }
 
-// storeBacktest runs projinput.BacktestWith and writes the report.
-func storeBacktest(sf *storeFlags, version int64, scope, division string, years int, scenario, format, out string, stdout, stderr io.Writer) error {
+// storeBacktest runs projinput.BacktestWith (inside one snapshot) or, with
+// a later version, projinput.BacktestBetween, and writes the report.
+func storeBacktest(sf *storeFlags, version, later int64, scope, division string, years int, scenario, format, out string, stdout, stderr io.Writer) error {
 	var sc *projections.Scenario
 	if scenario != "" {
 		var err error
@@ -428,7 +448,13 @@ func storeBacktest(sf *storeFlags, version int64, scope, division string, years 
 	if err != nil {
 		return err
 	}
-	rep, prov, err := projinput.BacktestWith(ctx, st, v, division, years, sc, projinput.Options{})
+	var rep *projections.BacktestReport
+	var prov *projinput.Provenance
+	if later != 0 {
+		rep, prov, err = projinput.BacktestBetween(ctx, st, v, later, division, sc, projinput.Options{})
+	} else {
+		rep, prov, err = projinput.BacktestWith(ctx, st, v, division, years, sc, projinput.Options{})
+	}
 	if err != nil {
 		return err
 	}

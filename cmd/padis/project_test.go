@@ -133,6 +133,8 @@ func TestProjectErrors(t *testing.T) {
 		{[]string{"project", "--input", projTestdata + "province_5yr.json", "--years", "12"}, 1, "multiple of the step"},
 		{[]string{"project", "--input", projTestdata + "province_5yr.json", "--step", "1"}, 1, "province_5yr.json"},
 		{[]string{"project", "backtest", "--base", projTestdata + "backtest_base.json"}, 2, "--observed"},
+		{[]string{"project", "backtest", "--division", "51", "--later", "3"}, 2, "--later needs --division and --version"},
+		{[]string{"project", "backtest", "--division", "51", "--version", "2", "--later", "3", "--years", "1"}, 2, "no --years"},
 		{[]string{"project", "backtest", "--base", projTestdata + "backtest_base.json", "--observed", projTestdata + "county_single.csv"}, 1, "missing column male"},
 	}
 	for _, tc := range tests {

@@ -3,6 +3,8 @@ package projinput
 import (
 	"context"
 	"fmt"
+	"math"
+	"time"
 
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/projections"
@@ -52,6 +54,58 @@ func BacktestWith(ctx context.Context, st *store.Store, version int64, division 
 	rep, err := projections.Backtest(in, sc, obs.Pop, in.BaseYear+years)
 	if err != nil {
 		return nil, nil, fmt.Errorf("backtest of %s, version %d: %w", division, version, err)
+	}
+	return rep, prov, nil
+}
+
+// MaxGapSlack is how far apart two snapshots may be from a whole number
+// of years for BacktestBetween (the projection steps whole years).
+const MaxGapSlack = 45 * 24 * time.Hour
+
+// BacktestBetween is the back-test across two snapshots of one scope: the
+// base population of division at the earlier version's as-of date and the
+// rates estimated from that version's events (its last opts.WindowYears
+// years) are projected to the later version's as-of date and compared, by
+// five-year age group and sex, with the population the later snapshot
+// records at its as-of date. The gap between the two dates must be a whole
+// number of years, within MaxGapSlack (annual steps).
+func BacktestBetween(ctx context.Context, st *store.Store, earlier, later int64, division string, sc *projections.Scenario, opts Options) (*projections.BacktestReport, *Provenance, error) {
+	v1, err := st.Version(ctx, earlier)
+	if err != nil {
+		return nil, nil, err
+	}
+	v2, err := st.Version(ctx, later)
+	if err != nil {
+		return nil, nil, err
+	}
+	if v1.Scope != v2.Scope {
+		return nil, nil, fmt.Errorf("backtest: version %d is scope %s and version %d scope %s: want two snapshots of one scope", earlier, v1.Scope, later, v2.Scope)
+	}
+	a, b := day(v1.AsOf), day(v2.AsOf)
+	years := int(math.Round(b.Sub(a).Hours() / 24 / 365.25))
+	if years < 1 {
+		return nil, nil, fmt.Errorf("backtest: version %d (as of %s) is not at least a year before version %d (as of %s)",
+			earlier, a.Format(time.DateOnly), later, b.Format(time.DateOnly))
+	}
+	if slack := b.Sub(a.AddDate(years, 0, 0)); slack > MaxGapSlack || slack < -MaxGapSlack {
+		return nil, nil, fmt.Errorf("backtest: versions %d and %d are %s and %s, not a whole number of years apart (the projection steps whole years)",
+			earlier, later, a.Format(time.DateOnly), b.Format(time.DateOnly))
+	}
+	base := opts
+	base.BaseDate = time.Time{}
+	in, prov, err := FromStore(ctx, st, earlier, division, base)
+	if err != nil {
+		return nil, nil, fmt.Errorf("backtest base: %w", err)
+	}
+	obs := opts
+	obs.BaseDate, obs.WindowStart = b, b
+	c, err := CountsFromStore(ctx, st, later, division, obs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("backtest observed: %w", err)
+	}
+	rep, err := projections.Backtest(in, sc, c.Pop, in.BaseYear+years)
+	if err != nil {
+		return nil, nil, fmt.Errorf("backtest of %s, versions %d → %d: %w", division, earlier, later, err)
 	}
 	return rep, prov, nil
 }

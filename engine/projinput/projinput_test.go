@@ -301,3 +301,63 @@ func TestLatestVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestBacktestBetween back-tests across two snapshots of one scope: the
+// register of 2024-12-31 (a 24-month snapshot) projected one year and
+// compared with the register of 2025-12-31.
+func TestBacktestBetween(t *testing.T) {
+	f := generated(t)
+	ctx := context.Background()
+	cfg := f.cfg
+	cfg.AsOf, cfg.Months = time.Date(2024, 12, 31, 0, 0, 0, 0, time.UTC), 24
+	cfg.Out = filepath.Join(fixDir, "snap-2024")
+	if _, err := synth.Generate(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := datasets.Divisions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := load.Load(ctx, f.st, cfg.Out, load.Options{Keys: cubetest.Keys(t), Divisions: tree})
+	if err != nil {
+		t.Fatal(err)
+	}
+	earlier := rep.Version.ID
+	if rep.Version.Scope != mustVersion(t, f).Scope {
+		t.Fatalf("scopes %s and %s", rep.Version.Scope, mustVersion(t, f).Scope)
+	}
+	for _, div := range append([]string{"51"}, counties...) {
+		bt, prov, err := projinput.BacktestBetween(ctx, f.st, earlier, f.version, div, nil, projinput.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !prov.BaseDate.Equal(cfg.AsOf) || prov.Version != earlier {
+			t.Errorf("%s: base %v of version %d, want %v of %d", div, prov.BaseDate, prov.Version, cfg.AsOf, earlier)
+		}
+		if bt.BaseYear != 2024 || bt.TargetYear != 2025 {
+			t.Errorf("%s: years %d→%d, want 2024→2025", div, bt.BaseYear, bt.TargetYear)
+		}
+		if math.Abs(bt.TotalPctError) >= 2 {
+			t.Errorf("%s: total error %.2f %%, want under 2 %%", div, bt.TotalPctError)
+		}
+		t.Logf("%s: observed %.0f, projected %.0f, total error %.2f %%, MAPE %.2f %%, MALPE %.2f %%",
+			div, bt.Totals[2].Observed, bt.Totals[2].Projected, bt.TotalPctError, bt.MAPE, bt.MALPE)
+	}
+	for _, c := range []struct {
+		name           string
+		earlier, later int64
+	}{{"reversed", f.version, earlier}, {"same", earlier, earlier}} {
+		if _, _, err := projinput.BacktestBetween(ctx, f.st, c.earlier, c.later, "51", nil, projinput.Options{}); err == nil {
+			t.Errorf("%s: no error", c.name)
+		}
+	}
+}
+
+func mustVersion(t *testing.T, f *fixture) *store.Version {
+	t.Helper()
+	v, err := f.st.Version(context.Background(), f.version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
