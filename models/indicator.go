@@ -75,6 +75,13 @@ const (
 	KindProportion IndicatorKind = "proportion" // part / whole × scale
 	KindRatio      IndicatorKind = "ratio"      // a / b × scale, b not a superset of a
 	KindMethod     IndicatorKind = "method"     // a named computation
+	// KindStored is an indicator computed by an engine package (not from
+	// the cube's measures) and stored in cube.values at every level,
+	// province to village, by that package: the data-quality indicators
+	// (engine/quality) and the worklist sizes (engine/linkage). It names no
+	// measures; the cube never derives or materialises it, and a rebuilt
+	// cube loses its values until the package runs again.
+	KindStored IndicatorKind = "stored"
 )
 
 // Interval methods for 95 % intervals.
@@ -127,6 +134,13 @@ func count(id, unit string) Indicator {
 	m, _ := MeasureByID(id)
 	return Indicator{ID: id, ZH: m.ZH, EN: m.EN, Unit: unit, Kind: KindCount, Numerator: id, Interval: IntervalNone, Good: "none",
 		FormulaZH: m.ZH + "（人数）", FormulaEN: "count of " + m.EN}
+}
+
+// worklist returns the catalog entry of the worklist-size indicator of a
+// worklist kind (engine/linkage).
+func worklist(kind, zh, en string) Indicator {
+	return Indicator{ID: "worklist_" + kind, ZH: "核查清单：" + zh, EN: "worklist: " + en, Unit: "items", Kind: KindStored,
+		Interval: IntervalNone, Good: "down", FormulaZH: "待核查条目数（未处理或已核实）", FormulaEN: "outstanding items (open or verified)"}
 }
 
 // builtinIndicators is the shipped catalog.
@@ -193,6 +207,36 @@ var builtinIndicators = []Indicator{
 		Interval: IntervalNone, Good: "none", FormulaZH: "户内人口 / 户数", FormulaEN: "household members / households"},
 	{ID: "timeliness", ZH: "登记及时率", EN: "registration timeliness", Unit: "%", Kind: KindProportion, Numerator: "events_timely", Denominator: "events", Scale: 100,
 		Interval: IntervalWilson, Good: "up", FormulaZH: "30天内登记的事件 / 登记事件 × 100", FormulaEN: "events recorded within 30 days / events × 100"},
+	// Data-quality indicators, written into cube.values by engine/quality
+	// (docs/quality.md) for the month of the snapshot's as-of date.
+	{ID: "quality_completeness", ZH: "信息完整率", EN: "completeness", Unit: "%", Kind: KindStored,
+		Interval: IntervalWilson, Good: "up", FormulaZH: "主要字段中应填且有效的项数 / 应填项数 × 100", FormulaEN: "main fields present and valid / fields expected × 100"},
+	{ID: "quality_id_validity", ZH: "身份号码有效率", EN: "ID-number validity", Unit: "%", Kind: KindStored,
+		Interval: IntervalWilson, Good: "up", FormulaZH: "身份号码有效的记录 / 填写并经校验身份号码的记录 × 100", FormulaEN: "records with a valid ID number / records with a checked ID number × 100"},
+	{ID: "quality_code_validity", ZH: "代码有效率", EN: "code validity", Unit: "%", Kind: KindStored,
+		Interval: IntervalWilson, Good: "up", FormulaZH: "代码全部有效的记录 / 经代码校验的记录 × 100", FormulaEN: "records whose codes are all valid / records whose codes were checked × 100"},
+	{ID: "quality_consistency", ZH: "逻辑一致率", EN: "consistency", Unit: "%", Kind: KindStored,
+		Interval: IntervalWilson, Good: "up", FormulaZH: "通过的逻辑校验 / 逻辑校验数 × 100（身份号码与出生日期、性别，年龄与婚姻状况，母亲生育年龄12–55岁，户有户主）", FormulaEN: "consistency checks passed / checks made × 100 (ID vs birth date and sex, age vs marital status, mother aged 12–55 at the birth, household has a head)"},
+	{ID: "quality_duplicates", ZH: "重卡率", EN: "duplicate cards", Unit: "‰", Kind: KindStored,
+		Interval: IntervalWilson, Good: "down", FormulaZH: "重复卡片数 / 人员记录数 × 1000", FormulaEN: "duplicate cards / person records × 1000"},
+	{ID: "quality_whipple", ZH: "惠普尔指数", EN: "Whipple's index", Unit: "index", Kind: KindStored,
+		Interval: IntervalWilson, Good: "down", FormulaZH: "23–62岁中年龄尾数为0或5的人数 / (总人数 / 5) × 100", FormulaEN: "persons 23–62 with ages ending in 0 or 5 / (persons 23–62 / 5) × 100"},
+	{ID: "quality_myers", ZH: "迈尔斯混合指数", EN: "Myers' blended index", Unit: "index", Kind: KindStored,
+		Interval: IntervalNone, Good: "down", FormulaZH: "½ Σ |各尾数混合人口占比 − 10|（10–89岁）", FormulaEN: "½ Σ |blended share of each terminal digit − 10| (ages 10–89)"},
+	{ID: "quality_score", ZH: "数据质量综合得分", EN: "data-quality score", Unit: "points", Kind: KindStored,
+		Interval: IntervalNone, Good: "up", FormulaZH: "各项质量指标得分的加权平均（0–100）", FormulaEN: "weighted mean of the component scores (0–100)"},
+	// Worklist sizes, written into cube.values by engine/linkage
+	// (docs/quality.md, "Linkage and worklists"): outstanding items (open or
+	// verified) of each kind; the denominator is all items of the kind.
+	worklist("duplicate", "重卡（身份号码相同）", "duplicate cards (same ID number)"),
+	worklist("probable_duplicate", "疑似重卡", "probable duplicate cards"),
+	worklist("unregistered", "漏管人员（公安户籍有、库中无）", "unregistered persons (police register only)"),
+	worklist("unregistered_birth", "漏报出生（有出生医学证明、无出生记录）", "unregistered births (certificate only)"),
+	worklist("undead", "死亡未销户", "deaths not deregistered"),
+	worklist("mismatch_sex", "性别与其他来源不一致", "sex differs from a source"),
+	worklist("mismatch_birth_date", "出生日期与其他来源不一致", "birth date differs from a source"),
+	worklist("mismatch_residence", "户籍地与公安户籍不一致", "registration place differs from the police register"),
+	worklist("over_coverage", "疑似虚报（其他来源均无）", "possible over-coverage (unknown to every source)"),
 }
 
 // MeasureByID returns the measure with the given id.
@@ -226,7 +270,9 @@ func DefaultCatalog() *Catalog {
 var knownMethods = map[string]bool{"rni": true, "asfr": true, "tfr": true, "mac": true, "e0": true, "median_age": true, "dependency_total": true}
 
 // Add validates ind and adds it. A user-defined indicator must be a count,
-// rate, proportion or ratio of existing measures.
+// rate, proportion or ratio of existing measures; a KindStored indicator
+// names no measures (its values come from the engine package that stores
+// them).
 func (c *Catalog) Add(ind Indicator) error {
 	if ind.ID == "" || ind.ZH == "" || ind.EN == "" {
 		return fmt.Errorf("indicator %q: id, zh and en are required", ind.ID)
@@ -252,8 +298,9 @@ func (c *Catalog) Add(ind Indicator) error {
 		if !knownMethods[ind.Method] {
 			return fmt.Errorf("indicator %q: unknown method %q", ind.ID, ind.Method)
 		}
+	case KindStored:
 	default:
-		return fmt.Errorf("indicator %q: kind %q is not count, rate, proportion, ratio or method", ind.ID, ind.Kind)
+		return fmt.Errorf("indicator %q: kind %q is not count, rate, proportion, ratio, method or stored", ind.ID, ind.Kind)
 	}
 	switch ind.Interval {
 	case IntervalNone, IntervalPoissonExact, IntervalWilson, IntervalRatioBinom, IntervalDifference, IntervalDelta, IntervalChiang:
@@ -284,7 +331,7 @@ func (c *Catalog) LoadFile(r io.Reader, name string) error {
 		return fmt.Errorf("indicator catalog %s: %w", name, err)
 	}
 	for i, ind := range inds {
-		if ind.Kind == KindMethod {
+		if ind.Kind == KindMethod || ind.Kind == KindStored {
 			return fmt.Errorf("indicator catalog %s: entry %d (%s): a catalog file may only define count, rate, proportion or ratio indicators", name, i+1, ind.ID)
 		}
 		if err := c.Add(ind); err != nil {

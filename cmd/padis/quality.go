@@ -1,9 +1,11 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -13,18 +15,23 @@ import (
 	"text/tabwriter"
 
 	"github.com/padis/padis/engine/quality"
+	"github.com/padis/padis/engine/store"
+	"github.com/padis/padis/models"
 )
 
 func init() {
 	register(command{
 		name:    "quality",
-		summary: "data-quality measures: age heaping (Whipple, Myers)",
+		summary: "data-quality measures per unit, the quality score, age heaping (Whipple, Myers)",
 		run:     runQuality,
 	})
 }
 
 // qualitySubcommands are the subcommands of padis quality, in usage order.
 var qualitySubcommands = []subcommand{
+	{"run", "compute the quality measures of a snapshot version and write them into the cube", runQualityRun},
+	{"measures", "the quality measures and score of a unit (or of its children)", runQualityMeasures},
+	{"score", "a unit's quality score across the versions of its scope (the trend)", runQualityScore},
 	{"heaping", "Whipple's and Myers' age-heaping indices from single-year age counts (CSV age,count)", runQualityHeaping},
 }
 
@@ -195,4 +202,297 @@ func readAgesCSV(path string) ([]float64, error) {
 		return nil, fmt.Errorf("%s: no data rows after the header", path)
 	}
 	return counts, nil
+}
+
+// versionFlags are --version and --scope, naming one snapshot version.
+type versionFlags struct {
+	version *int64
+	scope   *string
+}
+
+func addVersionFlags(fs interface {
+	Int64(string, int64, string) *int64
+	String(string, string, string) *string
+}) versionFlags {
+	return versionFlags{fs.Int64("version", 0, "snapshot version"), fs.String("scope", "", "the current version of this scope")}
+}
+
+// resolve returns the version named by the flags; with neither, def.
+func (f versionFlags) resolve(ctx context.Context, st *store.Store, def func() (int64, error)) (int64, error) {
+	switch {
+	case *f.version != 0 && *f.scope != "":
+		return 0, usageErrorf("give at most one of --version and --scope")
+	case *f.version != 0:
+		return *f.version, nil
+	case *f.scope != "":
+		v, err := st.Current(ctx, *f.scope)
+		if err != nil {
+			return 0, err
+		}
+		return v.ID, nil
+	}
+	return def()
+}
+
+func runQualityRun(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("quality run", "quality run (--version N | --scope S) [--min-heaping-pop N] [--json] [--data DIR]", stderr)
+	sf := addStoreFlags(fs)
+	vf := addVersionFlags(fs)
+	minPop := fs.Int("min-heaping-pop", quality.MinHeapingPop, "fewest persons in the age range for Whipple's and Myers' indices")
+	asJSON := fs.Bool("json", false, "print the run report as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	version, err := vf.resolve(ctx, st, func() (int64, error) { return 0, usageErrorf("give --version or --scope") })
+	if err != nil {
+		return err
+	}
+	res, err := quality.Run(ctx, st, version, quality.Options{MinHeapingPop: *minPop})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, res)
+	}
+	fmt.Fprintf(stdout, "quality of version %d (scope %s, %s): %s units, %s person records (%s without a usable place) in %s\n",
+		res.Version, res.Scope, res.Period, group(res.Units), group(res.Records), group(res.Unplaced), res.Duration.Round(1e6))
+	if !res.Linkage {
+		fmt.Fprintln(stdout, "  no linkage of this version: duplicate cards and worklist feedback not measured")
+	}
+	if res.CubeValues == 0 {
+		fmt.Fprintln(stdout, "  the version has no cube: indicator values not written (run again after 'padis indicators compute')")
+	} else {
+		fmt.Fprintf(stdout, "  %s indicator values written into the cube\n", group(res.CubeValues))
+	}
+	for _, s := range res.Steps {
+		fmt.Fprintf(stdout, "  %-18s %s\n", s.Name, s.Duration.Round(1e5))
+	}
+	return nil
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// unitReportFlags are the --division, --json and --csv flags of the
+// quality reports on one unit.
+type unitReportFlags struct {
+	division      *string
+	asJSON, asCSV *bool
+}
+
+// addUnitReportFlags adds the flags with their usage texts.
+func addUnitReportFlags(fs *flag.FlagSet, divisionUsage, jsonUsage, csvUsage string) unitReportFlags {
+	return unitReportFlags{fs.String("division", "", divisionUsage), fs.Bool("json", false, jsonUsage), fs.Bool("csv", false, csvUsage)}
+}
+
+// parse parses args and requires --division and at most one of --json
+// and --csv.
+func (u unitReportFlags) parse(fs *flag.FlagSet, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *u.division == "" {
+		return usageErrorf("--division is required")
+	}
+	if *u.asJSON && *u.asCSV {
+		return usageErrorf("give at most one of --json and --csv")
+	}
+	return nil
+}
+
+func runQualityMeasures(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("quality measures", "quality measures --division CODE [--children] [--version N | --scope S | --period P] [--json | --csv] [--data DIR]", stderr)
+	sf := addStoreFlags(fs)
+	vf := addVersionFlags(fs)
+	uf := addUnitReportFlags(fs, "unit code (2, 4, 6, 9 or 12 digits)", "JSON: every measure with numerator, denominator and interval", "CSV, one row per unit")
+	division, asJSON, asCSV := uf.division, uf.asJSON, uf.asCSV
+	children := fs.Bool("children", false, "list the units one level below --division instead")
+	period := fs.String("period", "", "without --version/--scope: the newest version whose as-of month lies in this month, quarter or year")
+	if err := uf.parse(fs, args); err != nil {
+		return err
+	}
+	code, err := models.NormalizeCode(*division)
+	if err != nil {
+		return usageErrorf("--division %q: %v", *division, err)
+	}
+	ctx := context.Background()
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	version, err := vf.resolve(ctx, st, func() (int64, error) { return quality.VersionFor(ctx, st, code, *period) })
+	if err != nil {
+		return err
+	}
+	var ms []*quality.Measures
+	if *children {
+		l, _ := models.LevelOfCode(code)
+		if l >= models.LevelVillage {
+			return usageErrorf("--children: %s is a village", code)
+		}
+		ms, err = quality.Units(ctx, st, version, code, l+1)
+	} else {
+		ms, err = quality.Read(ctx, st, version, []string{code})
+	}
+	if err != nil {
+		return err
+	}
+	if len(ms) == 0 {
+		return fmt.Errorf("quality of %s in version %d: %w", code, version, quality.ErrNotComputed)
+	}
+	switch {
+	case *asJSON:
+		return writeJSON(stdout, ms)
+	case *asCSV:
+		return writeMeasuresCSV(stdout, ms)
+	}
+	return writeMeasuresTable(stdout, ms)
+}
+
+// qualityColumns are the columns of the table and CSV outputs.
+var qualityColumns = []struct {
+	name string
+	get  func(m *quality.Measures) float64
+}{
+	{"records", func(m *quality.Measures) float64 { return m.Records }},
+	{"completeness", func(m *quality.Measures) float64 { return m.Completeness.Value }},
+	{"id_validity", func(m *quality.Measures) float64 { return m.IDValidity.Value }},
+	{"code_validity", func(m *quality.Measures) float64 { return m.CodeValidity.Value }},
+	{"consistency", func(m *quality.Measures) float64 { return m.Consistency.Value }},
+	{"timeliness", func(m *quality.Measures) float64 { return m.Timeliness.Value }},
+	{"lag_p50", func(m *quality.Measures) float64 { return m.Lags.P50 }},
+	{"lag_p90", func(m *quality.Measures) float64 { return m.Lags.P90 }},
+	{"whipple", func(m *quality.Measures) float64 { return heapingValue(m.Whipple) }},
+	{"myers", func(m *quality.Measures) float64 { return heapingValue(m.Myers) }},
+	{"duplicates_per_1000", func(m *quality.Measures) float64 { return propValue(m.Duplicates) }},
+	{"feedback", func(m *quality.Measures) float64 { return propValue(m.Feedback) }},
+	{"score", func(m *quality.Measures) float64 { return m.Score.Value }},
+}
+
+func heapingValue(h *quality.Heaping) float64 {
+	if h == nil {
+		return math.NaN()
+	}
+	return h.Value
+}
+
+func propValue(p *quality.Proportion) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return p.Value
+}
+
+func writeMeasuresCSV(w io.Writer, ms []*quality.Measures) error {
+	cw := csv.NewWriter(w)
+	head := []string{"version", "division", "level", "period"}
+	for _, c := range qualityColumns {
+		head = append(head, c.name)
+	}
+	cw.Write(head)
+	for _, m := range ms {
+		rec := []string{strconv.FormatInt(m.Version, 10), m.Division, m.Level.String(), m.Period}
+		for _, c := range qualityColumns {
+			v := c.get(m)
+			if math.IsNaN(v) {
+				rec = append(rec, "")
+			} else {
+				rec = append(rec, strconv.FormatFloat(v, 'f', -1, 64))
+			}
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func writeMeasuresTable(w io.Writer, ms []*quality.Measures) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "division\t")
+	for _, c := range qualityColumns {
+		fmt.Fprintf(tw, "%s\t", c.name)
+	}
+	fmt.Fprintln(tw)
+	for _, m := range ms {
+		fmt.Fprintf(tw, "%s\t", m.Division)
+		for _, c := range qualityColumns {
+			v := c.get(m)
+			switch {
+			case math.IsNaN(v):
+				fmt.Fprint(tw, "–\t")
+			case c.name == "records":
+				fmt.Fprintf(tw, "%s\t", group(int64(v)))
+			default:
+				fmt.Fprintf(tw, "%.1f\t", v)
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
+
+func runQualityScore(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("quality score", "quality score --division CODE [--scope S] [--json | --csv] [--data DIR]", stderr)
+	sf := addStoreFlags(fs)
+	uf := addUnitReportFlags(fs, "unit code", "JSON, with each version's measures", "CSV: version, as_of, period, score, change")
+	division, asJSON, asCSV := uf.division, uf.asJSON, uf.asCSV
+	scope := fs.String("scope", "", "scope whose versions form the series (default: the scope of the newest version holding the unit)")
+	if err := uf.parse(fs, args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	st, err := sf.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if *scope == "" {
+		v, err := quality.VersionFor(ctx, st, *division, "")
+		if err != nil {
+			return err
+		}
+		sv, err := st.Version(ctx, v)
+		if err != nil {
+			return err
+		}
+		*scope = sv.Scope
+	}
+	pts, err := quality.Series(ctx, st, *scope, *division)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return writeJSON(stdout, pts)
+	}
+	f := func(p *float64) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*p, 'f', 2, 64)
+	}
+	if *asCSV {
+		cw := csv.NewWriter(stdout)
+		cw.Write([]string{"version", "as_of", "period", "score", "change"})
+		for _, p := range pts {
+			cw.Write([]string{strconv.FormatInt(p.Version, 10), p.AsOf.Format("2006-01-02"), p.Period, f(p.ScoreJS), f(p.Change)})
+		}
+		cw.Flush()
+		return cw.Error()
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "version\tas of\tscore\tchange\t")
+	for _, p := range pts {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", p.Version, p.AsOf.Format("2006-01-02"), f(p.ScoreJS), f(p.Change))
+	}
+	return tw.Flush()
 }

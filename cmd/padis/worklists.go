@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/padis/padis/engine/linkage"
+	"github.com/padis/padis/engine/pii"
+	"github.com/padis/padis/engine/store"
+)
+
+func init() {
+	register(command{
+		name:    "worklists",
+		summary: "cross-source comparison and duplicate cards: build, list, export, set status, reveal",
+		run:     runWorklists,
+	})
+}
+
+var worklistSubcommands = []subcommand{
+	{"build", "link a version with its sources and build its worklists (engine/linkage)", runWorklistsBuild},
+	{"list", "list worklist items of a unit, masked", runWorklistsList},
+	{"export", "export a unit's worklist as CSV (UTF-8 with BOM, Excel-friendly), masked", runWorklistsExport},
+	{"status", "set the status of an item: open, verified, corrected, false_match", runWorklistsStatus},
+	{"reveal", "reveal the identity behind an item (audited: who and why)", runWorklistsReveal},
+}
+
+func runWorklists(args []string, stdout, stderr io.Writer) error {
+	return dispatch("worklists", worklistSubcommands, args, stdout, stderr)
+}
+
+// worklistEnv is what every worklists subcommand needs: a store, the keys
+// and the version the flags name.
+type worklistEnv struct {
+	st      *store.Store
+	svc     *linkage.Service
+	version int64
+}
+
+// openWorklists opens the store and resolves --snapshot / --scope.
+func openWorklists(ctx context.Context, sf *storeFlags, version int64, scope string, needVersion bool) (*worklistEnv, error) {
+	st, err := sf.open(ctx)
+	if err != nil {
+		return nil, err
+	}
+	keys, _, err := pii.LoadKeys(st.Config().Dir, os.Getenv)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	env := &worklistEnv{st: st, svc: &linkage.Service{Store: st, Keys: keys}, version: version}
+	if version == 0 && (needVersion || scope != "") {
+		if scope == "" {
+			scope = "51"
+		}
+		v, err := st.Current(ctx, scope)
+		if err != nil {
+			st.Close()
+			return nil, err
+		}
+		env.version = v.ID
+	}
+	return env, nil
+}
+
+func runWorklistsBuild(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("worklists build", "worklists build [--snapshot V | --scope S] [--grace DAYS] [--match W] [--possible W] [--force] [--json]", stderr)
+	sf := addStoreFlags(fs)
+	version := fs.Int64("snapshot", 0, "version to link (default: the current version of --scope)")
+	scope := fs.String("scope", "51", "scope whose current version is linked")
+	grace := fs.Int("grace", 0, "registration allowance in days before the as-of date (default 90)")
+	match := fs.Float64("match", 0, "probable-duplicate match threshold, log2 weight (default 20)")
+	possible := fs.Float64("possible", 0, "probable-duplicate review threshold (default 12)")
+	force := fs.Bool("force", false, "recompute even when the version was linked with the same options")
+	asJSON := fs.Bool("json", false, "print the result as JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	env, err := openWorklists(ctx, sf, *version, *scope, true)
+	if err != nil {
+		return err
+	}
+	defer env.st.Close()
+	res, err := linkage.Run(ctx, env.st, env.version, linkage.Options{GraceDays: *grace, Match: *match, Possible: *possible, Force: *force})
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	fmt.Fprintf(stdout, "version %d linked in %v%s\n", res.Version, res.Duration.Round(time.Millisecond), map[bool]string{true: " (already linked: indicators rewritten)"}[res.Skipped])
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	for _, k := range linkage.Kinds {
+		fmt.Fprintf(tw, "%s\t%s\t\n", k, group(res.Items[k]))
+	}
+	tw.Flush()
+	var links []string
+	for k, n := range res.Links {
+		links = append(links, fmt.Sprintf("%s %s", k, group(n)))
+	}
+	sort.Strings(links)
+	fmt.Fprintf(stdout, "links: %s\n", strings.Join(links, ", "))
+	return nil
+}
+
+// addFilterFlags adds the item filter flags.
+func addFilterFlags(fs interface {
+	Int64Var(*int64, string, int64, string)
+	StringVar(*string, string, string, string)
+}, f *linkage.Filter) {
+	fs.Int64Var(&f.Version, "snapshot", 0, "version (default: the current version of every scope, or of --scope)")
+	fs.StringVar(&f.Scope, "scope", "", "scope")
+	fs.StringVar(&f.Unit, "unit", "", "division code (any level): items at or below it")
+	fs.StringVar(&f.Kind, "kind", "", "worklist kind: "+strings.Join(linkage.Kinds, ", "))
+	fs.StringVar(&f.Status, "status", "", "status: "+strings.Join(linkage.Statuses, ", "))
+}
+
+func runWorklistsList(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("worklists list", "worklists list [--unit CODE] [--kind K] [--status S] [--limit N] [--json]", stderr)
+	sf := addStoreFlags(fs)
+	var f linkage.Filter
+	addFilterFlags(fs, &f)
+	fs.IntVar(&f.Limit, "limit", 50, "items at most (0: all)")
+	fs.IntVar(&f.Offset, "offset", 0, "items to skip")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	env, err := openWorklists(ctx, sf, f.Version, "", false)
+	if err != nil {
+		return err
+	}
+	defer env.st.Close()
+	items, total, err := env.svc.List(ctx, f)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(struct {
+			Total int            `json:"total"`
+			Items []linkage.Item `json:"items"`
+		}{total, items})
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "item\tkind\treason\tvillage\tname\tid number\tscore\tstatus")
+	for _, it := range items {
+		sc := ""
+		if it.Score != nil {
+			sc = fmt.Sprintf("%.1f", *it.Score)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, it.Kind, it.Reason, it.Village, it.NameMasked, it.IDMasked, sc, it.Status)
+	}
+	tw.Flush()
+	fmt.Fprintf(stdout, "%d of %s items\n", len(items), group(int64(total)))
+	return nil
+}
+
+func runWorklistsExport(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("worklists export", "worklists export --unit CODE [--kind K] [--status S] [--out FILE|-]", stderr)
+	sf := addStoreFlags(fs)
+	var f linkage.Filter
+	addFilterFlags(fs, &f)
+	out := fs.String("out", "-", "CSV file, - for standard output")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if f.Unit == "" {
+		return usageErrorf("worklists export: --unit is required")
+	}
+	ctx := context.Background()
+	env, err := openWorklists(ctx, sf, f.Version, "", false)
+	if err != nil {
+		return err
+	}
+	defer env.st.Close()
+	w := stdout
+	if *out != "-" {
+		file, err := os.OpenFile(*out, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		defer file.Close()
+		w = file
+	}
+	n, err := env.svc.ExportCSV(ctx, f, w)
+	if err != nil {
+		return err
+	}
+	if *out != "-" {
+		fmt.Fprintf(stderr, "%d items written to %s\n", n, *out)
+	}
+	return nil
+}
+
+func runWorklistsStatus(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("worklists status", "worklists status --item ID --status S --who USER [--note TEXT]", stderr)
+	sf := addStoreFlags(fs)
+	item := fs.String("item", "", "item id")
+	status := fs.String("status", "", "new status: "+strings.Join(linkage.Statuses, ", "))
+	who := fs.String("who", "", "who verified the item")
+	note := fs.String("note", "", "note")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *item == "" || *status == "" || *who == "" {
+		return usageErrorf("worklists status: --item, --status and --who are required")
+	}
+	ctx := context.Background()
+	env, err := openWorklists(ctx, sf, 0, "", false)
+	if err != nil {
+		return err
+	}
+	defer env.st.Close()
+	it, err := env.svc.SetStatus(ctx, *item, *status, *who, *note, time.Time{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s %s: %s by %s\n", it.ID, it.Kind, it.Status, it.StatusBy)
+	return nil
+}
+
+func runWorklistsReveal(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("worklists reveal", "worklists reveal --item ID --who USER --why REASON", stderr)
+	sf := addStoreFlags(fs)
+	item := fs.String("item", "", "item id")
+	who := fs.String("who", "", "who asks (recorded)")
+	why := fs.String("why", "", "why (recorded)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *item == "" || strings.TrimSpace(*who) == "" || strings.TrimSpace(*why) == "" {
+		return usageErrorf("worklists reveal: --item, --who and --why are required")
+	}
+	ctx := context.Background()
+	env, err := openWorklists(ctx, sf, 0, "", false)
+	if err != nil {
+		return err
+	}
+	defer env.st.Close()
+	id, err := env.svc.Reveal(ctx, *item, *who, *why)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", id.ItemID, id.Record, id.Name, id.IDNumber)
+	return nil
+}
