@@ -76,13 +76,13 @@ func TestAlertsDetectFormats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(recs) != 12 || strings.Join(recs[0], ",") != "period,observed,expected,upper,score,p_value,alarm" {
+	if len(recs) != 12 || strings.Join(recs[0], ",") != "period,observed,expected,lower,upper,score,p_value,alarm,low" {
 		t.Fatalf("csv header %v, %d records", recs[0], len(recs))
 	}
-	if r := recs[11]; r[0] != "2024-11" || r[1] != "40" || r[6] != "true" || r[2] != "10.857142857142858" {
+	if r := recs[11]; r[0] != "2024-11" || r[1] != "40" || r[7] != "true" || r[8] != "false" || r[2] != "10.857142857142858" {
 		t.Errorf("last csv row %v, want 2024-11, 40, expected 76/7, alarm", r)
 	}
-	if r := recs[1]; r[2] != "" || r[6] != "false" {
+	if r := recs[1]; r[2] != "" || r[3] != "" || r[7] != "false" {
 		t.Errorf("first csv row %v: want empty expected (not assessed)", r)
 	}
 
@@ -138,5 +138,50 @@ func TestAlertsDetectErrors(t *testing.T) {
 	}
 	if code, _, _ := runPadis("alerts", "detect", "--method", "cusum"); code != 2 {
 		t.Errorf("missing --series: exit %d, want 2", code)
+	}
+}
+
+// dropSeries is 10 months of 10–12 and a month of 1: EARS C1 with the
+// lower side flags the last month as LOW; the default upper side does not.
+const dropSeries = "period,count\n2024-01,10\n2024-02,11\n2024-03,12\n2024-04,10\n2024-05,11\n" +
+	"2024-06,12\n2024-07,10\n2024-08,11\n2024-09,12\n2024-10,10\n2024-11,1\n"
+
+func TestAlertsDetectSide(t *testing.T) {
+	path := writeFile(t, "births.csv", dropSeries)
+	for _, tc := range []struct {
+		side string
+		low  bool
+	}{{"upper", false}, {"lower", true}, {"both", true}} {
+		code, out, stderr := runPadis("alerts", "detect", "--method", "ears-c1", "--side", tc.side, "--series", path, "--format", "csv")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.side, code, stderr)
+		}
+		recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		last := recs[len(recs)-1]
+		if got := last[len(last)-1] == "true"; got != tc.low {
+			t.Errorf("%s: last month low = %v, want %v: %v", tc.side, got, tc.low, last)
+		}
+	}
+	if code, _, _ := runPadis("alerts", "detect", "--method", "ears-c1", "--side", "down", "--series", path); code != 2 {
+		t.Errorf("--side down: exit %d, want 2", code)
+	}
+}
+
+// TestAlertsStoreUsage checks the usage errors of the stored-alert
+// subcommands (exit 2 before any store is opened).
+func TestAlertsStoreUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"alerts", "show"},
+		{"alerts", "ack", "abc"},
+		{"alerts", "list", "--lang", "fr"},
+		{"alerts", "list", "--level", "hamlet"},
+		{"alerts", "evaluate", "extra"},
+	} {
+		if code, _, stderr := runPadis(args...); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr)
+		}
 	}
 }

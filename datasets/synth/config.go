@@ -74,6 +74,9 @@ type Config struct {
 	Defects   Defects
 	// Producer is written to the manifest; "padis generate" when empty.
 	Producer string
+	// Shocks are injected departures (none by default), for testing
+	// early warnings; see Shock.
+	Shocks []Shock
 }
 
 // DefaultConfig returns the defaults of padis generate (Out is left empty).
@@ -158,6 +161,11 @@ func (c Config) check() error {
 	}
 	if d.HeapingCounties < 0 {
 		return fmt.Errorf("heaping-counties %d: want 0 or more", d.HeapingCounties)
+	}
+	for i := range c.Shocks {
+		if err := c.Shocks[i].check(); err != nil {
+			return err
+		}
 	}
 	return nil
 }

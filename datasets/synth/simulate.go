@@ -369,9 +369,18 @@ func policyConforming(t int32, order int, married, rural bool) bool {
 func (s *sim) birth(i int32, t int32, mi int) {
 	mo := &s.p[i]
 	sc := s.w.scope[mo.resCounty]
+	srb := sc.srb
+	if k := s.shockAt(sc.code, mi); k != nil {
+		if k.Births > 0 && s.r.Float64() >= k.Births {
+			return // thinned away by the shock
+		}
+		if k.SRB > 0 {
+			srb = k.SRB
+		}
+	}
 	acc := s.tr.acc(int(mo.resCounty))
 	sex := uint8(2)
-	if s.r.Float64() < sc.srb/(100+sc.srb) {
+	if s.r.Float64() < srb/(100+srb) {
 		sex = 1
 	}
 	mage := ageAt(int(mo.by), int(mo.bm), int(mo.bd), t)

@@ -22,6 +22,8 @@ type Truth struct {
 	DefectCounts map[string]int    `json:"defect_counts"`
 	Provinces    []ProvinceTruth   `json:"provinces"`
 	Counties     []CountyTruth     `json:"counties"`
+	// Shocks are the injected shocks (Config.Shocks), absent when none.
+	Shocks []Shock `json:"shocks,omitempty"`
 }
 
 // BySex holds a value for males, females and both sexes.
@@ -111,7 +113,7 @@ func buildTruth(w *world, accs []*acc, counts map[string]int, scope models.Scope
 		Seed: cfg.Seed, Persons: cfg.Persons, Months: cfg.Months,
 		PeriodStart: models.Date{Time: cfg.PeriodStart()}, AsOf: models.Date{Time: cfg.AsOf},
 		Scope: scope, YearDays: daysPerYear, Seasonality: birthSeasonality,
-		DefectRates: cfg.Defects, DefectCounts: counts,
+		DefectRates: cfg.Defects, DefectCounts: counts, Shocks: cfg.Shocks,
 		Model: map[string]string{
 			"age_structure": "2020 census single years (5-year groups split linearly), moved to the period start, rescaled to the province 0-14 and 65+ shares, reshaped by county kind",
 			"fertility":     "gamma-shaped ASFR, mean age 28.8 (29.8 in districts), sd 5.6, scaled to the county TFR; births follow the hazard ASFR x seasonality, shared among women by marital status, contraception and parity so that expected births equal ASFR x exposure",

@@ -17,7 +17,8 @@ const (
 	TransformStandard = "standard"
 )
 
-// CUSUM is a one-sided Poisson CUSUM for increases.
+// CUSUM is a one-sided Poisson CUSUM for increases (Side upper, the
+// default), for decreases (lower) or both.
 //
 // Baseline: a Poisson GLM log μₜ = β₀ + β₁cos(2πt/P) + β₂sin(2πt/P) is
 // fitted by IRLS to the first Train periods (the harmonic terms only when
@@ -41,8 +42,19 @@ const (
 // approximation). Score is Sₜ, Upper
 // is the count at which Sₜ would reach H (so the alarm is Yₜ > Upper), and
 // PValue is NaN.
+//
+// The lower CUSUM accumulates the negated residuals,
+// S⁻ₜ = max(0, S⁻ₜ₋₁ − zₜ − K), alarms when S⁻ₜ > H (and restarts), and
+// reports Lower, the count at which S⁻ₜ would reach H (0 when even a zero
+// count would not), and Score −S⁻ₜ. Side both runs the two sums side by
+// side with the same K and H, so its in-control run length is about half
+// that of one side.
 func CUSUM(x []float64, opts Options) ([]Result, error) {
 	if err := checkSeries(x); err != nil {
+		return nil, fmt.Errorf("detect: CUSUM: %w", err)
+	}
+	sd, err := parseSide(opts.Side)
+	if err != nil {
 		return nil, fmt.Errorf("detect: CUSUM: %w", err)
 	}
 	k, h := opts.K, opts.H
@@ -89,31 +101,53 @@ func CUSUM(x []float64, opts Options) ([]Result, error) {
 		return nil, fmt.Errorf("detect: CUSUM: %w", err)
 	}
 
-	s := 0.0
+	s, sl := 0.0, 0.0 // upper and lower sums
 	for t := train; t < len(x); t++ {
 		m := mu[t]
-		c := h + k - s // the residual that would take S to exactly h
-		var z, upper float64
-		if trans == TransformRossi {
-			z = (x[t] - 3*m + 2*math.Sqrt(x[t]*m)) / (2 * math.Sqrt(m))
-			// Solve (u² − 3m + 2u√m)/(2√m) = c for u = √Y ≥ 0.
-			u := -math.Sqrt(m) + math.Sqrt(4*m+2*c*math.Sqrt(m))
-			upper = u * u
-		} else {
-			z = (x[t] - m) / math.Sqrt(m)
-			upper = m + c*math.Sqrt(m)
-		}
+		c := h + k - s   // the residual that would take S to exactly h
+		cl := h + k - sl // minus the residual that would take S⁻ to h
+		z := cusumResidual(x[t], m, trans)
 		s = math.Max(0, s+z-k)
+		sl = math.Max(0, sl-z-k)
 		r := &res[t]
 		r.Expected = m
-		r.Upper = upper
-		r.Score = s
-		r.Alarm = s > h
-		if r.Alarm {
+		r.Upper = cusumBound(m, c, trans)
+		r.Lower = math.Max(0, cusumBound(m, -cl, trans))
+		r.Score = sd.score(s, sl)
+		r.Low = sd.low && sl > h
+		r.Alarm = (sd.up && s > h) || r.Low
+		if s > h {
 			s = 0
+		}
+		if sl > h {
+			sl = 0
 		}
 	}
 	return res, nil
+}
+
+// cusumResidual returns the Rossi or standardised residual of y against m.
+func cusumResidual(y, m float64, trans string) float64 {
+	if trans == TransformRossi {
+		return (y - 3*m + 2*math.Sqrt(y*m)) / (2 * math.Sqrt(m))
+	}
+	return (y - m) / math.Sqrt(m)
+}
+
+// cusumBound returns the count whose residual against m is c: m + c√m for
+// the standard residual, and for Rossi's the solution u² of
+// (u² − 3m + 2u√m)/(2√m) = c with u = √Y ≥ 0, or −1 when there is none
+// (c below −1.5√m, the residual of a zero count).
+func cusumBound(m, c float64, trans string) float64 {
+	if trans == TransformRossi {
+		d := 4*m + 2*c*math.Sqrt(m)
+		if d < 0 || -math.Sqrt(m)+math.Sqrt(d) < 0 {
+			return -1 // unreachable: even a zero count has a larger residual
+		}
+		u := -math.Sqrt(m) + math.Sqrt(d)
+		return u * u
+	}
+	return m + c*math.Sqrt(m)
 }
 
 // cusumBaseline returns μₜ for every t from the Poisson GLM fitted to the

@@ -27,7 +27,9 @@ const (
 // with S the sample standard deviation (divisor Baseline−1) of those
 // counts, floored at MinSigma, and z₁₋α the standard normal quantile.
 // The alarm is Y(t) > Upper. PValue is 1 − Φ(C1), the normal approximation
-// the method assumes. Defaults: Baseline 7, Alpha 0.001, MinSigma 0.
+// the method assumes. The lower side mirrors it: Lower = Ȳ − z₁₋α·S,
+// alarm Y(t) < Lower, PValue Φ(C1); Side both uses α/2 on each side.
+// Defaults: Baseline 7, Alpha 0.001, MinSigma 0.
 func EARSC1(x []float64, opts Options) ([]Result, error) {
 	return earsC12(x, opts, 0, "EARS C1")
 }
@@ -39,26 +41,31 @@ func EARSC2(x []float64, opts Options) ([]Result, error) {
 	return earsC12(x, opts, earsLagC2, "EARS C2")
 }
 
-// earsParams validates and defaults the EARS options.
-func earsParams(opts Options, defAlpha float64, name string) (n int, z, minSigma float64, err error) {
+// earsParams validates and defaults the EARS options; z is the quantile
+// of the per-side alpha (alpha/2 for Side both).
+func earsParams(opts Options, defAlpha float64, name string) (n int, z, minSigma float64, sd side, err error) {
+	sd, err = parseSide(opts.Side)
+	if err != nil {
+		return 0, 0, 0, sd, fmt.Errorf("detect: %s: %w", name, err)
+	}
 	n = opts.Baseline
 	if n == 0 {
 		n = earsBaseline
 	}
 	if n < earsMinBasel {
-		return 0, 0, 0, fmt.Errorf("detect: %s: baseline %d, want at least %d", name, n, earsMinBasel)
+		return 0, 0, 0, sd, fmt.Errorf("detect: %s: baseline %d, want at least %d", name, n, earsMinBasel)
 	}
 	alpha := opts.Alpha
 	if alpha == 0 {
 		alpha = defAlpha
 	}
 	if !(alpha > 0 && alpha < 1) {
-		return 0, 0, 0, fmt.Errorf("detect: %s: alpha %v, want 0 < alpha < 1", name, alpha)
+		return 0, 0, 0, sd, fmt.Errorf("detect: %s: alpha %v, want 0 < alpha < 1", name, alpha)
 	}
 	if opts.MinSigma < 0 || math.IsNaN(opts.MinSigma) {
-		return 0, 0, 0, fmt.Errorf("detect: %s: minSigma %v, want ≥ 0", name, opts.MinSigma)
+		return 0, 0, 0, sd, fmt.Errorf("detect: %s: minSigma %v, want ≥ 0", name, opts.MinSigma)
 	}
-	return n, distuv.UnitNormal.Quantile(1 - alpha), opts.MinSigma, nil
+	return n, distuv.UnitNormal.Quantile(1 - sd.alpha(alpha)), opts.MinSigma, sd, nil
 }
 
 // earsMoments returns the mean and the standard deviation floored at
@@ -88,7 +95,7 @@ func earsC12(x []float64, opts Options, lag int, name string) ([]Result, error) 
 	if err := checkSeries(x); err != nil {
 		return nil, fmt.Errorf("detect: %s: %w", name, err)
 	}
-	n, z, minSigma, err := earsParams(opts, earsAlphaC12, name)
+	n, z, minSigma, sd, err := earsParams(opts, earsAlphaC12, name)
 	if err != nil {
 		return nil, err
 	}
@@ -98,9 +105,11 @@ func earsC12(x []float64, opts Options, lag int, name string) ([]Result, error) 
 		r := &res[t]
 		r.Expected = mean
 		r.Upper = mean + z*sigma
+		r.Lower = mean - z*sigma
 		r.Score = standardise(x[t], mean, sigma)
-		r.PValue = distuv.UnitNormal.Survival(r.Score)
-		r.Alarm = x[t] > r.Upper
+		r.PValue = sd.pvalue(distuv.UnitNormal.Survival(r.Score), distuv.UnitNormal.CDF(r.Score))
+		r.Low = sd.low && x[t] < r.Lower
+		r.Alarm = (sd.up && x[t] > r.Upper) || r.Low
 	}
 	return res, nil
 }
@@ -117,14 +126,17 @@ func earsC12(x []float64, opts Options, lag int, name string) ([]Result, error) 
 // reported for comparison with that package: it depends on Y(t) itself, so
 // it is not a threshold for the count (surveillance's own alarm, Y(t) >
 // Upper, fires when the two lagged terms alone exceed z₁₋α). C3 is not
-// normal, so PValue is NaN. The first period assessed is Baseline+4.
+// normal, so PValue is NaN. The lower side mirrors it:
+// C3⁻(t) = Σ max(0, −C2(i) − 1), alarm C3⁻(t) > z₁₋α, Lower = max(0,
+// Y(t) − S₂(t)·(z₁₋α − the two lagged lower terms)), Score −C3⁻. The
+// first period assessed is Baseline+4.
 // Defaults: Baseline 7, Alpha 0.025, MinSigma 0.
 func EARSC3(x []float64, opts Options) ([]Result, error) {
 	const name = "EARS C3"
 	if err := checkSeries(x); err != nil {
 		return nil, fmt.Errorf("detect: %s: %w", name, err)
 	}
-	n, z, minSigma, err := earsParams(opts, earsAlphaC3, name)
+	n, z, minSigma, sd, err := earsParams(opts, earsAlphaC3, name)
 	if err != nil {
 		return nil, err
 	}
@@ -133,20 +145,28 @@ func EARSC3(x []float64, opts Options) ([]Result, error) {
 	if len(x) <= first {
 		return res, nil
 	}
-	// part[i] = max(0, C2(i) − 1) for every i where C2 is defined.
+	// part[i] = max(0, C2(i) − 1) and partLow[i] = max(0, −C2(i) − 1)
+	// for every i where C2 is defined.
 	part := make([]float64, len(x))
+	partLow := make([]float64, len(x))
 	for i := n + earsLagC2; i < len(x); i++ {
 		mean, sigma := earsMoments(x, i, n, earsLagC2, minSigma)
-		part[i] = math.Max(0, standardise(x[i], mean, sigma)-earsC3Discard)
+		c2 := standardise(x[i], mean, sigma)
+		part[i] = math.Max(0, c2-earsC3Discard)
+		partLow[i] = math.Max(0, -c2-earsC3Discard)
 	}
 	for t := first; t < len(x); t++ {
 		mean, sigma := earsMoments(x, t, n, earsLagC2, minSigma)
 		lagged := part[t-1] + part[t-2]
+		laggedLow := partLow[t-1] + partLow[t-2]
 		r := &res[t]
 		r.Expected = mean
 		r.Upper = math.Max(0, x[t]+sigma*(z-lagged))
-		r.Score = part[t] + lagged
-		r.Alarm = r.Score > z
+		r.Lower = math.Max(0, x[t]-sigma*(z-laggedLow))
+		up, low := part[t]+lagged, partLow[t]+laggedLow
+		r.Score = sd.score(up, low)
+		r.Low = sd.low && low > z
+		r.Alarm = (sd.up && up > z) || r.Low
 	}
 	return res, nil
 }

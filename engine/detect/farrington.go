@@ -27,6 +27,7 @@ type farrParams struct {
 	period, years, window, levels, exclude, minCases, minWindow int
 	alpha, reweightZ, trendP                                    float64
 	trend                                                       bool
+	side                                                        side
 }
 
 func farringtonParams(opts Options) (farrParams, error) {
@@ -34,6 +35,10 @@ func farringtonParams(opts Options) (farrParams, error) {
 		period: opts.Period, years: opts.Years, window: opts.Window, levels: opts.Levels,
 		exclude: opts.Exclude, minCases: opts.MinCases, minWindow: opts.MinWindow,
 		alpha: opts.Alpha, reweightZ: opts.ReweightZ, trendP: opts.TrendP, trend: !opts.NoTrend,
+	}
+	var err error
+	if p.side, err = parseSide(opts.Side); err != nil {
+		return p, fmt.Errorf("detect: Farrington: %w", err)
 	}
 	if p.period < 2 {
 		return p, fmt.Errorf("detect: Farrington: period %d, want the seasonal period (12 for months, 52 for weeks)", p.period)
@@ -69,6 +74,7 @@ func farringtonParams(opts Options) (farrParams, error) {
 	if !(p.alpha > 0 && p.alpha < 1) {
 		return p, fmt.Errorf("detect: Farrington: alpha %v, want 0 < alpha < 1", p.alpha)
 	}
+	p.alpha = p.side.alpha(p.alpha)
 	if p.reweightZ == 0 {
 		p.reweightZ = farrReweightZ
 	}
@@ -112,6 +118,11 @@ func farringtonParams(opts Options) (farrParams, error) {
 //     under that distribution and Score is (Y−μ₀)/(Upper−μ₀).
 //  6. The alarm is Y > Upper, unless fewer than MinCases were counted over
 //     the last MinWindow periods including t.
+//  7. Lower side: Lower is the smallest q with P(Y ≤ q) > Alpha, the
+//     alarm Y < Lower (so P(Y ≤ observed) ≤ Alpha), PValue P(Y ≤ observed)
+//     and Score −(μ₀−Y)/(μ₀−Lower); the minimum-count rule applies to the
+//     expectation: no low alarm unless MinWindow·μ₀ ≥ MinCases. Side both
+//     uses Alpha/2 on each side.
 //
 // A period whose model cannot be fitted is left unassessed.
 func Farrington(x []float64, opts Options) ([]Result, error) {
@@ -133,18 +144,39 @@ func Farrington(x []float64, opts Options) ([]Result, error) {
 // periods before it.
 func farringtonAt(x []float64, t int, p farrParams) Result {
 	nan := math.NaN()
-	r := Result{Index: t, Observed: x[t], Expected: nan, Upper: nan, Score: nan, PValue: nan}
+	r := Result{Index: t, Observed: x[t], Expected: nan, Upper: nan, Lower: nan, Score: nan, PValue: nan}
 	mu0, phi, ok := farringtonPredict(x, t, p)
 	if !ok {
 		return r
 	}
 	r.Expected = mu0
 	r.Upper = countQuantile(1-p.alpha, mu0, phi)
-	r.PValue = countSurvival(x[t], mu0, phi)
+	// The smallest q with P(Y ≤ q) > α: a count below it has
+	// P(Y ≤ count) ≤ α.
+	r.Lower = countQuantile(math.Nextafter(p.alpha, 1), mu0, phi)
+	r.PValue = p.side.pvalue(countSurvival(x[t], mu0, phi), countCDF(math.Floor(x[t]), mu0, phi))
+	up, low := math.NaN(), math.NaN()
 	if r.Upper > mu0 {
-		r.Score = (x[t] - mu0) / (r.Upper - mu0)
+		up = (x[t] - mu0) / (r.Upper - mu0)
 	}
-	r.Alarm = x[t] > r.Upper && enoughCases(x, t, p)
+	if mu0 > r.Lower {
+		low = (mu0 - x[t]) / (mu0 - r.Lower)
+	}
+	switch {
+	case p.side.up && p.side.low:
+		switch {
+		case math.IsNaN(low) || (!math.IsNaN(up) && up >= low):
+			r.Score = up
+		default:
+			r.Score = -low
+		}
+	case p.side.low:
+		r.Score = -low
+	default:
+		r.Score = up
+	}
+	r.Low = p.side.low && x[t] < r.Lower && mu0*float64(p.minWindow) >= float64(p.minCases)
+	r.Alarm = (p.side.up && x[t] > r.Upper && enoughCases(x, t, p)) || r.Low
 	return r
 }
 
@@ -245,8 +277,11 @@ func farringtonPredict(x []float64, t int, p farrParams) (mu0, phi float64, ok b
 		return d
 	}
 
+	withDesign := func(d *mat.Dense) func([]float64) (*PoissonFit, error) {
+		return func(w []float64) (*PoissonFit, error) { return FitPoisson(d, y, w) }
+	}
 	if p.trend && p.years >= farrTrendMinB {
-		fit, phi, err := fitReweighted(design(true), y, p.reweightZ)
+		fit, phi, err := fitReweighted(withDesign(design(true)), y, p.reweightZ)
 		if err == nil {
 			j := len(fit.Coef) - 1
 			tstat := fit.Coef[j] / fit.StdErr(j, phi)
@@ -257,35 +292,110 @@ func farringtonPredict(x []float64, t int, p farrParams) (mu0, phi float64, ok b
 			}
 		}
 	}
-	fit, phi, err := fitReweighted(design(false), y, p.reweightZ)
+	// Without trend the model is one-way: closed form, IRLS as fallback.
+	lv := make([]int, len(idx))
+	for j, i := range idx {
+		lv[j] = level[i-start]
+	}
+	var noTrend *mat.Dense
+	oneWay := func(w []float64) (*PoissonFit, error) {
+		if f, ok := fitOneWay(lv, y, w, p.levels); ok {
+			return f, nil
+		}
+		if noTrend == nil {
+			noTrend = design(false)
+		}
+		return FitPoisson(noTrend, y, w)
+	}
+	fit, phi, err := fitReweighted(oneWay, y, p.reweightZ)
 	if err != nil {
 		return 0, 0, false
 	}
 	return math.Exp(fit.Coef[0]), phi, true
 }
 
-// fitReweighted fits the quasi-Poisson model, down-weights observations
-// whose Anscombe residual exceeds z and refits, as Farrington et al.
-// (1996) with Noufaily's threshold. It returns the final fit and
-// φ = max(1, dispersion).
-func fitReweighted(d *mat.Dense, y []float64, z float64) (*PoissonFit, float64, error) {
-	fit, err := FitPoisson(d, y, nil)
+// fitReweighted fits the quasi-Poisson model with fit (prior weights nil
+// for all ones), down-weights observations whose Anscombe residual
+// exceeds z and refits, as Farrington et al. (1996) with Noufaily's
+// threshold. It returns the final fit and φ = max(1, dispersion).
+func fitReweighted(fit func(w []float64) (*PoissonFit, error), y []float64, z float64) (*PoissonFit, float64, error) {
+	f, err := fit(nil)
 	if err != nil {
 		return nil, 0, err
 	}
-	if !fit.Converged {
+	if !f.Converged {
 		return nil, 0, fmt.Errorf("IRLS did not converge")
 	}
-	phi := dispersionAtLeastOne(fit)
-	w := anscombeWeights(y, fit, phi, z)
-	fit, err = FitPoisson(d, y, w)
+	phi := dispersionAtLeastOne(f)
+	w := anscombeWeights(y, f, phi, z)
+	f, err = fit(w)
 	if err != nil {
 		return nil, 0, err
 	}
-	if !fit.Converged {
+	if !f.Converged {
 		return nil, 0, fmt.Errorf("IRLS did not converge after reweighting")
 	}
-	return fit, dispersionAtLeastOne(fit), nil
+	return f, dispersionAtLeastOne(f), nil
+}
+
+// fitOneWay fits the Poisson GLM whose only term is a factor (intercept
+// plus a dummy for every other level present), for which the maximum-
+// likelihood means have a closed form: μ of a level is the weighted mean
+// Σwᵢyᵢ/Σwᵢ of its observations. The working weights are Wᵢ = wᵢμᵢ, the
+// hat values Wᵢ/Σ_level W and the Pearson dispersion as FitPoisson's;
+// Coef holds only the log mean of level ref. ok is false when a level
+// counts nothing (IRLS then drives its mean towards 0) or ref is absent;
+// the caller falls back to FitPoisson. The answer equals FitPoisson's at
+// its convergence (TestFitOneWayMatchesIRLS).
+func fitOneWay(level []int, y, w []float64, ref int) (*PoissonFit, bool) {
+	sw, swy, sW := map[int]float64{}, map[int]float64{}, map[int]float64{}
+	nobs := 0
+	wt := func(i int) float64 {
+		if w == nil {
+			return 1
+		}
+		return w[i]
+	}
+	for i, g := range level {
+		if wt(i) > 0 {
+			sw[g] += wt(i)
+			swy[g] += wt(i) * y[i]
+			nobs++
+		}
+	}
+	if sw[ref] == 0 {
+		return nil, false
+	}
+	for g := range sw {
+		if swy[g] == 0 {
+			return nil, false
+		}
+	}
+	f := &PoissonFit{Mu: make([]float64, len(y)), Hat: make([]float64, len(y)), Converged: true}
+	for i, g := range level {
+		f.Mu[i] = swy[g] / sw[g]
+		if f.Mu[i] == 0 || math.IsNaN(f.Mu[i]) {
+			f.Mu[i] = epsilon // a level with weight 0 only: not fitted
+		}
+		sW[g] += wt(i) * f.Mu[i]
+	}
+	pearson := 0.0
+	for i, g := range level {
+		if sW[g] > 0 {
+			f.Hat[i] = wt(i) * f.Mu[i] / sW[g]
+		}
+		if wt(i) > 0 {
+			d := y[i] - f.Mu[i]
+			pearson += wt(i) * d * d / f.Mu[i]
+		}
+	}
+	f.Coef = []float64{math.Log(swy[ref] / sw[ref])}
+	f.DF = nobs - len(sw)
+	f.Dispersion = math.NaN()
+	if f.DF > 0 {
+		f.Dispersion = pearson / float64(f.DF)
+	}
+	return f, true
 }
 
 func dispersionAtLeastOne(f *PoissonFit) float64 {

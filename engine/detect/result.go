@@ -16,12 +16,84 @@ type Result struct {
 	// for EARS C3, where Upper is surveillance's bound and Alarm follows
 	// the C3 statistic (see EARSC3).
 	Upper float64
+	// Lower is the lower bound: a count below it raises an alarm when the
+	// lower side is monitored (same exception for EARS C3). It is computed
+	// on every side, at the alpha of the side in force.
+	Lower float64
 	// Score is the method's statistic: C1, C2 or C3 for EARS, the CUSUM
 	// sum after this period, and (observed−expected)/(upper−expected) for
-	// Farrington.
-	Score  float64
-	Alarm  bool
-	PValue float64 // P(count ≥ observed) under the baseline; NaN when the method gives none
+	// Farrington. A decrease gives a negative score: the lower C3 and the
+	// lower CUSUM sum with a minus sign, (observed−expected)/
+	// (expected−lower) for Farrington. With Side both, the side farther
+	// from zero is reported.
+	Score float64
+	Alarm bool
+	// Low reports that the alarm is for a decrease (Side lower or both).
+	Low bool
+	// PValue is P(count ≥ observed) under the baseline for Side upper,
+	// P(count ≤ observed) for lower, and 2·min of the two (at most 1) for
+	// both; NaN when the method gives none.
+	PValue float64
+}
+
+// Sides of detection accepted by Options.Side.
+const (
+	SideUpper = "upper" // increases only (the default)
+	SideLower = "lower" // decreases only
+	SideBoth  = "both"  // either, each side at alpha/2
+)
+
+// Sides lists the values accepted by Options.Side.
+var Sides = []string{SideUpper, SideLower, SideBoth}
+
+// side is a validated Options.Side.
+type side struct{ up, low bool }
+
+// parseSide validates s ("" means upper).
+func parseSide(s string) (side, error) {
+	switch s {
+	case "", SideUpper:
+		return side{up: true}, nil
+	case SideLower:
+		return side{low: true}, nil
+	case SideBoth:
+		return side{up: true, low: true}, nil
+	}
+	return side{}, fmt.Errorf("side %q, want upper, lower or both", s)
+}
+
+// alpha returns the per-side probability: a for one side, a/2 for both.
+func (s side) alpha(a float64) float64 {
+	if s.up && s.low {
+		return a / 2
+	}
+	return a
+}
+
+// pvalue combines the one-sided p-values by the side.
+func (s side) pvalue(pUp, pLow float64) float64 {
+	switch {
+	case s.up && s.low:
+		return math.Min(1, 2*math.Min(pUp, pLow))
+	case s.low:
+		return pLow
+	}
+	return pUp
+}
+
+// score picks the score of the monitored side: up ≥ 0 measures an
+// increase, low ≥ 0 a decrease (returned negated).
+func (s side) score(up, low float64) float64 {
+	switch {
+	case s.up && s.low:
+		if low > up {
+			return -low
+		}
+		return up
+	case s.low:
+		return -low
+	}
+	return up
 }
 
 // Assessed reports whether the method had enough history to judge the
@@ -31,6 +103,11 @@ func (r Result) Assessed() bool { return !math.IsNaN(r.Upper) }
 // Options holds the parameters of every method. A zero field takes the
 // method's default, given with each field.
 type Options struct {
+	// Side is the direction monitored: SideUpper (default, increases),
+	// SideLower (decreases, e.g. births −30 % from missed registrations)
+	// or SideBoth (each side at Alpha/2, so the total is Alpha).
+	Side string
+
 	// Alpha is the one-sided probability of exceeding the upper bound
 	// under the baseline. Defaults: 0.001 for EARS C1 and C2, 0.025 for
 	// EARS C3 (the choices of surveillance's earsC, after the CDC) and
@@ -108,7 +185,7 @@ func newResults(x []float64) []Result {
 	res := make([]Result, len(x))
 	nan := math.NaN()
 	for i, v := range x {
-		res[i] = Result{Index: i, Observed: v, Expected: nan, Upper: nan, Score: nan, PValue: nan}
+		res[i] = Result{Index: i, Observed: v, Expected: nan, Upper: nan, Lower: nan, Score: nan, PValue: nan}
 	}
 	return res
 }
