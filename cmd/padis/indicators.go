@@ -205,7 +205,7 @@ func runIndicatorsQuery(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	eng, err := query.New(ctx, st, cat)
+	eng, err := query.NewWithOptions(ctx, st, query.Options{Catalog: cat, NoMemory: true}) // one query: read the tables
 	if err != nil {
 		return err
 	}
@@ -311,7 +311,7 @@ func runIndicatorsPanel(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	eng, err := query.New(ctx, st, nil)
+	eng, err := query.NewWithOptions(ctx, st, query.Options{NoMemory: true}) // one query: read the tables
 	if err != nil {
 		return err
 	}

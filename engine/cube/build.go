@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/padis/padis/engine/sqlfile"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
 )
@@ -132,6 +133,8 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 		"version":       fmt.Sprint(version),
 	}
 	vars["residence_spells"] = residence.Spells("cube_people", vars["events"], vars["ps"], vars["pe"])
+	vars["married_at"] = stateAt("x.married", "x.m_mi", "x.m_st", "x.m_init", "x.mi")
+	vars["contra_at"] = stateAt("x.contra", "x.c_mi", "x.c_st", "x.c_init", "x.mi")
 	exec := func(name, q string) error {
 		s := time.Now()
 		if _, err := conn.ExecContext(ctx, q); err != nil {
@@ -146,19 +149,23 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 	if err := exec("periods", periodsSQL(first, last)); err != nil {
 		return nil, err
 	}
-	for _, k := range []string{"vm_filter_pm", "vm_filter_births", "vm_filter_events", "am_filter_pm", "am_filter_births"} {
-		vars[k] = ""
-	}
+	noFilters(vars)
 	if inc != nil {
 		inc.filters(vars)
 	}
-	for _, s := range sections(factsSQL) {
-		if err := exec(s.name, expand(s.sql, vars)); err != nil {
+	for _, s := range sqlfile.Sections(factsSQL) {
+		if err := exec(s.Name, sqlfile.Expand(s.SQL, vars)); err != nil {
 			return nil, err
 		}
-		if s.name == "fingerprints" && inc != nil {
+		if s.Name == "fingerprints" && inc != nil {
 			if err := inc.diff(ctx, conn, res); err != nil {
 				return nil, err
+			}
+			if inc.mostChanged {
+				res.Mode, res.BaseVersion, res.MonthsRecomputed, inc = "full", 0, res.Months, nil
+				noFilters(vars)
+			} else {
+				inc.ageFilters(vars)
 			}
 		}
 	}
@@ -181,11 +188,11 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 			return nil, fmt.Errorf("cube of version %d: clear %s: %w", version, t, err)
 		}
 	}
-	if err := exec("store base", expand(storeBaseSQL, vars)); err != nil {
+	if err := exec("store base", sqlfile.Expand(storeBaseSQL, vars)); err != nil {
 		return nil, err
 	}
-	for _, sec := range sections(rollupSQL) {
-		if err := exec(sec.name, expand(sec.sql, vars)); err != nil {
+	for _, sec := range sqlfile.Sections(rollupSQL) {
+		if err := exec(sec.Name, sqlfile.Expand(sec.SQL, vars)); err != nil {
 			return nil, err
 		}
 	}
@@ -221,6 +228,24 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 		conn.ExecContext(ctx, `DROP TABLE IF EXISTS temp.`+t)
 	}
 	return res, nil
+}
+
+// noFilters clears the placeholders restricting the facts to changed
+// village-months (a full build).
+func noFilters(vars map[string]string) {
+	for _, k := range []string{"vm_filter_pm", "vm_filter_births", "vm_filter_events", "am_filter_pm", "am_filter_births"} {
+		vars[k] = ""
+	}
+}
+
+// stateAt returns the SQL expression of an attribute at the end of month
+// mi: the state after the last event of the attribute in a month ≤ mi
+// (months and states: ascending lists, one entry per month with events),
+// the state before the first event (initial) when mi precedes it, and the
+// snapshot's value (snapshot) for a person with no event.
+func stateAt(snapshot, months, states, initial, mi string) string {
+	return fmt.Sprintf(`(CASE WHEN %[2]s IS NULL THEN %[1]s WHEN %[5]s < %[2]s[1] THEN %[4]s
+		ELSE %[3]s[len(list_filter(%[2]s, ev_mi -> ev_mi <= %[5]s))] END)`, snapshot, months, states, initial, mi)
 }
 
 // monthsSQL creates cube_months: month index, first day, first day of the

@@ -8,8 +8,12 @@ import (
 )
 
 // Derivable reports whether ind can be derived from the base measures of
-// a unit alone (every kind except the age-specific named methods).
+// a unit alone (every kind except the age-specific named methods and the
+// stored indicators, models.KindStored).
 func Derivable(ind models.Indicator) bool {
+	if ind.Kind == models.KindStored {
+		return false
+	}
 	if ind.Kind != models.KindMethod {
 		return true
 	}

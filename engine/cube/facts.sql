@@ -5,8 +5,31 @@
 -- name: people
 -- One row per person with the attributes the measures need. exit is the
 -- date of death or move-out (the person is not resident from that day on).
+-- married and contra are the snapshot's; m_mi/m_st (c_mi/c_st) list the
+-- months of the person's marriage and divorce (contraception start and
+-- stop) events up to the period end, ascending, with the state after the
+-- month's last event; m_init (c_init) is the state before the first event
+-- (the opposite of the first event); see stateAt in build.go.
 CREATE OR REPLACE TEMP TABLE cube_people AS
-WITH p AS (
+WITH ae AS (
+	SELECT person_id, event_type IN ('marriage', 'divorce') AS marital,
+		event_type IN ('marriage', 'contra_start') AS state,
+		year(event_date) * 12 + month(event_date) - 1 AS mi,
+		row_number() OVER (PARTITION BY person_id, event_type IN ('marriage', 'divorce') ORDER BY event_date, event_id) AS seq,
+		row_number() OVER (PARTITION BY person_id, event_type IN ('marriage', 'divorce'), year(event_date) * 12 + month(event_date)
+			ORDER BY event_date DESC, event_id DESC) AS last_in_month
+	FROM {{events}}
+	WHERE event_type IN ('marriage', 'divorce', 'contra_start', 'contra_stop') AND event_date < DATE {{pe}}
+), attrs AS (
+	SELECT person_id,
+		list(mi ORDER BY mi) FILTER (WHERE marital AND last_in_month = 1) AS m_mi,
+		list(state ORDER BY mi) FILTER (WHERE marital AND last_in_month = 1) AS m_st,
+		bool_or(NOT state) FILTER (WHERE marital AND seq = 1) AS m_init,
+		list(mi ORDER BY mi) FILTER (WHERE NOT marital AND last_in_month = 1) AS c_mi,
+		list(state ORDER BY mi) FILTER (WHERE NOT marital AND last_in_month = 1) AS c_st,
+		bool_or(NOT state) FILTER (WHERE NOT marital AND seq = 1) AS c_init
+	FROM ae GROUP BY person_id
+), p AS (
 	SELECT person_id, sex, birth_date, reg_place, reg_type, res_place, household_id,
 		vital_status, status_date, marital_status, contraception, children_born, children_living,
 		mother_person_id, father_person_id,
@@ -34,8 +57,10 @@ SELECT p.person_id,
 		OR (coalesce(p.children_born, k.n) = 2 AND k.daughters = 2)), false) AS reward_base,
 	coalesce(coalesce(p.children_born, k.n) = 1 AND (p.children_living = 0 OR k.dead >= 1), false) AS special_base,
 	CASE WHEN NOT coalesce(coalesce(p.children_born, k.n) = 1 AND (p.children_living = 0 OR k.dead >= 1), false) THEN NULL
-		WHEN p.sex = '2' THEN p.bymd ELSE coalesce(k.mother_bymd, p.bymd) END AS special_mother_bymd
-FROM p LEFT JOIN kids k ON k.parent = p.person_id;
+		WHEN p.sex = '2' THEN p.bymd ELSE coalesce(k.mother_bymd, p.bymd) END AS special_mother_bymd,
+	a.m_mi, a.m_st, a.m_init, a.c_mi, a.c_st, a.c_init
+FROM p LEFT JOIN kids k ON k.parent = p.person_id
+LEFT JOIN attrs a ON a.person_id = p.person_id;
 
 -- name: spells
 -- Residence spells inside [ps, pe): an initial spell from the period start
@@ -51,20 +76,22 @@ SELECT sp.person_id, sp.place, sp.s, sp.e,
 	year(sp.s) * 12 + month(sp.s) - 1 AS m0,
 	CASE WHEN p.dead AND p.exit = sp.e AND sp.e < DATE {{pe}} THEN year(sp.e) * 12 + month(sp.e) - 1
 		ELSE year(greatest(sp.e - 1, sp.s)) * 12 + month(greatest(sp.e - 1, sp.s)) - 1 END AS m1,
-	p.sex, p.bymd, p.reg_county, p.household_id, p.married, p.contra, p.reward_base, p.special_base, p.special_mother_bymd
+	p.sex, p.bymd, p.reg_county, p.household_id, p.married, p.contra, p.reward_base, p.special_base, p.special_mother_bymd,
+	p.m_mi, p.m_st, p.m_init, p.c_mi, p.c_st, p.c_init
 FROM sp JOIN cube_people p ON p.person_id = sp.person_id
 WHERE sp.s < sp.e OR (sp.s = sp.e AND p.dead AND p.exit = sp.e AND sp.e < DATE {{pe}});
 
 -- name: person_months
 -- One row per spell and calendar month it touches: days lived in the
 -- month, residence at the end of the month (stock), ages at mid-month and
--- at the end of the month, and the death when it falls in the month.
+-- at the end of the month, marital status and contraception at the end of
+-- the month, and the death when it falls in the month.
 CREATE OR REPLACE TEMP VIEW cube_pm AS
 WITH x AS (
 	SELECT sp.*, unnest(generate_series(sp.m0, sp.m1)) AS mi
 	FROM cube_spells sp
 )
-SELECT x.place, x.mi, x.sex, x.household_id, x.married, x.contra, x.reg_county,
+SELECT x.place, x.mi, x.sex, x.household_id, {{married_at}} AS married, {{contra_at}} AS contra, x.reg_county,
 	x.reward_base, x.special_base, x.special_mother_bymd,
 	greatest(least(x.e, m.mend) - greatest(x.s, m.mstart), 0) AS days,
 	x.s <= m.mend - 1 AND x.e > m.mend - 1 AS stock,
@@ -83,7 +110,7 @@ FROM x JOIN cube_months m ON m.mi = x.mi;
 CREATE OR REPLACE TEMP TABLE cube_fp AS
 SELECT place AS village, mi, bit_xor(h) AS fp FROM (
 	SELECT x.place, x.mi, hash(x.person_id, greatest(x.s, m.mstart), least(x.e, m.mend), x.dies AND x.e < m.mend, x.sex, x.bymd, x.reg_county,
-		x.household_id, x.married, x.contra, x.reward_base, x.special_base, x.special_mother_bymd, m.mend) AS h
+		x.household_id, {{married_at}}, {{contra_at}}, x.reward_base, x.special_base, x.special_mother_bymd, m.mend) AS h
 	FROM (SELECT sp.*, unnest(generate_series(sp.m0, sp.m1)) AS mi FROM cube_spells sp) x
 	JOIN cube_months m ON m.mi = x.mi
 	UNION ALL

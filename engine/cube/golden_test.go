@@ -261,6 +261,9 @@ func TestTinyGolden(t *testing.T) {
 	defer eng.Close()
 	var all []cube.Value
 	for _, ind := range eng.Catalog().All() {
+		if ind.Kind == models.KindStored { // written by engine/quality and engine/linkage, not by the cube
+			continue
+		}
 		for _, div := range []string{"51", "5101", "510104", "510105"} {
 			vs, err := eng.Get(ctx, query.Key{Indicator: ind.ID, Division: div, Period: "2024", Version: ver})
 			if err != nil {

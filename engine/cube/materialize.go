@@ -84,6 +84,9 @@ func materialize(ctx context.Context, conn *sql.Conn, version int64, opts Option
 	}
 	var derivable, methods []models.Indicator
 	for _, ind := range opts.Catalog.All() {
+		if ind.Kind == models.KindStored { // written by its engine package
+			continue
+		}
 		if Derivable(ind) {
 			derivable = append(derivable, ind)
 		} else {

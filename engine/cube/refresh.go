@@ -41,8 +41,20 @@ func Refresh(ctx context.Context, st *store.Store, version int64, opts Options) 
 
 // incremental is the state of an incremental build.
 type incremental struct {
-	base   int64 // version whose cube is reused
-	ageLen int
+	base        int64 // version whose cube is reused
+	ageLen      int
+	mostChanged bool // more than maxChangedShare of the village-months changed: build in full
+	agesInFull  bool // more than maxChangedShare of the age units' months changed: recompute the age table in full
+}
+
+// ageFilters clears the placeholders restricting the age table to the
+// changed units when most of them changed (with diffuse changes every
+// county has a changed village in most months, and the filter costs more
+// than it saves).
+func (inc *incremental) ageFilters(vars map[string]string) {
+	if inc.agesInFull {
+		vars["am_filter_pm"], vars["am_filter_births"] = "", ""
+	}
 }
 
 // filters sets the placeholders restricting the fact queries to the
@@ -68,13 +80,32 @@ SELECT DISTINCT left(c_village, %d) AS c_unit, c_mi FROM cube_changed;`, inc.bas
 		return fmt.Errorf("cube refresh: compare fingerprints with version %d: %w", inc.base, err)
 	}
 	var months int
-	if err := conn.QueryRowContext(ctx, `SELECT count(DISTINCT c_mi), count(DISTINCT c_village) FROM cube_changed`).Scan(&months, &res.VillagesChanged); err != nil {
+	var changed, all int64
+	if err := conn.QueryRowContext(ctx, `SELECT count(DISTINCT c_mi), count(DISTINCT c_village), count(*), (SELECT count(*) FROM cube_fp) FROM cube_changed`).Scan(&months, &res.VillagesChanged, &changed, &all); err != nil {
 		return fmt.Errorf("cube refresh: %w", err)
 	}
 	res.Mode, res.BaseVersion, res.MonthsRecomputed = "incremental", inc.base, months
+	inc.mostChanged = float64(changed) > maxChangedShare*float64(all)
+	var units, allUnits int64
+	if err := conn.QueryRowContext(ctx, fmt.Sprintf(`SELECT (SELECT count(*) FROM cube_changed_units),
+		(SELECT count(*) FROM (SELECT DISTINCT left(village, %d), mi FROM cube_fp))`, inc.ageLen)).Scan(&units, &allUnits); err != nil {
+		return fmt.Errorf("cube refresh: %w", err)
+	}
+	inc.agesInFull = float64(units) > maxAgeChangedShare*float64(allUnits)
 	res.step("diff", s)
 	return nil
 }
+
+// maxChangedShare is the share of changed village-months above which a
+// refresh computes everything as a full build does: filtering the facts
+// to the changed village-months and copying the others then costs more
+// than it saves (measured: a generated successor snapshot that changed
+// every village took 1.5× the CPU of a full build as a refresh).
+const maxChangedShare = 0.5
+
+// maxAgeChangedShare is the share of changed (age unit, month) pairs above
+// which the age table is recomputed in full (a variable for the tests).
+var maxAgeChangedShare = maxChangedShare
 
 // merge adds the unchanged village-months and age rows of the base
 // version to cube_vm and cube_am.
@@ -84,12 +115,15 @@ func (inc *incremental) merge(ctx context.Context, conn *sql.Conn, res *Result) 
 SELECT b.* EXCLUDE (version, fp) FROM cube.base b
 SEMI JOIN cube_fp f ON f.village = b.village AND f.mi = b.mi
 ANTI JOIN cube_changed c ON c.c_village = b.village AND c.c_mi = b.mi
-WHERE b.version = %[1]d;
+WHERE b.version = %[1]d;`, inc.base)
+	if !inc.agesInFull {
+		q += fmt.Sprintf(`
 INSERT INTO cube_am BY NAME
 SELECT a.division AS unit, p.mi, a.sex, a.age, a.pop, a.py, a.deaths, a.births
 FROM cube.age a JOIN cube_pmap p ON p.ptype = 'month' AND p.period = a.period
 ANTI JOIN cube_changed_units u ON u.c_unit = a.division AND u.c_mi = p.mi
 WHERE a.version = %[1]d AND a.ptype = 'month' AND a.level = %[2]d;`, inc.base, levelOfLen(inc.ageLen))
+	}
 	if _, err := conn.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("cube refresh: copy unchanged rows of version %d: %w", inc.base, err)
 	}

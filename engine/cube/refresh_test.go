@@ -55,7 +55,22 @@ func dump(t *testing.T, st *store.Store, table string, version int64) []string {
 // 20 December 2024 registered late), refreshes, and compares with a full
 // build of tiny2 in another store: the cubes must be identical, and only
 // December in one village and January everywhere recomputed.
+//
+// It runs twice: with the default share above which the age table is
+// recomputed in full (tiny2 changes few county-months: the age rows of the
+// others are copied), and with share 0 (every age row recomputed).
 func TestIncrementalRefresh(t *testing.T) {
+	for _, share := range []float64{-1, 0} {
+		t.Run(fmt.Sprintf("age share %v", share), func(t *testing.T) {
+			if share >= 0 {
+				defer cube.SetMaxAgeChangedShare(share)()
+			}
+			testIncrementalRefresh(t)
+		})
+	}
+}
+
+func testIncrementalRefresh(t *testing.T) {
 	ctx := context.Background()
 	st := cubetest.OpenStore(t)
 	ver1 := cubetest.Load(t, st, "testdata/tiny")
@@ -135,5 +150,32 @@ func TestDrop(t *testing.T) {
 		if err := st.DB().QueryRow(`SELECT count(*) FROM `+table+` WHERE version = ?`, ver).Scan(&n); err != nil || n != 0 {
 			t.Errorf("%s after Drop: %d rows (%v)", table, n, err)
 		}
+	}
+}
+
+// TestRefreshMostlyChanged checks that a refresh whose inputs changed in
+// most village-months (here: a different population of the same scope)
+// builds in full, with the same cube as a full build.
+func TestRefreshMostlyChanged(t *testing.T) {
+	ctx := context.Background()
+	st := cubetest.OpenStore(t)
+	v1 := cubetest.Load(t, st, "testdata/tiny")
+	if _, err := cube.Build(ctx, st, v1.ID, cube.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	v2 := cubetest.Load(t, st, "testdata/attrs")
+	res, err := cube.Refresh(ctx, st, v2.ID, cube.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Mode != "full" || res.BaseVersion != 0 || res.MonthsRecomputed != res.Months {
+		t.Errorf("refresh of a changed population: mode %s from %d, %d of %d months", res.Mode, res.BaseVersion, res.MonthsRecomputed, res.Months)
+	}
+	refreshed := dump(t, st, cube.MeasuresTable, v2.ID)
+	if _, err := cube.Build(ctx, st, v2.ID, cube.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if full := dump(t, st, cube.MeasuresTable, v2.ID); strings.Join(full, "\n") != strings.Join(refreshed, "\n") || len(full) == 0 {
+		t.Errorf("refreshed cube differs from a full build (%d vs %d rows)", len(refreshed), len(full))
 	}
 }

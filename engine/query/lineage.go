@@ -38,12 +38,24 @@ func (e *Engine) Lineage(ctx context.Context, k Key) (*Lineage, error) {
 	if err != nil {
 		return nil, err
 	}
-	sv, err := e.st.Version(ctx, r.run.Version)
-	if err != nil {
-		return nil, fmt.Errorf("lineage: %w", err)
+	l := &Lineage{Value: v, Indicator: r.ind, Cube: *r.run, Counts: map[string]float64{}}
+	if ix := r.run.ix; ix != nil {
+		l.Snapshot = ix.snapshot
+		if c, present, ok := ix.counts(r.division, r.period, nil); ok {
+			if present {
+				for _, id := range formulaMeasures(r.ind) {
+					l.Counts[id] = c.Get(id)
+				}
+			}
+			return l, nil
+		}
+	} else {
+		sv, err := e.st.Version(ctx, r.run.Version)
+		if err != nil {
+			return nil, fmt.Errorf("lineage: %w", err)
+		}
+		l.Snapshot = SnapshotRef{sv.ID, sv.Scope, sv.AsOf.Format("2006-01-02"), sv.Producer, sv.Fingerprint, sv.SourceDir}
 	}
-	l := &Lineage{Value: v, Indicator: r.ind, Cube: *r.run, Counts: map[string]float64{},
-		Snapshot: SnapshotRef{sv.ID, sv.Scope, sv.AsOf.Format("2006-01-02"), sv.Producer, sv.Fingerprint, sv.SourceDir}}
 	rows, err := e.measureStmt.QueryContext(ctx, r.run.Version, r.division, r.ptype, r.period)
 	if err != nil {
 		return nil, fmt.Errorf("lineage: %w", err)

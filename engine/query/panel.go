@@ -85,12 +85,7 @@ func (e *Engine) Panel(ctx context.Context, indicator, period string, version in
 	var units []panelUnit
 	for _, mc := range panel {
 		u := panelUnit{county: mc}
-		rows, err := e.measureStmt.QueryContext(ctx, run.Version, mc.Code, ptype, label)
-		if err != nil {
-			return nil, fmt.Errorf("panel: %w", err)
-		}
-		mrows, err := cube.ScanMeasureRows(rows)
-		rows.Close()
+		mrows, err := e.panelMeasures(ctx, run, mc.Code, ptype, label)
 		if err != nil {
 			return nil, fmt.Errorf("panel: %w", err)
 		}
@@ -101,18 +96,9 @@ func (e *Engine) Panel(ctx context.Context, indicator, period string, version in
 			u.present = true
 			c := mrows[0].Counts
 			if ind.Kind == models.KindMethod {
-				a, _, err := cube.ReadAges(ctx, e.db, run.Version, mc.Code, ptype, label)
-				if err != nil {
+				if err := e.panelAges(ctx, run, ind, &u, &pc, ptype, label); err != nil {
 					return nil, fmt.Errorf("panel: %w", err)
 				}
-				for x := 15; x <= 49; x++ {
-					u.by[x], u.px[x] = a.Births[x], a.PY[2][x]
-				}
-				vs, err := cube.Methods(ind, a)
-				if err != nil {
-					return nil, err
-				}
-				pc.Value = vs[0]
 			} else {
 				v, err := cube.Derive(ind, c)
 				if err != nil {
@@ -155,6 +141,54 @@ func (e *Engine) Panel(ctx context.Context, indicator, period string, version in
 		p.Provinces = append(p.Provinces, est)
 	}
 	return p, nil
+}
+
+// panelMeasures returns the measure row of a county and period (none
+// when the county has no data), from memory when the cube is there.
+func (e *Engine) panelMeasures(ctx context.Context, run *Run, county, ptype, period string) ([]cube.MeasureRow, error) {
+	if run.ix != nil {
+		if c, present, ok := run.ix.counts(county, period, nil); ok {
+			if !present {
+				return nil, nil
+			}
+			return []cube.MeasureRow{{Division: county, Level: models.LevelCounty, PeriodType: ptype, Period: period, Counts: c}}, nil
+		}
+	}
+	rows, err := e.measureStmt.QueryContext(ctx, run.Version, county, ptype, period)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	return cube.ScanMeasureRows(rows)
+}
+
+// panelAges fills the TFR inputs of u (births and female person-years by
+// age) and the county's value pc of the age method ind.
+func (e *Engine) panelAges(ctx context.Context, run *Run, ind models.Indicator, u *panelUnit, pc *PanelCounty, ptype, period string) error {
+	county := u.county.Code
+	if run.ix != nil && ind.Method == "tfr" {
+		if a := run.ix.age(county, period); a != nil {
+			u.by, u.px = a.births, a.pyF
+		}
+		vs, ok := run.ix.stored(ind.ID, []string{county}, ptype, period)
+		if ok && len(vs) > 0 {
+			pc.Value = vs[0]
+			return nil
+		}
+	}
+	a, _, err := cube.ReadAges(ctx, e.db, run.Version, county, ptype, period)
+	if err != nil {
+		return err
+	}
+	for x := 15; x <= 49; x++ {
+		u.by[x], u.px[x] = a.Births[x], a.PY[2][x]
+	}
+	vs, err := cube.Methods(ind, a)
+	if err != nil {
+		return err
+	}
+	pc.Value = vs[0]
+	return nil
 }
 
 // scopeRun returns the cube of version, or the newest cube of scope.

@@ -38,6 +38,15 @@ func (e *Engine) Pyramid(ctx context.Context, division, period string, version i
 	if err != nil {
 		return nil, err
 	}
+	p := &Pyramid{Version: r.run.Version, Division: r.division, Period: r.period}
+	if ix := r.run.ix; ix != nil {
+		a := ix.age(r.division, r.period)
+		if a == nil {
+			return nil, fmt.Errorf("pyramid of %s %s: %w", r.division, r.period, ErrNotFound)
+		}
+		p.Unknown, p.Male, p.Female = a.pop[0], a.pop[1], a.pop[2]
+		return p, nil
+	}
 	a, ok, err := cube.ReadAges(ctx, e.db, r.run.Version, r.division, r.ptype, r.period)
 	if err != nil {
 		return nil, fmt.Errorf("pyramid of %s %s: %w", r.division, r.period, err)
@@ -45,7 +54,6 @@ func (e *Engine) Pyramid(ctx context.Context, division, period string, version i
 	if !ok {
 		return nil, fmt.Errorf("pyramid of %s %s: %w", r.division, r.period, ErrNotFound)
 	}
-	p := &Pyramid{Version: r.run.Version, Division: r.division, Period: r.period}
 	p.Unknown, p.Male, p.Female = a.Pop[0], a.Pop[1], a.Pop[2]
 	return p, nil
 }

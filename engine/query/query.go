@@ -36,6 +36,7 @@ type Run struct {
 	AgeLevel    models.Level `json:"age_level"`
 	ValueLevel  models.Level `json:"value_level"`
 	provinces   map[string]bool
+	ix          *memIndex // the cube in memory (the newest cube of each scope), or nil
 }
 
 // Engine answers queries on the cube. It is safe for concurrent use.
@@ -44,22 +45,56 @@ type Engine struct {
 	db  *sql.DB
 	cat *models.Catalog
 
+	memory   bool         // keep the newest cube of each scope in memory
+	memLevel models.Level // deepest level whose measures are in memory
+
 	mu   sync.RWMutex
 	runs []*Run // newest as-of first
 
-	valueStmt, measureStmt, childValues, childMeasures, seriesValues, seriesMeasures *sql.Stmt
+	valueStmt, measureStmt, childValues, seriesValues *sql.Stmt
+
+	narrowMu sync.Mutex
+	narrow   map[string]*sql.Stmt // derivations on read: measure queries of the columns a formula reads
+}
+
+// Options configure an engine.
+type Options struct {
+	// Catalog supplies the indicators; models.DefaultCatalog when nil.
+	Catalog *models.Catalog
+	// NoMemory reads every query from the store's tables instead of
+	// keeping the newest cube of each scope in memory (for one-shot
+	// commands, where reading the cube into memory costs more than the
+	// queries).
+	NoMemory bool
+	// MemoryLevel is the deepest level whose measures are kept in memory
+	// (values derived on read below the value level); default township.
+	// Every row of cube.values is kept whatever the level.
+	MemoryLevel models.Level
 }
 
 // New returns an engine reading the cube of st with the indicators of cat
-// (models.DefaultCatalog when nil).
+// (models.DefaultCatalog when nil), keeping the newest cube of each scope
+// in memory (see NewWithOptions).
 func New(ctx context.Context, st *store.Store, cat *models.Catalog) (*Engine, error) {
+	return NewWithOptions(ctx, st, Options{Catalog: cat})
+}
+
+// NewWithOptions returns an engine reading the cube of st. Unless
+// opts.NoMemory, the newest cube of each scope is read into memory by
+// Reload and answered from there (the other versions from the tables);
+// readers keep seeing the cubes of the previous Reload until the next one.
+func NewWithOptions(ctx context.Context, st *store.Store, opts Options) (*Engine, error) {
+	cat := opts.Catalog
 	if cat == nil {
 		cat = models.DefaultCatalog()
 	}
 	if err := cube.EnsureSchema(ctx, st); err != nil {
 		return nil, fmt.Errorf("query: %w", err)
 	}
-	e := &Engine{st: st, db: st.DB(), cat: cat}
+	e := &Engine{st: st, db: st.DB(), cat: cat, memory: !opts.NoMemory, memLevel: opts.MemoryLevel}
+	if e.memLevel == 0 {
+		e.memLevel = defaultMemLevel
+	}
 	if err := e.Reload(ctx); err != nil {
 		return nil, err
 	}
@@ -70,10 +105,8 @@ func New(ctx context.Context, st *store.Store, cat *models.Catalog) (*Engine, er
 	}{
 		{&e.valueStmt, `SELECT ` + vcols + ` FROM cube.values WHERE version = ? AND indicator = ? AND division = ? AND ptype = ? AND period = ? ORDER BY breakdown`},
 		{&e.measureStmt, `SELECT ` + cube.MeasureSelect() + ` FROM cube.measures WHERE version = ? AND division = ? AND ptype = ? AND period = ?`},
-		{&e.childValues, `SELECT ` + vcols + ` FROM cube.values WHERE version = ? AND indicator = ? AND level = ? AND starts_with(division, ?) AND ptype = ? AND period = ? ORDER BY division, breakdown`},
-		{&e.childMeasures, `SELECT ` + cube.MeasureSelect() + ` FROM cube.measures WHERE version = ? AND level = ? AND starts_with(division, ?) AND ptype = ? AND period = ? ORDER BY division`},
+		{&e.childValues, `SELECT ` + vcols + ` FROM cube.values WHERE version = ? AND indicator = ? AND level = ? AND division >= ? AND division < ? AND ptype = ? AND period = ? ORDER BY division, breakdown`},
 		{&e.seriesValues, `SELECT ` + vcols + ` FROM cube.values WHERE version = ? AND indicator = ? AND division = ? AND ptype = ? ORDER BY period, breakdown`},
-		{&e.seriesMeasures, `SELECT ` + cube.MeasureSelect() + ` FROM cube.measures WHERE version = ? AND division = ? AND ptype = ? ORDER BY period`},
 	}
 	for _, p := range prep {
 		s, err := e.db.PrepareContext(ctx, p.q)
@@ -88,7 +121,12 @@ func New(ctx context.Context, st *store.Store, cat *models.Catalog) (*Engine, er
 
 // Close releases the prepared statements.
 func (e *Engine) Close() error {
-	for _, s := range []*sql.Stmt{e.valueStmt, e.measureStmt, e.childValues, e.childMeasures, e.seriesValues, e.seriesMeasures} {
+	e.narrowMu.Lock()
+	defer e.narrowMu.Unlock()
+	for _, s := range e.narrow {
+		s.Close()
+	}
+	for _, s := range []*sql.Stmt{e.valueStmt, e.measureStmt, e.childValues, e.seriesValues} {
 		if s != nil {
 			s.Close()
 		}
@@ -99,7 +137,11 @@ func (e *Engine) Close() error {
 // Catalog returns the engine's indicator catalog.
 func (e *Engine) Catalog() *models.Catalog { return e.cat }
 
-// Reload re-reads the list of built cubes (after a build).
+// Reload re-reads the list of built cubes (after a build, and after other
+// packages wrote values into cube.values) and, unless the engine was made
+// with NoMemory, reads the newest cube of each scope into memory. Queries
+// running meanwhile see the cubes of the previous Reload; the new ones
+// replace them at once when they are all read.
 func (e *Engine) Reload(ctx context.Context) error {
 	rows, err := e.db.QueryContext(ctx, `SELECT r.version, r.scope, r.as_of, r.period_start, r.built_at, r.mode, r.age_level, r.value_level,
 		coalesce(string_agg(DISTINCT m.division, ','), '')
@@ -134,10 +176,69 @@ func (e *Engine) Reload(ctx context.Context) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("query: list cubes: %w", err)
 	}
+	rows.Close()
+	if e.memory {
+		e.mu.RLock()
+		old := map[int64]*memIndex{}
+		for _, r := range e.runs {
+			if r.ix != nil {
+				old[r.Version] = r.ix
+			}
+		}
+		e.mu.RUnlock()
+		seen := map[string]bool{}
+		for _, r := range runs {
+			if seen[r.Scope] {
+				continue
+			}
+			seen[r.Scope] = true
+			sig, err := e.valuesSignature(ctx, r.Version)
+			if err != nil {
+				return fmt.Errorf("query: cube %d: %w", r.Version, err)
+			}
+			if ix := old[r.Version]; ix != nil && ix.builtAt.Equal(r.BuiltAt) && ix.sig == sig {
+				r.ix = ix // unchanged since the last Reload
+				continue
+			}
+			ix, err := e.loadIndex(ctx, r)
+			if err != nil {
+				return fmt.Errorf("query: read cube %d into memory: %w", r.Version, err)
+			}
+			ix.sig = sig
+			r.ix = ix
+		}
+	}
 	e.mu.Lock()
 	e.runs = runs
 	e.mu.Unlock()
 	return nil
+}
+
+// valuesSignature summarises the rows of cube.values of a version, which
+// other packages may rewrite after the build, so that Reload reads a cube
+// into memory again only when it changed.
+func (e *Engine) valuesSignature(ctx context.Context, version int64) (string, error) {
+	var n int64
+	var h sql.NullString
+	err := e.db.QueryRowContext(ctx, `SELECT count(*), bit_xor(hash(indicator, division, ptype, period, breakdown, value, lower, upper, numerator, denominator, flag))::VARCHAR
+		FROM cube.values WHERE version = ?`, version).Scan(&n, &h)
+	if err != nil {
+		return "", fmt.Errorf("values signature: %w", err)
+	}
+	return fmt.Sprintf("%d/%s", n, h.String), nil
+}
+
+// MemoryBytes returns the approximate size of the cubes held in memory.
+func (e *Engine) MemoryBytes() int64 {
+	e.mu.RLock()
+	defer e.mu.RUnlock()
+	var n int64
+	for _, r := range e.runs {
+		if r.ix != nil {
+			n += r.ix.bytes
+		}
+	}
+	return n
 }
 
 // Runs returns the built cubes, newest as-of first.
@@ -215,7 +316,7 @@ func (e *Engine) resolve(k Key, needPeriod bool) (*resolved, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !cube.Derivable(ind) && r.level > r.run.AgeLevel {
+	if !cube.Derivable(ind) && ind.Kind != models.KindStored && r.level > r.run.AgeLevel {
 		return nil, fmt.Errorf("%s at the %s level (age detail stops at %s): %w", ind.ID, r.level, r.run.AgeLevel, ErrNotComputed)
 	}
 	return r, nil
@@ -224,6 +325,9 @@ func (e *Engine) resolve(k Key, needPeriod bool) (*resolved, error) {
 // materialised reports whether the values of r's indicator at level are
 // in cube.values.
 func (r *resolved) materialised(level models.Level) bool {
+	if r.ind.Kind == models.KindStored { // stored at every level (engine/quality, engine/linkage)
+		return true
+	}
 	if cube.Derivable(r.ind) {
 		return level <= r.run.ValueLevel
 	}
@@ -238,12 +342,12 @@ func (e *Engine) Get(ctx context.Context, k Key) ([]cube.Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := e.pick(ctx, r, r.level,
+	out, err := e.pick(ctx, r, r.level, func(*memIndex) []string { return []string{r.division} }, r.period,
 		func() ([]cube.Value, error) {
 			return scanValues(e.valueStmt.QueryContext(ctx, r.run.Version, r.ind.ID, r.division, r.ptype, r.period))
 		},
 		func() ([]cube.Value, error) {
-			return e.derived(ctx, r, e.measureStmt, r.run.Version, r.division, r.ptype, r.period)
+			return e.derived(ctx, r, shapePoint, r.run.Version, r.division, r.ptype, r.period)
 		})
 	if err != nil {
 		return nil, fmt.Errorf("query %s %s %s: %w", r.ind.ID, r.division, r.period, err)
@@ -280,15 +384,15 @@ func (e *Engine) Children(ctx context.Context, k Key) ([]cube.Value, error) {
 		return nil, nil
 	}
 	child := r.level + 1
-	if !cube.Derivable(r.ind) && child > r.run.AgeLevel {
+	if !cube.Derivable(r.ind) && r.ind.Kind != models.KindStored && child > r.run.AgeLevel {
 		return nil, fmt.Errorf("%s at the %s level: %w", r.ind.ID, child, ErrNotComputed)
 	}
-	return e.pick(ctx, r, child,
+	return e.pick(ctx, r, child, func(ix *memIndex) []string { return ix.within(child, r.division) }, r.period,
 		func() ([]cube.Value, error) {
-			return scanValues(e.childValues.QueryContext(ctx, r.run.Version, r.ind.ID, int(child), r.division, r.ptype, r.period))
+			return scanValues(e.childValues.QueryContext(ctx, r.run.Version, r.ind.ID, int(child), r.division, r.division+prefixEnd, r.ptype, r.period))
 		},
 		func() ([]cube.Value, error) {
-			return e.derived(ctx, r, e.childMeasures, r.run.Version, int(child), r.division, r.ptype, r.period)
+			return e.derived(ctx, r, shapeWithin, r.run.Version, int(child), r.division, r.division+prefixEnd, r.ptype, r.period)
 		})
 }
 
@@ -329,12 +433,12 @@ func (e *Engine) Series(ctx context.Context, k Key, ptype string) ([]cube.Value,
 		return nil, fmt.Errorf("period type %q: want month, quarter, year or r12", ptype)
 	}
 	r.ptype = ptype
-	return e.pick(ctx, r, r.level,
+	return e.pick(ctx, r, r.level, func(*memIndex) []string { return []string{r.division} }, "",
 		func() ([]cube.Value, error) {
 			return scanValues(e.seriesValues.QueryContext(ctx, r.run.Version, r.ind.ID, r.division, ptype))
 		},
 		func() ([]cube.Value, error) {
-			return e.derived(ctx, r, e.seriesMeasures, r.run.Version, r.division, ptype)
+			return e.derived(ctx, r, shapeSeries, r.run.Version, r.division, ptype)
 		})
 }
 
@@ -361,24 +465,42 @@ func (e *Engine) Table(ctx context.Context, indicator string, level models.Level
 	if level < r.level || level > models.LevelVillage {
 		return nil, fmt.Errorf("level %s is not below %s", level, r.division)
 	}
-	if !cube.Derivable(r.ind) && level > r.run.AgeLevel {
+	if !cube.Derivable(r.ind) && r.ind.Kind != models.KindStored && level > r.run.AgeLevel {
 		return nil, fmt.Errorf("%s at the %s level: %w", r.ind.ID, level, ErrNotComputed)
 	}
-	return e.pick(ctx, r, level,
+	return e.pick(ctx, r, level, func(ix *memIndex) []string { return ix.within(level, r.division) }, r.period,
 		func() ([]cube.Value, error) {
-			return scanValues(e.childValues.QueryContext(ctx, r.run.Version, r.ind.ID, int(level), r.division, r.ptype, r.period))
+			return scanValues(e.childValues.QueryContext(ctx, r.run.Version, r.ind.ID, int(level), r.division, r.division+prefixEnd, r.ptype, r.period))
 		},
 		func() ([]cube.Value, error) {
-			return e.derived(ctx, r, e.childMeasures, r.run.Version, int(level), r.division, r.ptype, r.period)
+			return e.derived(ctx, r, shapeWithin, r.run.Version, int(level), r.division, r.division+prefixEnd, r.ptype, r.period)
 		})
 }
 
 // pick reads materialised values at level when the cube has them, and
 // derives them from the measures otherwise (below the value level, or for
-// an indicator added to the catalog after the cube was built).
-func (e *Engine) pick(ctx context.Context, r *resolved, level models.Level, stored, derive func() ([]cube.Value, error)) ([]cube.Value, error) {
+// an indicator added to the catalog after the cube was built). It answers
+// from the cube in memory (the values of the divisions listed by divs in
+// period, or in every period of r.ptype when period is "") when it holds
+// the indicator or the measures, and from the tables with stored and
+// derive otherwise.
+func (e *Engine) pick(ctx context.Context, r *resolved, level models.Level, divs func(*memIndex) []string, period string,
+	stored, derive func() ([]cube.Value, error)) ([]cube.Value, error) {
+	ix := r.run.ix
+	var units []string
+	if ix != nil {
+		units = divs(ix)
+	}
 	if r.materialised(level) {
-		out, err := stored()
+		var out []cube.Value
+		var err error
+		inMemory := false
+		if ix != nil {
+			out, inMemory = ix.stored(r.ind.ID, units, r.ptype, period)
+		}
+		if !inMemory {
+			out, err = stored()
+		}
 		if err != nil || len(out) > 0 || !cube.Derivable(r.ind) {
 			return out, err
 		}
@@ -386,30 +508,83 @@ func (e *Engine) pick(ctx context.Context, r *resolved, level models.Level, stor
 	if !cube.Derivable(r.ind) {
 		return nil, nil
 	}
+	if ix != nil {
+		if out, ok, err := ix.derived(r.ind, units, r.ptype, period); ok || err != nil {
+			return out, err
+		}
+	}
 	return derive()
 }
 
-// derived reads measure rows with stmt and derives r's indicator.
-func (e *Engine) derived(ctx context.Context, r *resolved, stmt *sql.Stmt, args ...any) ([]cube.Value, error) {
+// prefixEnd follows every digit: codes starting with p are in
+// [p, p+prefixEnd), a range that DuckDB prunes by its zone maps (a
+// starts_with filter is not pruned).
+const prefixEnd = "~"
+
+// Shapes of the measure queries of derivations on read.
+const (
+	shapePoint  = `version = ? AND division = ? AND ptype = ? AND period = ? ORDER BY division`
+	shapeWithin = `version = ? AND level = ? AND division >= ? AND division < ? AND ptype = ? AND period = ? ORDER BY division`
+	shapeSeries = `version = ? AND division = ? AND ptype = ? ORDER BY period`
+)
+
+// derived reads, with the query of shape, the measure rows of the
+// measures r's formula reads, and derives r's indicator.
+func (e *Engine) derived(ctx context.Context, r *resolved, shape string, args ...any) ([]cube.Value, error) {
+	ids := formulaMeasures(r.ind)
+	idx := make([]int, len(ids))
+	cols := "division, level, ptype, period"
+	for i, id := range ids {
+		idx[i] = cube.MeasureIndex(id)
+		if idx[i] < 0 {
+			return nil, fmt.Errorf("indicator %s: unknown measure %q", r.ind.ID, id)
+		}
+		cols += `, "` + id + `"`
+	}
+	q := `SELECT ` + cols + ` FROM cube.measures WHERE ` + shape
+	e.narrowMu.Lock()
+	stmt, ok := e.narrow[q]
+	if !ok {
+		var err error
+		if stmt, err = e.db.PrepareContext(ctx, q); err != nil {
+			e.narrowMu.Unlock()
+			return nil, err
+		}
+		if e.narrow == nil {
+			e.narrow = map[string]*sql.Stmt{}
+		}
+		e.narrow[q] = stmt
+	}
+	e.narrowMu.Unlock()
 	rows, err := stmt.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, err
 	}
-	mrows, err := cube.ScanMeasureRows(rows)
-	rows.Close()
-	if err != nil {
-		return nil, err
+	defer rows.Close()
+	var out []cube.Value
+	vals := make([]sql.NullFloat64, len(ids))
+	var div, pt, per string
+	var level int
+	dest := []any{&div, &level, &pt, &per}
+	for i := range vals {
+		dest = append(dest, &vals[i])
 	}
-	out := make([]cube.Value, 0, len(mrows))
-	for _, m := range mrows {
-		v, err := cube.Derive(r.ind, m.Counts)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		c := make(cube.Counts, len(models.Measures))
+		for i, v := range vals {
+			c[idx[i]] = v.Float64
+		}
+		v, err := cube.Derive(r.ind, c)
 		if err != nil {
 			return nil, err
 		}
-		v.Version, v.Division, v.Level, v.PeriodType, v.Period = r.run.Version, m.Division, m.Level, m.PeriodType, m.Period
+		v.Version, v.Division, v.Level, v.PeriodType, v.Period = r.run.Version, div, models.Level(level), pt, per
 		out = append(out, v)
 	}
-	return out, nil
+	return out, rows.Err()
 }
 
 func scanValues(rows *sql.Rows, err error) ([]cube.Value, error) {
@@ -441,6 +616,15 @@ func nf(n sql.NullFloat64) float64 {
 
 // Periods returns the periods of ptype present in a cube, oldest first.
 func (e *Engine) Periods(ctx context.Context, version int64, ptype string) ([]string, error) {
+	e.mu.RLock()
+	for _, r := range e.runs {
+		if r.Version == version && r.ix != nil {
+			e.mu.RUnlock()
+			lo, hi, _ := r.ix.periodRange(ptype, "")
+			return append([]string(nil), r.ix.periods[lo:hi]...), nil
+		}
+	}
+	e.mu.RUnlock()
 	rows, err := e.db.QueryContext(ctx, `SELECT DISTINCT period FROM cube.measures WHERE version = ? AND level = 1 AND ptype = ?`, version, ptype)
 	if err != nil {
 		return nil, fmt.Errorf("periods of version %d: %w", version, err)
