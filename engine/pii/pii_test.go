@@ -178,3 +178,23 @@ func TestLoadKeys(t *testing.T) {
 func env(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
+
+// TestAppendFieldIsNormalizedEncodeRows checks the encoder padis_seal uses
+// against EncodeRows of the normalised values.
+func TestAppendFieldIsNormalizedEncodeRows(t *testing.T) {
+	for _, tc := range []struct {
+		v  string
+		ok bool
+	}{
+		{"", false}, {"", true}, {" 51010419760606191x ", true}, {"51010419760606191X", true},
+		{"5101041976060619x", true}, {" 张伟\t", true}, {"x", true},
+	} {
+		var want *string
+		if tc.ok {
+			want = strp(Normalize(tc.v))
+		}
+		if got, w := appendField(nil, tc.v, tc.ok), EncodeRows(nil, [][]*string{{want}})[2:]; !bytes.Equal(got, w) {
+			t.Errorf("appendField(%q, %v) = %q, want %q", tc.v, tc.ok, got, w)
+		}
+	}
+}

@@ -50,6 +50,19 @@ func EncodeRows(dst []byte, rows [][]*string) []byte {
 	return dst
 }
 
+// appendField appends one field as EncodeRows does, Normalize applied
+// (the vault keeps the value that was pseudonymised).
+func appendField(dst []byte, v string, ok bool) []byte {
+	if !ok {
+		return binary.AppendUvarint(dst, 0)
+	}
+	head, x := normalized(v)
+	if !x {
+		return append(binary.AppendUvarint(dst, uint64(len(head))+1), head...)
+	}
+	return append(append(binary.AppendUvarint(dst, uint64(len(head))+2), head...), 'X')
+}
+
 // DecodeRow returns the fields of row i of an encoded batch.
 func DecodeRow(b []byte, i int) ([]*string, error) {
 	n, k := binary.Uvarint(b)
