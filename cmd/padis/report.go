@@ -29,12 +29,12 @@ const reportSynopsis = "report --division CODE --month YYYY-MM [--format html,pd
 func runReport(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("report", reportSynopsis, stderr)
 	sf := addStoreFlags(fs)
-	division := fs.String("division", "", "division code of the unit (2, 4 or 6 digits), e.g. 51 for Sichuan")
+	division := fs.String("division", "", "division code of the unit (2, 4 or 6 digits), e.g. 51 for Sichuan; 00 for the national report from the monitoring panel")
 	month := fs.String("month", "", "report month YYYY-MM")
 	formats := fs.String("format", "html,pdf", "comma-separated output formats: html, pdf")
 	langs := fs.String("lang", "zh", "comma-separated languages: zh, en")
 	out := fs.String("out", ".", "output directory (created if missing)")
-	version := fs.Int64("version", 0, "snapshot version (default: the newest cube covering the division)")
+	version := fs.Int64("version", 0, "snapshot version (default: the newest cube covering the division; for 00 the newest monitoring panel)")
 	archive := fs.Bool("archive", false, "write into the archive layout OUT/<division>/<month>/ with a manifest, as the server does")
 	series := fs.Int("series-months", 36, "months in the births and deaths chart (24–36)")
 	if err := parseFlags(fs, args); err != nil {
@@ -76,7 +76,9 @@ func runReport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	eng, err := query.New(ctx, st, nil)
+	// One report reads a few thousand values: reading them from the
+	// store's tables is cheaper than loading the cube into memory.
+	eng, err := query.NewWithOptions(ctx, st, query.Options{NoMemory: true})
 	if err != nil {
 		return err
 	}

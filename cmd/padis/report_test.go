@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/padis/padis/engine/alerts"
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/cube/cubetest"
 	"github.com/padis/padis/engine/store"
@@ -85,8 +86,40 @@ func TestReportEndToEnd(t *testing.T) {
 			}
 		}
 	}
+	// The fixture's version was never evaluated by engine/alerts: the
+	// report says the alerts are not available, not that there were none.
 	if !strings.Contains(stderr.String(), "note: no alerts") {
-		t.Errorf("stderr does not say alerts are missing: %s", stderr.String())
+		t.Errorf("stderr does not note that the alerts are not available: %s", stderr.String())
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "51-2024-12.zh.html")); bytes.Contains(b, []byte("本月无预警")) || !bytes.Contains(b, []byte("本报告不含本月预警")) {
+		t.Error("the Chinese report of a version never evaluated does not say the alerts are not available")
+	}
+	// Evaluated with a rule that cannot fire: now there were no alerts.
+	st, err = store.Open(ctx, store.Config{Dir: dir, Threads: 2, MemoryLimit: "2GB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := alerts.ReadRules(strings.NewReader(`[{"id": "srb_never", "kind": "threshold", "indicator": "srb", "levels": ["province", "city", "county"],
+		"period_type": "year", "condition": "above", "thresholds": {"red": 1000000}, "min_denominator": 1, "zh": "{unit}", "en": "{unit}"}]`), "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := alerts.Evaluate(ctx, st, v.ID, alerts.Options{Rules: rules}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	stderr.Reset()
+	if code := run([]string{"report", "--data", dir, "--threads", "2", "--division", "51", "--month", "2024-12",
+		"--format", "html", "--lang", "zh", "--series-months", "24", "--out", out}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d after alerts evaluate: %s", code, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "note: no alerts") {
+		t.Errorf("stderr says alerts are not available after alerts evaluate: %s", stderr.String())
+	}
+	if b, _ := os.ReadFile(filepath.Join(out, "51-2024-12.zh.html")); !bytes.Contains(b, []byte("本月无预警")) {
+		t.Error("the Chinese report of an evaluated version without alerts does not say there were no alerts")
 	}
 	code = run([]string{"report", "--data", dir, "--threads", "2", "--division", "5101", "--month", "2024-12",
 		"--format", "pdf", "--archive", "--out", out}, &stdout, &stderr)

@@ -46,7 +46,7 @@ func provinceReader(tb testing.TB) *fakeReader {
 func BenchmarkProvinceReport(b *testing.B) {
 	f := provinceReader(b)
 	f.alerts, f.quality = sampleAlerts(), sampleQuality()
-	bld := Builder{Reader: fullFakeReader{f}, Now: func() time.Time { return fixedTime }}
+	bld := Builder{Reader: fullFakeReader{f}, Catalog: testCatalog(), Now: func() time.Time { return fixedTime }}
 	for b.Loop() {
 		r, err := bld.Build(context.Background(), "51", Month{2025, 10})
 		if err != nil {

@@ -64,8 +64,22 @@ func (b *Builder) Build(ctx context.Context, division string, month Month) (*Rep
 	}
 	r := &Report{Unit: unit, Month: month.String(), Version: version, Snapshot: desc, GeneratedAt: now().UTC(), Catalog: cat}
 	one := []string{unit.Code}
+	var mr MonitoringReader
+	if unit.Level == models.LevelNation {
+		// The national figures are the monitoring panel's estimates,
+		// which the API gives for months and 12-month periods but not
+		// year to date: the national report's flows are 12-month ones.
+		var ok bool
+		if mr, ok = rd.(MonitoringReader); !ok {
+			return nil, fmt.Errorf("report %s %s: the data source has no monitoring panel, the only national data: %w", division, month, ErrNotAvailable)
+		}
+		r.Flow = SpanR12
+	}
 
 	for _, h := range headlineSpecs {
+		if h.span == SpanYTD && r.FlowSpan() != SpanYTD {
+			h.span, h.key = r.FlowSpan(), h.ind+"_"+string(r.FlowSpan())
+		}
 		if _, ok := cat.Get(h.ind); !ok {
 			return nil, fmt.Errorf("report %s %s: headline %s: indicator %q is not in the catalog", division, month, h.key, h.ind)
 		}
@@ -114,7 +128,7 @@ func (b *Builder) Build(ctx context.Context, division string, month Month) (*Rep
 	if err != nil {
 		return nil, fmt.Errorf("report %s %s: children: %w", division, month, err)
 	}
-	if r.Children, err = b.table(ctx, children, month); err != nil {
+	if r.Children, err = b.table(ctx, rd.Values, r.Columns(), children, month); err != nil {
 		return nil, fmt.Errorf("report %s %s: child units: %w", division, month, err)
 	}
 	r.ChildLevel = unit.Level + 1
@@ -127,25 +141,13 @@ func (b *Builder) Build(ctx context.Context, division string, month Month) (*Rep
 			}
 			counties = append(counties, cs...)
 		}
-		if r.Counties, err = b.table(ctx, counties, month); err != nil {
+		if r.Counties, err = b.table(ctx, rd.Values, r.Columns(), counties, month); err != nil {
 			return nil, fmt.Errorf("report %s %s: counties: %w", division, month, err)
 		}
 	}
-	if unit.Level == models.LevelNation {
-		if mr, ok := rd.(MonitoringReader); ok {
-			units, err := mr.MonitoringCounties(ctx)
-			switch {
-			case errors.Is(err, ErrNotAvailable):
-				r.Notes = append(r.Notes, "monitoring")
-			case err != nil:
-				return nil, fmt.Errorf("report %s %s: monitoring counties: %w", division, month, err)
-			default:
-				if r.Monitoring, err = b.table(ctx, units, month); err != nil {
-					return nil, fmt.Errorf("report %s %s: monitoring counties: %w", division, month, err)
-				}
-			}
-		} else {
-			r.Notes = append(r.Notes, "monitoring")
+	if mr != nil {
+		if err := b.monitoring(ctx, mr, r, month); err != nil {
+			return nil, fmt.Errorf("report %s %s: %w", division, month, err)
 		}
 	}
 
@@ -224,8 +226,49 @@ func (b *Builder) series(ctx context.Context, r *Report, month Month) error {
 	return nil
 }
 
-// table reads the table columns for units.
-func (b *Builder) table(ctx context.Context, units []Unit, month Month) ([]Row, error) {
+// monitoring reads the national report's panel parts: the monitoring
+// counties' table and the panel's estimates by province.
+func (b *Builder) monitoring(ctx context.Context, mr MonitoringReader, r *Report, month Month) error {
+	units, err := mr.MonitoringCounties(ctx)
+	if err != nil {
+		return fmt.Errorf("monitoring counties: %w", err)
+	}
+	if r.Monitoring, err = b.table(ctx, mr.MonitoringValues, r.Columns(), units, month); err != nil {
+		return fmt.Errorf("monitoring counties: %w", err)
+	}
+	byCode := map[string]int{}
+	for _, c := range PanelDomainColumns {
+		fs, err := mr.PanelDomains(ctx, c.Indicator, month.Period(c.Span))
+		if err != nil {
+			return fmt.Errorf("panel estimates by province: %s: %w", c.Indicator, err)
+		}
+		for _, f := range fs {
+			i, ok := byCode[f.Division]
+			if !ok {
+				u, err := b.Reader.Unit(ctx, f.Division)
+				if err != nil {
+					return fmt.Errorf("panel estimates by province: %w", err)
+				}
+				i = len(r.PanelDomains)
+				byCode[f.Division] = i
+				r.PanelDomains = append(r.PanelDomains, Row{Unit: u, Figures: map[string]Figure{}})
+			}
+			r.PanelDomains[i].Figures[c.Key] = f
+		}
+	}
+	return nil
+}
+
+// PanelDomainColumns are the panel's estimates by province the national
+// report charts.
+var PanelDomainColumns = []Column{{"tfr_r12", "tfr", SpanR12}, {"srb_r12", "srb", SpanR12}}
+
+// valuesFunc reads an indicator for units (Reader.Values,
+// MonitoringReader.MonitoringValues).
+type valuesFunc func(ctx context.Context, ind, period string, divisions []string) ([]Figure, error)
+
+// table reads cols for units with values.
+func (b *Builder) table(ctx context.Context, values valuesFunc, cols []Column, units []Unit, month Month) ([]Row, error) {
 	if len(units) == 0 {
 		return nil, nil
 	}
@@ -233,10 +276,10 @@ func (b *Builder) table(ctx context.Context, units []Unit, month Month) ([]Row, 
 	rows := make([]Row, len(units))
 	for i, u := range units {
 		codes[i] = u.Code
-		rows[i] = Row{Unit: u, Figures: make(map[string]Figure, len(TableColumns))}
+		rows[i] = Row{Unit: u, Figures: make(map[string]Figure, len(cols))}
 	}
-	for _, c := range TableColumns {
-		vs, err := b.Reader.Values(ctx, c.Indicator, month.Period(c.Span), codes)
+	for _, c := range cols {
+		vs, err := values(ctx, c.Indicator, month.Period(c.Span), codes)
 		if err != nil {
 			return nil, fmt.Errorf("%s %s: %w", c.Indicator, month.Period(c.Span), err)
 		}

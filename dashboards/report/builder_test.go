@@ -2,6 +2,7 @@ package report
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"os"
 	"path/filepath"
@@ -23,7 +24,7 @@ func sampleReport(t testing.TB) *Report {
 	t.Helper()
 	f := newFakeReader()
 	f.alerts, f.quality = sampleAlerts(), sampleQuality()
-	b := Builder{Reader: fullFakeReader{f}, Now: func() time.Time { return fixedTime }}
+	b := Builder{Reader: fullFakeReader{f}, Catalog: testCatalog(), Now: func() time.Time { return fixedTime }}
 	r, err := b.Build(context.Background(), "51", Month{2025, 10})
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +42,8 @@ func TestBuildReadsEveryFigureFromTheReader(t *testing.T) {
 	if len(figs) < 100 {
 		t.Fatalf("report has %d figures, want ≥ 100", len(figs))
 	}
-	for _, got := range figs[:len(figs)-3] { // the last three are the fixed alerts and quality
+	fixed := len(r.Alerts) + len(r.Quality.Measures) + 1 + len(r.Quality.Worklists)
+	for _, got := range figs[:len(figs)-fixed] { // the last ones are the fixed alerts and quality
 		want := f.figure(got.Indicator, got.Division, got.Period)
 		if !sameFigure(got, want) {
 			t.Errorf("figure %s %s %s = %+v, reader says %+v", got.Indicator, got.Division, got.Period, got, want)
@@ -119,12 +121,18 @@ func TestBuildErrors(t *testing.T) {
 
 // TestNarrativeGolden compares the narrative of the sample report with
 // testdata/narrative_{zh,en}.golden (go test -update rewrites them).
+// The national report's narrative (estimates from the panel, 12-month
+// flows, provinces as the panel estimates them) is in
+// testdata/narrative_national_{zh,en}.golden.
 func TestNarrativeGolden(t *testing.T) {
-	r := sampleReport(t)
+	r, nat := sampleReport(t), nationalReport(t)
 	for _, tc := range []struct {
+		r    *Report
 		lang models.Lang
 		file string
-	}{{models.ZH, "narrative_zh.golden"}, {models.EN, "narrative_en.golden"}} {
+	}{{r, models.ZH, "narrative_zh.golden"}, {r, models.EN, "narrative_en.golden"},
+		{nat, models.ZH, "narrative_national_zh.golden"}, {nat, models.EN, "narrative_national_en.golden"}} {
+		r := tc.r
 		got := strings.Join(Narrative(r, tc.lang), "\n\n") + "\n"
 		path := filepath.Join("testdata", tc.file)
 		if *update {
@@ -144,38 +152,94 @@ func TestNarrativeGolden(t *testing.T) {
 }
 
 // monitoringReader is a fake with the nation, its provinces and a panel
-// of monitoring counties.
+// of monitoring counties; the panel's values are the fake's with a
+// distinct version, its estimates marked.
 type monitoringReader struct{ *fakeReader }
 
 func (m monitoringReader) MonitoringCounties(context.Context) ([]Unit, error) {
 	return []Unit{m.units["510104"], m.units["513422"]}, nil
 }
 
-// TestBuildNationalMonitoring checks a national report gets the monitoring
-// counties table, and a reader without the panel gets a note instead.
-func TestBuildNationalMonitoring(t *testing.T) {
+// Values marks the nation's figures as the panel's estimates.
+func (m monitoringReader) Values(ctx context.Context, ind, period string, divisions []string) ([]Figure, error) {
+	fs, err := m.fakeReader.Values(ctx, ind, period, divisions)
+	for i := range fs {
+		if fs[i].Division == "00" {
+			fs[i].Estimate, fs[i].Counties = true, 120
+		}
+	}
+	return fs, err
+}
+
+// nationalReport builds the national report of October 2025 from the
+// monitoring fake.
+func nationalReport(t testing.TB) *Report {
+	t.Helper()
 	f := newFakeReader()
 	f.units["00"] = Unit{Code: "00", Name: "全国", FullName: "全国", Level: models.LevelNation}
+	f.units["52"] = Unit{Code: "52", Name: "贵州省", FullName: "贵州省", Level: models.LevelProvince}
 	f.children["00"] = []string{"51"}
-	r, err := (&Builder{Reader: monitoringReader{f}}).Build(context.Background(), "00", Month{2025, 10})
+	r, err := (&Builder{Reader: monitoringReader{f}, Now: func() time.Time { return fixedTime }}).Build(context.Background(), "00", Month{2025, 10})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return r
+}
+
+func (m monitoringReader) MonitoringValues(ctx context.Context, ind, period string, counties []string) ([]Figure, error) {
+	fs, err := m.Values(ctx, ind, period, counties)
+	for i := range fs {
+		fs[i].Version = 8
+	}
+	return fs, err
+}
+
+func (m monitoringReader) PanelDomains(_ context.Context, ind, period string) ([]Figure, error) {
+	var out []Figure
+	for _, p := range []string{"51", "52"} {
+		f := m.figure(ind, p, period)
+		f.Version, f.Estimate, f.Counties = 8, true, 4
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// TestBuildNationalMonitoring checks a national report: 12-month flows,
+// the monitoring counties' table from the panel, the provinces with full
+// data as child units, the panel's estimates by province; and that a
+// reader without the panel refuses it.
+func TestBuildNationalMonitoring(t *testing.T) {
+	r := nationalReport(t)
+	f := newFakeReader()
 	if len(r.Monitoring) != 2 || r.Monitoring[1].Unit.Name != "木里藏族自治县" {
 		t.Fatalf("monitoring rows %+v", r.Monitoring)
 	}
-	if got := r.Monitoring[0].Figures["tfr_r12"]; !sameFigure(got, f.figure("tfr", "510104", "R12-2025-10")) {
-		t.Errorf("monitoring TFR %+v", got)
+	want := f.figure("tfr", "510104", "R12-2025-10")
+	want.Version = 8
+	if got := r.Monitoring[0].Figures["tfr_r12"]; !sameFigure(got, want) {
+		t.Errorf("monitoring TFR %+v, want %+v", got, want)
+	}
+	if _, ok := r.Monitoring[0].Figures["births_r12"]; !ok || r.FlowSpan() != SpanR12 {
+		t.Errorf("national flows: span %q, columns %v", r.FlowSpan(), r.Monitoring[0].Figures)
+	}
+	if h, ok := r.Headline("births_r12"); !ok || h.Current.Period != "R12-2025-10" || h.Previous.Period != "R12-2025-09" {
+		t.Errorf("national births headline %+v (found %v)", h, ok)
+	}
+	if len(r.Children) != 1 || r.Children[0].Unit.Code != "51" {
+		t.Errorf("child units %+v", r.Children)
+	}
+	if len(r.PanelDomains) != 2 || r.PanelDomains[1].Unit.Name != "贵州省" || !r.PanelDomains[1].Figures["srb_r12"].Estimate {
+		t.Errorf("panel domains %+v", r.PanelDomains)
 	}
 	d := newDocument(r, models.ZH)
-	if last := d.Tables[len(d.Tables)-1]; last.Title != "监测县主要指标" || len(last.Table.Rows) != 2 {
-		t.Errorf("last table %q with %d rows", last.Title, len(last.Table.Rows))
+	if first := d.Tables[0]; !strings.HasPrefix(first.Title, "人口监测县主要指标") || len(first.Table.Rows) != 2 {
+		t.Errorf("first table %q with %d rows", first.Title, len(first.Table.Rows))
 	}
-	r, err = (&Builder{Reader: f}).Build(context.Background(), "00", Month{2025, 10})
-	if err != nil {
-		t.Fatal(err)
+	if !strings.Contains(d.HeadlineNote, "监测县") {
+		t.Errorf("headline note %q", d.HeadlineNote)
 	}
-	if r.Monitoring != nil || !strings.Contains(strings.Join(r.Notes, ","), "monitoring") {
-		t.Errorf("without a panel: monitoring %v, notes %v", r.Monitoring, r.Notes)
+	f.units["00"] = r.Unit
+	if _, err := (&Builder{Reader: f}).Build(context.Background(), "00", Month{2025, 10}); !errors.Is(err, ErrNotAvailable) {
+		t.Errorf("national report without a panel: %v", err)
 	}
 }

@@ -49,16 +49,25 @@ func Charts(r *Report, lang models.Lang) ([]NamedChart, error) {
 			return nil, err
 		}
 	}
-	srb, tfr := unitValues(r.Children, "srb_ytd"), unitValues(r.Children, "tfr_r12")
+	rows := r.Children
+	srbTitle, tfrTitle := "", tr(lang, "各单位总和生育率排序（近12个月）", "Total fertility rate by unit, ranked (last 12 months)")
+	if r.National() {
+		// The provinces as the monitoring panel estimates them: the
+		// provinces with full data are too few to compare.
+		rows = r.PanelDomains
+		srbTitle = tr(lang, "各省份出生人口性别比及95%区间（监测县估计）", "Sex ratio at birth by province, 95% intervals (panel estimates)")
+		tfrTitle = tr(lang, "各省份总和生育率排序（监测县估计，近12个月）", "Total fertility rate by province (panel estimates, last 12 months)")
+	}
+	srb, tfr := unitValues(rows, "srb_"+string(r.FlowSpan())), unitValues(rows, "tfr_r12")
 	if hasValue(srb) {
-		c, err := chart.SRBByUnit(srb, SRBRange, lang)
+		c, err := chart.SRBByUnit(srb, SRBRange, srbTitle, lang)
 		if err := add("srb_units", c, err); err != nil {
 			return nil, err
 		}
 	}
 	if hasValue(tfr) {
 		refs := []chart.RefLine{{Value: 2.1, Label: tr(lang, "更替水平 2.1", "replacement 2.1")}, {Value: TFRThresholds[0], Label: tr(lang, "预警线 ", "warning ") + formatNumber(TFRThresholds[0], 1)}}
-		c, err := chart.RankedBars(tfr, refs, tr(lang, "各单位总和生育率排序（近12个月）", "Total fertility rate by unit, ranked (last 12 months)"),
+		c, err := chart.RankedBars(tfr, refs, tfrTitle,
 			tr(lang, "总和生育率（每名妇女生育子女数）", "children per woman"), lang)
 		if err := add("tfr_units", c, err); err != nil {
 			return nil, err

@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -21,7 +22,7 @@ func documentText(r *Report, lang models.Lang) string {
 			b.WriteByte('\n')
 		}
 	}
-	add(d.Title, d.Header, d.Generated, d.AlertsNote, d.OutlookNote)
+	add(d.Title, d.Header, d.Generated, d.AlertsNote, d.OutlookNote, d.HeadlineNote, d.AlertsMore)
 	for _, kv := range d.Meta {
 		add(kv[0], kv[1])
 	}
@@ -32,8 +33,9 @@ func documentText(r *Report, lang models.Lang) string {
 	for _, n := range d.ChartNames {
 		add(n)
 	}
-	tables := []table{d.Headlines, d.Alerts, d.Quality, d.Defs, d.Outlook}
-	for _, t := range d.Tables {
+	tables := []table{d.Headlines, d.AlertSummary, d.Alerts, d.Defs, d.Outlook}
+	for _, t := range append(append([]titledTable(nil), d.Tables...), d.Quality...) {
+		add(t.Title)
 		tables = append(tables, t.Table)
 	}
 	for _, t := range tables {
@@ -103,5 +105,43 @@ func TestHTMLSelfContained(t *testing.T) {
 	h, _ := r.Headline("population")
 	if v := FormatValue(r.Catalog, h.Current, models.ZH); !strings.Contains(page, v) {
 		t.Errorf("page lacks the population %s", v)
+	}
+}
+
+// TestAlertsListedAndCounted checks the alerts section of a province
+// report with many town alerts: the summary counts every alert by colour
+// and level, the list keeps red and orange down to counties and yellow
+// and blue down to cities, at most MaxListedAlerts, and says how many it
+// leaves out.
+func TestAlertsListedAndCounted(t *testing.T) {
+	r := sampleReport(t)
+	base := r.Alerts // a blue city alert and an orange city alert
+	var as []Alert
+	for i := 0; i < 100; i++ {
+		as = append(as, Alert{Level: AlertBlue, Division: fmt.Sprintf("510104%03d", i+1), UnitName: "镇", Indicator: "tfr", Figure: base[0].Figure, Threshold: 1.3})
+	}
+	for i := 0; i < 70; i++ {
+		as = append(as, Alert{Level: AlertRed, Division: "510104", UnitName: "锦江区", Indicator: "tfr", Figure: base[0].Figure, Threshold: 1})
+	}
+	as = append(as, Alert{Level: AlertYellow, Division: "510105", UnitName: "青羊区", Indicator: "tfr", Figure: base[0].Figure, Threshold: 1.3})
+	r.Alerts = sortAlerts(append(as, base...))
+	d := newDocument(r, models.ZH)
+	if n := len(d.Alerts.Rows); n != MaxListedAlerts {
+		t.Errorf("%d alerts listed, want %d", n, MaxListedAlerts)
+	}
+	if d.Alerts.Rows[0][0].Tone != AlertRed {
+		t.Errorf("first listed alert %v, want a red one", d.Alerts.Rows[0][0])
+	}
+	for _, row := range d.Alerts.Rows {
+		if row[1].Text == "镇" || row[1].Text == "青羊区" {
+			t.Errorf("listed %v: a town alert, or a yellow county alert", row)
+		}
+	}
+	total := d.AlertSummary.Rows[len(d.AlertSummary.Rows)-1]
+	if got := total[len(total)-1].Text; got != "173" {
+		t.Errorf("summary total %s, want 173", got)
+	}
+	if want := fmt.Sprintf("其余%d条", 173-MaxListedAlerts); !strings.Contains(d.AlertsMore, want) {
+		t.Errorf("note %q does not say %q", d.AlertsMore, want)
 	}
 }

@@ -233,8 +233,40 @@ func sampleAlerts() []Alert {
 }
 
 func sampleQuality() *Quality {
-	return &Quality{Completeness: 98.7, Validity: 99.2, Duplicates: 1234,
-		Timeliness:  Figure{Indicator: "timeliness", Division: "51", Period: "2025-10", Version: 7, Value: 96.5, Lower: 96.1, Upper: 96.9, Numerator: 9650, Denominator: 10000},
-		Quarantined: map[string]int64{"bad_id_check": 120, "future_date": 3},
-		Worklists:   map[string]int64{"duplicates": 1234, "unregistered": 56, "dead_not_deregistered": 78}}
+	fig := func(ind string, v float64) Figure {
+		nan := math.NaN()
+		return Figure{Indicator: ind, Division: "51", Period: "2025-10", Version: 7, Value: v, Lower: nan, Upper: nan, Numerator: nan, Denominator: nan}
+	}
+	return &Quality{
+		Measures:   []Figure{fig("quality_score", 91.4), fig("quality_completeness", 98.7), fig("quality_id_validity", 99.2), fig("quality_duplicates", 1.8)},
+		Timeliness: Figure{Indicator: "timeliness", Division: "51", Period: "2025-10", Version: 7, Value: 96.5, Lower: 96.1, Upper: 96.9, Numerator: 9650, Denominator: 10000},
+		Worklists:  []Figure{fig("worklist_duplicate", 1234), fig("worklist_unregistered", 56), fig("worklist_undead", 78)},
+		Snapshot:   7,
+		Load: []LoadTable{{Table: "persons", RowsIn: 84_000_000, Accepted: 83_999_880, Quarantined: 120, Flagged: 40},
+			{Table: "events", RowsIn: 1_200_000, Accepted: 1_199_997, Quarantined: 3}},
+		Reasons: []QuarantineReason{{Table: "persons", Reason: "bad_id_check", Action: "quarantined", Count: 120},
+			{Table: "persons", Reason: "age_over_110", Action: "flagged", Count: 40}, {Table: "events", Reason: "future_date", Action: "quarantined", Count: 3}},
+	}
+}
+
+// testCatalog is the default catalog with the data-quality and worklist
+// indicators engine/quality and engine/linkage define, added here with
+// fixed names where the catalog does not have them yet.
+func testCatalog() *models.Catalog {
+	cat := models.DefaultCatalog()
+	add := func(id, zh, en, unit, good string) {
+		if _, ok := cat.Get(id); !ok {
+			if err := cat.Add(models.Indicator{ID: id, ZH: zh, EN: en, Unit: unit, Kind: models.KindStored, Good: good, FormulaZH: zh, FormulaEN: en}); err != nil {
+				panic(err)
+			}
+		}
+	}
+	add("quality_score", "数据质量综合得分", "data-quality score", "points", "up")
+	add("quality_completeness", "主要字段完整率", "main-field completeness", "%", "up")
+	add("quality_id_validity", "身份号码有效率", "ID-number validity", "%", "up")
+	add("quality_duplicates", "重卡率", "duplicate cards", "‰", "down")
+	for _, k := range WorklistKinds {
+		add("worklist_"+k, "待核查："+k, "worklist: "+k, "persons", "down")
+	}
+	return cat
 }

@@ -13,6 +13,8 @@ import (
 var decimals = map[string]int{
 	"cbr": 2, "cdr": 2, "rni": 2, "tfr": 2, "srb": 1, "share_65plus": 1, "share_60plus": 1, "share_0_14": 1,
 	"share_15_64": 1, "timeliness": 1, "imr": 2, "e0": 1, "sex_ratio": 1, "cpr": 1, "policy_rate": 1,
+	"quality_score": 1, "quality_completeness": 1, "quality_id_validity": 1, "quality_code_validity": 1,
+	"quality_consistency": 1, "quality_duplicates": 2, "quality_whipple": 1, "quality_myers": 1,
 }
 
 // isCount reports whether the indicator is a count (printed as an integer,
@@ -105,7 +107,21 @@ func FormatInterval(f Figure) string {
 		return ""
 	}
 	d := decimals[f.Indicator]
-	return formatNumber(f.Lower, d) + "–" + formatNumber(f.Upper, d)
+	lo, hi := formatNumber(f.Lower, d), formatNumber(f.Upper, d)
+	if d == 0 {
+		lo, hi = formatInt(f.Lower), formatInt(f.Upper)
+	}
+	return lo + "–" + hi
+}
+
+// formatIntervalIn prints a figure's interval as its value is printed:
+// a count's bounds as counts ("170.20万–188.63万" in Chinese), other
+// figures as FormatInterval.
+func formatIntervalIn(cat *models.Catalog, f Figure, lang models.Lang) string {
+	if f.HasInterval() && isCount(cat, f.Indicator) {
+		return formatCount(f.Lower, lang) + "–" + formatCount(f.Upper, lang)
+	}
+	return FormatInterval(f)
 }
 
 // unitSign is the sign printed after a value: ‰ or % (nothing for others).

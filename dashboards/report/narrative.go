@@ -61,6 +61,10 @@ func (n narrator) h(key string) (Headline, bool) {
 
 func (n narrator) v(f Figure) string { return FormatValue(n.cat, f, n.lang) }
 
+// flow returns the headline key of a flow indicator in the report's flow
+// span: "births_ytd", or "births_r12" in the national report.
+func (n narrator) flow(ind string) string { return ind + "_" + string(n.r.FlowSpan()) }
+
 // countChange describes the change of a count: "增加1.20万人（1.5%）" or
 // "up 12,000 (1.5%)".
 func (n narrator) countChange(cur, base Figure, unitZH string) string {
@@ -145,9 +149,27 @@ func paren(s string, zh bool) string {
 	return " (" + s + ")"
 }
 
+// unitName names the report's unit in a sentence: division names exist
+// only in Chinese, but the nation has an English name.
+func unitName(r *Report, lang models.Lang) string {
+	if r.National() && lang == models.EN {
+		return "the nation"
+	}
+	return r.Unit.Name
+}
+
+// estimateInterval prints the interval of an estimate (a count from the
+// monitoring counties), nothing for a full count.
+func (n narrator) estimateInterval(f Figure) string {
+	if !f.Estimate {
+		return ""
+	}
+	return n.interval(f)
+}
+
 // interval prints " (95% interval a–b)" or "（95%区间a–b）".
 func (n narrator) interval(f Figure) string {
-	iv := FormatInterval(f)
+	iv := formatIntervalIn(n.cat, f, n.lang)
 	if iv == "" {
 		return ""
 	}
@@ -163,8 +185,13 @@ func (n narrator) population() string {
 		return ""
 	}
 	var b strings.Builder
+	if n.r.National() {
+		// The national figures are the monitoring panel's estimates.
+		b.WriteString(n.pick(fmt.Sprintf("以下全国数据均为%d个人口监测县的加权估计值。", h.Current.Counties),
+			fmt.Sprintf("The national figures below are weighted estimates from %d monitoring counties. ", h.Current.Counties)))
+	}
 	if n.zh() {
-		fmt.Fprintf(&b, "%s末，%s常住人口%s人", n.m.SpanLabel(SpanMonth, n.lang), n.r.Unit.Name, n.v(h.Current))
+		fmt.Fprintf(&b, "%s末，%s常住人口%s人%s", n.m.SpanLabel(SpanMonth, n.lang), unitName(n.r, n.lang), n.v(h.Current), n.estimateInterval(h.Current))
 		if s := n.countChange(h.Current, h.Previous, "人"); s != "" {
 			fmt.Fprintf(&b, "，比上月%s", s)
 		}
@@ -181,7 +208,7 @@ func (n narrator) population() string {
 		}
 		return b.String()
 	}
-	fmt.Fprintf(&b, "At the end of %s, %s had a resident population of %s", n.m.Label(n.lang), n.r.Unit.Name, n.v(h.Current))
+	fmt.Fprintf(&b, "At the end of %s, %s had a resident population of %s%s", n.m.Label(n.lang), unitName(n.r, n.lang), n.v(h.Current), n.estimateInterval(h.Current))
 	var parts []string
 	if s := n.countChange(h.Current, h.Previous, ""); s != "" {
 		parts = append(parts, s+" on the previous month")
@@ -210,9 +237,9 @@ func (n narrator) births() string {
 		return ""
 	}
 	var b strings.Builder
-	by, okBY := n.h("births_ytd")
-	dy, okDY := n.h("deaths_ytd")
-	month, ytd := n.m.SpanLabel(SpanMonth, n.lang), n.m.SpanLabel(SpanYTD, n.lang)
+	by, okBY := n.h(n.flow("births"))
+	dy, okDY := n.h(n.flow("deaths"))
+	month, ytd := n.m.SpanLabel(SpanMonth, n.lang), n.m.SpanLabel(n.r.FlowSpan(), n.lang)
 	if n.zh() {
 		fmt.Fprintf(&b, "%s出生%s人，死亡%s人", month, n.v(bm.Current), n.v(dm.Current))
 		if s := n.countChange(bm.Current, bm.YearAgo, "人"); s != "" {
@@ -258,9 +285,9 @@ func (n narrator) births() string {
 			b.WriteString(".")
 		}
 	}
-	cbr, ok1 := n.h("cbr_ytd")
-	cdr, ok2 := n.h("cdr_ytd")
-	rni, ok3 := n.h("rni_ytd")
+	cbr, ok1 := n.h(n.flow("cbr"))
+	cdr, ok2 := n.h(n.flow("cdr"))
+	rni, ok3 := n.h(n.flow("rni"))
 	if ok1 && ok2 && ok3 {
 		if n.zh() {
 			fmt.Fprintf(&b, "%s出生率%s，死亡率%s，自然增长率%s", ytd, n.v(cbr.Current), n.v(cdr.Current), n.v(rni.Current))
@@ -330,8 +357,8 @@ func (n narrator) fertility() string {
 			}
 		}
 	}
-	if s, ok := n.h("srb_ytd"); ok {
-		span := n.m.SpanLabel(SpanYTD, n.lang)
+	if s, ok := n.h(n.flow("srb")); ok {
+		span := n.m.SpanLabel(n.r.FlowSpan(), n.lang)
 		if n.zh() {
 			fmt.Fprintf(&b, "%s出生人口性别比为%s%s，", span, n.v(s.Current), n.interval(s.Current))
 		} else {
@@ -353,6 +380,9 @@ func (n narrator) srbVerdict(f Figure) string {
 		return n.pick("区间整体低于正常范围下限"+lo+"。", ": the whole interval lies below the normal range's lower limit of "+lo+".")
 	case f.Value >= SRBRange[0] && f.Value <= SRBRange[1]:
 		return n.pick("处于正常范围（"+lo+"–"+hi+"）内。", ", within the normal range ("+lo+"–"+hi+").")
+	case !f.HasInterval():
+		return n.pick("在正常范围（"+lo+"–"+hi+"）之外，但没有可用的区间，不能判定偏离。",
+			": outside the normal range ("+lo+"–"+hi+"), but without a usable interval no departure can be asserted.")
 	default:
 		return n.pick("点估计在正常范围（"+lo+"–"+hi+"）之外，但区间与正常范围重叠，尚不能判定偏离。",
 			": the point lies outside the normal range ("+lo+"–"+hi+") but the interval overlaps it, so no departure can be asserted.")
@@ -395,11 +425,14 @@ func (n narrator) ageing() string {
 // children compares the child units: the highest and lowest TFR and the
 // units whose SRB interval lies wholly above the normal range.
 func (n narrator) children() string {
-	rows := n.r.Children
+	rows, level := n.r.Children, n.r.ChildLevel.Label(n.lang)
+	if n.r.National() {
+		// The provinces as the monitoring panel estimates them.
+		rows, level = n.r.PanelDomains, n.pick("省份（监测县估计）", "province (panel estimates)")
+	}
 	if len(rows) < 2 {
 		return ""
 	}
-	level := n.r.ChildLevel.Label(n.lang)
 	var b strings.Builder
 	type uv struct {
 		name string
@@ -411,7 +444,7 @@ func (n narrator) children() string {
 		if f := r.Figures["tfr_r12"]; f.Valid() {
 			tfr = append(tfr, uv{r.Unit.Name, f})
 		}
-		if f := r.Figures["srb_ytd"]; f.HasInterval() && f.Lower > SRBRange[1] {
+		if f := r.Figures[n.flow("srb")]; f.HasInterval() && f.Lower > SRBRange[1] {
 			highSRB = append(highSRB, uv{r.Unit.Name, f})
 		}
 	}
@@ -453,8 +486,12 @@ func (n narrator) alerts() string {
 		return n.pick("本月无预警。", "There were no alerts this month.")
 	}
 	count := map[string]int{}
+	upper, depth := 0, alertDepth(n.r, 2)
 	for _, a := range n.r.Alerts {
 		count[a.Level]++
+		if l, err := models.LevelOfCode(a.Division); err == nil && l <= depth {
+			upper++
+		}
 	}
 	var parts []string
 	for _, l := range AlertLevels {
@@ -462,10 +499,19 @@ func (n narrator) alerts() string {
 			parts = append(parts, n.pick(fmt.Sprintf("%s%d条", LevelLabel(l, n.lang), count[l]), fmt.Sprintf("%d %s", count[l], l)))
 		}
 	}
-	return n.pick(
+	s := n.pick(
 		fmt.Sprintf("本月共有预警%d条，其中%s。", len(n.r.Alerts), strings.Join(parts, "、")),
 		fmt.Sprintf("There were %d alerts this month: %s.", len(n.r.Alerts), strings.Join(parts, ", ")))
+	if upper < len(n.r.Alerts) {
+		s += n.pick(fmt.Sprintf("其中%s级及以上单位%d条。", depth.Label(n.lang), upper),
+			fmt.Sprintf(" %d of them concern units at the %s level or above.", upper, depth.Label(n.lang)))
+	}
+	return s
 }
+
+// narratedQuality are the quality measures the narrative names (the
+// table gives them all).
+var narratedQuality = map[string]bool{"quality_score": true, "quality_completeness": true, "quality_id_validity": true, "quality_duplicates": true, TimelinessIndicator: true}
 
 func (n narrator) quality() string {
 	q := n.r.Quality
@@ -473,24 +519,33 @@ func (n narrator) quality() string {
 		return ""
 	}
 	var parts []string
-	add := func(zh, en string, v float64) {
-		if !math.IsNaN(v) {
-			parts = append(parts, n.pick(zh+formatNumber(v, 1)+"%", en+" "+formatNumber(v, 1)+"%"))
+	for _, f := range append(append([]Figure(nil), q.Measures...), q.Timeliness) {
+		if !narratedQuality[f.Indicator] {
+			continue
+		}
+		if ind, ok := n.cat.Get(f.Indicator); ok && f.Valid() {
+			parts = append(parts, ind.Label(n.lang)+n.pick("", " ")+n.v(f))
 		}
 	}
-	add("主要字段完整率", "main-field completeness", q.Completeness)
-	add("有效率", "validity", q.Validity)
-	if q.Timeliness.Valid() {
-		parts = append(parts, n.pick("登记及时率"+n.v(q.Timeliness), "registration timeliness "+n.v(q.Timeliness)))
+	var open float64
+	known := false
+	for _, f := range q.Worklists {
+		if f.Valid() {
+			open, known = open+f.Value, true
+		}
 	}
-	if q.Duplicates >= 0 {
-		parts = append(parts, n.pick(fmt.Sprintf("发现重卡%s条", formatInt(float64(q.Duplicates))), fmt.Sprintf("%s duplicate cards", formatInt(float64(q.Duplicates)))))
+	if known {
+		parts = append(parts, n.pick("待核查清单共"+formatInt(open)+"条", formatInt(open)+" open worklist items"))
 	}
-	var quarantined int64
-	for _, v := range q.Quarantined {
-		quarantined += v
+	if len(q.Load) > 0 {
+		in, qu, fl := q.LoadTotals()
+		parts = append(parts, n.pick(
+			fmt.Sprintf("本期快照读入%s行，入库隔离%s行、标记%s行", formatInt(float64(in)), formatInt(float64(qu)), formatInt(float64(fl))),
+			fmt.Sprintf("the snapshot's load read %s rows, quarantined %s and flagged %s", formatInt(float64(in)), formatInt(float64(qu)), formatInt(float64(fl)))))
 	}
-	parts = append(parts, n.pick(fmt.Sprintf("入库隔离%s行", formatInt(float64(quarantined))), fmt.Sprintf("%s rows quarantined at load", formatInt(float64(quarantined)))))
+	if len(parts) == 0 {
+		return ""
+	}
 	return n.pick("本月数据质量："+strings.Join(parts, "，")+"。", "Data quality this month: "+strings.Join(parts, ", ")+".")
 }
 

@@ -93,6 +93,10 @@ func RenderPDF(w io.Writer, r *Report, lang models.Lang) error {
 
 	p.heading(d.Sections.Headlines)
 	p.table(d.Headlines)
+	if d.HeadlineNote != "" {
+		pdf.SetFont(pdfFont, "", 9)
+		p.paragraph(d.HeadlineNote, 5)
+	}
 	p.heading(d.Sections.Narrative)
 	pdf.SetFont(pdfFont, "", bodySize)
 	for _, para := range d.Narrative {
@@ -115,7 +119,12 @@ func RenderPDF(w io.Writer, r *Report, lang models.Lang) error {
 		pdf.SetFont(pdfFont, "", bodySize)
 		p.paragraph(d.AlertsNote, 6)
 	} else {
+		p.table(d.AlertSummary)
 		p.table(d.Alerts)
+		if d.AlertsMore != "" {
+			pdf.SetFont(pdfFont, "", 9)
+			p.paragraph(d.AlertsMore, 5)
+		}
 	}
 	p.heading(d.Sections.Tables)
 	for _, t := range d.Tables {
@@ -123,8 +132,9 @@ func RenderPDF(w io.Writer, r *Report, lang models.Lang) error {
 		p.table(t.Table)
 	}
 	p.heading(d.Sections.Quality)
-	if len(d.Quality.Rows) > 0 {
-		p.table(d.Quality)
+	for _, t := range d.Quality {
+		p.subheading(t.Title)
+		p.table(t.Table)
 	}
 	pdf.SetFont(pdfFont, "", bodySize)
 	for _, n := range d.Notes {
@@ -308,7 +318,7 @@ func (p *pdfWriter) row(texts []string, cells []cell, widths []float64, head boo
 		pdf.SetTextColor(textCol[0], textCol[1], textCol[2])
 		lines := p.wrap(s, w)
 		align := "L"
-		if i > 0 && !head && numeric(s) {
+		if i > 0 && !head && numeric(s) && (cells == nil || i >= len(cells) || !cells[i].Label) {
 			align = "R"
 		}
 		pdf.SetXY(x, y0+0.6)

@@ -30,19 +30,37 @@ type Reader interface {
 }
 
 // MonitoringReader is implemented by readers that know the national panel
-// of monitoring counties (监测县).
+// of monitoring counties (监测县). The national report is built from it:
+// Values for the nation code ("00") returns the panel's national
+// estimates (Figure.Estimate set), Children of the nation the provinces
+// whose full data the reader has, and Snapshot of the nation the panel's
+// snapshot.
 type MonitoringReader interface {
+	// MonitoringCounties returns the panel's counties, in code order.
 	MonitoringCounties(ctx context.Context) ([]Unit, error)
+	// MonitoringValues returns ind in period for each of counties, from
+	// the panel's snapshot (a county of a province with full data has
+	// its own values there), in the order given.
+	MonitoringValues(ctx context.Context, ind, period string, counties []string) ([]Figure, error)
+	// PanelDomains returns the panel's estimates of ind in period for
+	// each province with monitoring counties, in code order (Figure.
+	// Division is the province code).
+	PanelDomains(ctx context.Context, ind, period string) ([]Figure, error)
 }
 
 // AlertReader is implemented by readers that can list the alerts of a
-// month for a unit and the units below it.
+// month for a unit and the units below it: the alerts raised or still
+// active (not resolved) for the month's period, whatever their
+// acknowledgement, each with the figure that fired it and its
+// explanation in the report's language (Alert.ExplanationZH/EN).
 type AlertReader interface {
 	Alerts(ctx context.Context, division string, month Month) ([]Alert, error)
 }
 
 // QualityReader is implemented by readers that know the data quality of
-// the month's load.
+// the month's load: the catalog's quality indicators (QualityIndicators),
+// registration timeliness and worklist sizes ("worklist_<kind>") for the
+// unit and month, and the load's per-table and per-reason counts.
 type QualityReader interface {
 	Quality(ctx context.Context, division string, month Month) (*Quality, error)
 }

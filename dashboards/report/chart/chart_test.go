@@ -61,7 +61,7 @@ func sampleCharts(t *testing.T, lang models.Lang) map[string]Chart {
 	add("births_deaths", c, err)
 	c, err = Pyramid(py, lang)
 	add("pyramid", c, err)
-	c, err = SRBByUnit(units, [2]float64{103, 107}, lang)
+	c, err = SRBByUnit(units, [2]float64{103, 107}, "", lang)
 	add("srb", c, err)
 	c, err = RankedBars(tfr, []RefLine{{2.1, "2.1"}, {1.5, "1.5"}}, "TFR", "TFR", lang)
 	add("tfr", c, err)
@@ -175,7 +175,7 @@ func TestChartErrors(t *testing.T) {
 			return err
 		}, "male_prev has 0 values"},
 		{"srb empty", func() error {
-			_, err := SRBByUnit([]UnitValue{{"a", nan, nan, nan}}, [2]float64{103, 107}, models.ZH)
+			_, err := SRBByUnit([]UnitValue{{"a", nan, nan, nan}}, [2]float64{103, 107}, "", models.ZH)
 			return err
 		}, "no unit"},
 		{"outlook zero base", func() error {
@@ -225,7 +225,7 @@ func countColour(img image.Image, col color.RGBA) int {
 // TestSRBAxisClipsWideIntervals checks small units' very wide intervals
 // are cut at the axis limits and the axis label says so.
 func TestSRBAxisClipsWideIntervals(t *testing.T) {
-	c, err := SRBByUnit([]UnitValue{{"甲", 100, 20, 433}, {"乙", 106, 104, 108}}, [2]float64{103, 107}, models.ZH)
+	c, err := SRBByUnit([]UnitValue{{"甲", 100, 20, 433}, {"乙", 106, 104, 108}}, [2]float64{103, 107}, "", models.ZH)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -235,7 +235,7 @@ func TestSRBAxisClipsWideIntervals(t *testing.T) {
 	if !strings.Contains(c.Plot.X.Label.Text, "截断") {
 		t.Errorf("axis label %q does not say intervals are cut", c.Plot.X.Label.Text)
 	}
-	c, err = SRBByUnit([]UnitValue{{"乙", 106, 104, 108}}, [2]float64{103, 107}, models.ZH)
+	c, err = SRBByUnit([]UnitValue{{"乙", 106, 104, 108}}, [2]float64{103, 107}, "", models.ZH)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,6 +84,7 @@ func BirthsDeaths(in Monthly, lang models.Lang) (Chart, error) {
 		ticks = append(ticks, plot.Tick{Value: float64(i), Label: lab})
 	}
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.Y.Tick.Marker = plainTicks{}
 	p.X.Min, p.X.Max = -0.5, float64(n)-0.5
 	// Head room for the legend above the highest point.
 	top := 0.0

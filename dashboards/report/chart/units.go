@@ -79,7 +79,7 @@ func (e xErrors) XError(i int) (float64, float64) {
 // SRBByUnit draws the sex ratio at birth of each child unit as a point
 // with its 95 % interval, over the shaded normal band [band[0], band[1]]
 // (103–107). Units keep the order given, the first at the top.
-func SRBByUnit(units []UnitValue, band [2]float64, lang models.Lang) (Chart, error) {
+func SRBByUnit(units []UnitValue, band [2]float64, title string, lang models.Lang) (Chart, error) {
 	us := present(units)
 	if len(us) == 0 {
 		return Chart{}, fmt.Errorf("chart srb: no unit has a value")
@@ -91,7 +91,10 @@ func SRBByUnit(units []UnitValue, band [2]float64, lang models.Lang) (Chart, err
 		rev[len(us)-1-i] = u
 		names[len(us)-1-i] = u.Name
 	}
-	p, err := newPlot(tr(lang, "各单位出生人口性别比及95%区间", "Sex ratio at birth by unit, with 95% intervals"))
+	if title == "" {
+		title = tr(lang, "各单位出生人口性别比及95%区间", "Sex ratio at birth by unit, with 95% intervals")
+	}
+	p, err := newPlot(title)
 	if err != nil {
 		return Chart{}, err
 	}

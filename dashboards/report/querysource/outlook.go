@@ -9,6 +9,7 @@ import (
 
 	"github.com/padis/padis/dashboards/report"
 	"github.com/padis/padis/engine/query"
+	"github.com/padis/padis/models"
 	"github.com/padis/padis/projections"
 )
 
@@ -27,6 +28,9 @@ const OutlookScenario = "constant-rates"
 // constant, without migration. It returns report.ErrNotAvailable when the
 // cube has no population by age or fertility rates for the unit.
 func (s *Source) Outlook(ctx context.Context, division string, month report.Month, years int) (*report.Outlook, error) {
+	if division == models.NationCode {
+		return nil, fmt.Errorf("outlook of the nation: the monitoring panel gives no population by age: %w", report.ErrNotAvailable)
+	}
 	r, err := s.run(division)
 	if err != nil {
 		return nil, err

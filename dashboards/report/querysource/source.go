@@ -22,6 +22,7 @@ import (
 
 	"github.com/padis/padis/dashboards/report"
 	"github.com/padis/padis/engine/cube"
+	"github.com/padis/padis/engine/load"
 	"github.com/padis/padis/engine/query"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
@@ -45,6 +46,11 @@ type Source struct {
 	// year-to-date sums read the same monthly tables several times.
 	// Snapshot, which the builder calls first, clears it.
 	tables map[tableKey]map[string]cube.Value
+	// panels caches the API's monitoring panels for one report, and
+	// panelSource answers for the monitoring counties from the panel's
+	// cube (the national report).
+	panels      map[tableKey]*query.Panel
+	panelSource *Source
 }
 
 type tableKey struct {
@@ -63,8 +69,11 @@ var _ report.QualityReader = (*Source)(nil)
 
 // run returns the cube the source answers from for division.
 func (s *Source) run(division string) (query.Run, error) {
-	if division == models.NationCode || len(division) < 2 {
-		return query.Run{}, fmt.Errorf("division %q: the query API has no national values (only the monitoring panel): %w", division, report.ErrNotAvailable)
+	if division == models.NationCode {
+		return s.panelRun()
+	}
+	if len(division) < 2 {
+		return query.Run{}, fmt.Errorf("division %q: %w", division, query.ErrBadDivision)
 	}
 	prov := division[:2]
 	if r, ok := s.versions[prov]; ok {
@@ -90,7 +99,7 @@ func (s *Source) run(division string) (query.Run, error) {
 // (after a load and the engine's Reload, the next report uses the new
 // version) and the table cache is emptied.
 func (s *Source) Snapshot(_ context.Context, division string) (int64, string, error) {
-	s.versions, s.tables = nil, nil
+	s.versions, s.tables, s.panels, s.panelSource = nil, nil, nil, nil
 	r, err := s.run(division)
 	if err != nil {
 		return 0, "", err
@@ -111,8 +120,12 @@ func (s *Source) Unit(_ context.Context, code string) (report.Unit, error) {
 	return report.Unit{Code: d.Code, Name: d.Name, FullName: full, Level: d.Level}, nil
 }
 
-// Children returns the unit's children in the division tree, by code.
-func (s *Source) Children(_ context.Context, code string) ([]report.Unit, error) {
+// Children returns the unit's children in the division tree, by code;
+// for the nation, the provinces whose full data are loaded.
+func (s *Source) Children(ctx context.Context, code string) ([]report.Unit, error) {
+	if code == models.NationCode {
+		return s.fullProvinces(ctx)
+	}
 	ds, err := s.Tree.Children(code)
 	if err != nil {
 		return nil, err
@@ -139,8 +152,21 @@ func absent(err error) bool {
 	return errors.Is(err, query.ErrNotFound) || errors.Is(err, query.ErrNotComputed)
 }
 
-// Values returns ind in period for each division.
+// Values returns ind in period for each division; for the nation, the
+// monitoring panel's estimate.
 func (s *Source) Values(ctx context.Context, ind, period string, divisions []string) ([]report.Figure, error) {
+	if len(divisions) == 1 && divisions[0] == models.NationCode {
+		f, err := s.national(ctx, ind, period)
+		if err != nil {
+			return nil, err
+		}
+		return []report.Figure{f}, nil
+	}
+	for _, d := range divisions {
+		if d == models.NationCode {
+			return nil, fmt.Errorf("values of %s: ask for the nation alone", ind)
+		}
+	}
 	if rest, ok := strings.CutPrefix(period, "YTD-"); ok {
 		m, err := report.ParseMonth(rest)
 		if err != nil {
@@ -149,6 +175,16 @@ func (s *Source) Values(ctx context.Context, ind, period string, divisions []str
 		return s.ytd(ctx, ind, m, divisions)
 	}
 	return s.direct(ctx, ind, period, divisions)
+}
+
+// ytdMonth returns the month of a year-to-date period label.
+func ytdMonth(period string) (report.Month, bool) {
+	rest, ok := strings.CutPrefix(period, "YTD-")
+	if !ok {
+		return report.Month{}, false
+	}
+	m, err := report.ParseMonth(rest)
+	return m, err == nil
 }
 
 // direct reads a period the API knows: one value, or a level table per
@@ -330,6 +366,9 @@ func ytdIndicators() []string {
 // Series returns ind for division for each month from..to; months without
 // a value are Missing.
 func (s *Source) Series(ctx context.Context, ind, division string, from, to report.Month) ([]report.Figure, error) {
+	if division == models.NationCode {
+		return s.nationalSeries(ctx, ind, from, to)
+	}
 	r, err := s.run(division)
 	if err != nil {
 		return nil, err
@@ -361,6 +400,9 @@ func (s *Source) Series(ctx context.Context, ind, division string, from, to repo
 // 95–99, 100+) at the end of month; report.ErrNotAvailable when the cube
 // has no age table for that unit and month.
 func (s *Source) Pyramid(ctx context.Context, division string, month report.Month) (*report.Pyramid, error) {
+	if division == models.NationCode {
+		return nil, fmt.Errorf("pyramid of the nation: the monitoring panel gives no population by age: %w", report.ErrNotAvailable)
+	}
 	r, err := s.run(division)
 	if err != nil {
 		return nil, err
@@ -381,27 +423,82 @@ func (s *Source) Pyramid(ctx context.Context, division string, month report.Mont
 	return out, nil
 }
 
-// Quality returns what the store and the cube know of the month's data
-// quality: the registration timeliness indicator and the load's quarantine
-// counts. Completeness, validity, duplicates and worklists are not
-// measured yet (NaN, −1, none).
+// Quality returns the data quality of the month for the unit: the
+// catalog's quality indicators, registration timeliness and worklist
+// sizes as the API gives them (engine/quality and engine/linkage store
+// theirs in the cube for every level; a measure not yet computed is
+// Missing), and, when Store is set, the load counts of the snapshot by
+// table and by quarantine reason. For the nation: the panel's estimate
+// of timeliness and the panel snapshot's load.
 func (s *Source) Quality(ctx context.Context, division string, month report.Month) (*report.Quality, error) {
 	r, err := s.run(division)
 	if err != nil {
 		return nil, err
 	}
-	t, err := s.direct(ctx, "timeliness", month.String(), []string{division})
-	if err != nil {
+	cat := s.Engine.Catalog()
+	one := []string{division}
+	read := func(ind string) (report.Figure, error) {
+		if division == models.NationCode {
+			if def, _ := cat.Get(ind); def.Kind == models.KindStored {
+				f := report.Missing(ind, division, month.String())
+				f.Version = r.Version
+				return f, nil // stored per unit; the panel does not estimate them
+			}
+			return s.national(ctx, ind, month.String())
+		}
+		fs, err := s.direct(ctx, ind, month.String(), one)
+		if err != nil {
+			return report.Figure{}, err
+		}
+		return fs[0], nil
+	}
+	// readAll reads the indicators of ids the catalog has.
+	readAll := func(ids []string) ([]report.Figure, error) {
+		var out []report.Figure
+		for _, id := range ids {
+			if _, ok := cat.Get(id); !ok {
+				continue
+			}
+			f, err := read(id)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, f)
+		}
+		return out, nil
+	}
+	worklists := make([]string, len(report.WorklistKinds))
+	for i, k := range report.WorklistKinds {
+		worklists[i] = "worklist_" + k
+	}
+	q := &report.Quality{Snapshot: r.Version}
+	if q.Measures, err = readAll(report.QualityIndicators); err != nil {
 		return nil, err
 	}
-	q := &report.Quality{Completeness: math.NaN(), Validity: math.NaN(), Duplicates: -1, Timeliness: t[0], Quarantined: map[string]int64{}}
+	if q.Timeliness, err = read(report.TimelinessIndicator); err != nil {
+		return nil, err
+	}
+	if q.Worklists, err = readAll(worklists); err != nil {
+		return nil, err
+	}
 	if s.Store != nil {
+		v, err := s.Store.Version(ctx, r.Version)
+		if err != nil {
+			return nil, fmt.Errorf("load of version %d: %w", r.Version, err)
+		}
+		for _, t := range v.Tables {
+			q.Load = append(q.Load, report.LoadTable{Table: t.Table, RowsIn: t.RowsIn, Accepted: t.Accepted, Quarantined: t.Quarantined, Flagged: t.Flagged})
+		}
 		rcs, err := s.Store.QuarantineSummary(ctx, r.Version)
 		if err != nil {
 			return nil, err
 		}
 		for _, rc := range rcs {
-			q.Quarantined[rc.Table+": "+rc.Reason] += rc.Count
+			qr := report.QuarantineReason{Table: rc.Table, Reason: rc.Reason, Action: rc.Action, Count: rc.Count}
+			if lr, ok := load.LookupReason(rc.Reason); ok {
+				qr.ZH, qr.EN = lr.ZH, lr.EN
+			}
+			q.Reasons = append(q.Reasons, qr)
 		}
 	}
 	return q, nil

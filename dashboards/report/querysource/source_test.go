@@ -142,6 +142,9 @@ func apiValue(t *testing.T, eng *query.Engine, f report.Figure) (cube.Value, boo
 			scale = 1000
 		}
 		out.Value = out.Numerator / out.Denominator * scale
+		if out.Denominator == 0 {
+			out.Value = nan // undefined, as the cube says
+		}
 		out.Lower, out.Upper = f.Lower, f.Upper // the interval method is cube's; compared via the December case
 	}
 	return out, true
