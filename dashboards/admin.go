@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/padis/padis/models"
 )
 
 // ReportInfo is one archived monthly report.
@@ -84,8 +86,34 @@ func (s *Server) apiReport(r *req) error {
 	return r.c.Stream(http.StatusOK, ct, rc)
 }
 
+// snapshots lists the versions the user may see: those of a scope that is
+// a division at or below the jurisdiction; other scopes (the monitoring
+// panel, which spans provinces) only for users of the nation.
+func (r *req) snapshots() ([]Snapshot, error) {
+	ss, err := r.s.src.Snapshots(r.ctx())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Snapshot, 0, len(ss))
+	for _, x := range ss {
+		if _, ok := r.s.tree.Lookup(x.Scope); ok && InScope(r.user.Jurisdiction, x.Scope) || r.user.Jurisdiction == models.NationCode {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+// loadJobs lists the loads submitted to the server, for users of the
+// nation (a load may touch any scope).
+func (r *req) loadJobs() []LoadJob {
+	if r.s.cfg.Loader == nil || r.user.Jurisdiction != models.NationCode {
+		return nil
+	}
+	return r.s.cfg.Loader.LoadJobs()
+}
+
 func (s *Server) apiSnapshots(r *req) error {
-	ss, err := s.src.Snapshots(r.ctx())
+	ss, err := r.snapshots()
 	if err != nil {
 		return err
 	}

@@ -47,9 +47,9 @@ var routeCases = map[string]routeCase{
 	"panelPage":       {user: "admin", method: "GET", path: "/panel", status: 200, check: contains("panel-chart", "全国估计值")},
 	"projectionsPage": {user: "county", method: "GET", path: "/projections", status: 200, check: contains("projection-form", "constant")},
 	"alertsPage":      {user: "province", method: "GET", path: "/alerts?level=red", status: 200, check: contains("srb_high")},
-	"alertPage":       {user: "province", method: "GET", path: "/alerts/a-srb-5101", status: 200, check: contains("108.9–116.0")},
+	"alertPage":       {user: "province", method: "GET", path: "/alerts/a-srb-5101", status: 200, check: contains("108.9–116.0", "出生人口性别比112.4", "2025-05-03 08:00")},
 	"alertAckForm":    {user: "county", method: "POST", path: "/alerts/a-tfr-510104/ack", body: "note=seen", status: 303},
-	"qualityPage":     {user: "operator", method: "GET", path: "/quality", status: 200, check: contains("quality-table", "张*", "510104********")},
+	"qualityPage":     {user: "operator", method: "GET", path: "/quality", status: 200, check: contains("quality-table", "锦官驿街道", "quality-trend", `href="/worklists?unit=510104&amp;kind=duplicate&amp;status=open"`)},
 	"reportsPage":     {user: "province", method: "GET", path: "/reports", status: 200, check: contains("成都市人口形势分析月报", "锦江区人口形势分析月报")},
 	"snapshotsPage":   {user: "admin", method: "GET", path: "/snapshots", status: 200, check: contains("bad ID check character")},
 	"auditPage":       {user: "admin", method: "GET", path: "/audit", status: 200, check: contains("login")},
@@ -108,10 +108,10 @@ var routeCases = map[string]routeCase{
 		}
 	}},
 	"alerts":   {user: "province", method: "GET", path: "/api/v1/alerts?status=active", status: 200, check: contains("a-srb-5101", "a-aging-5103")},
-	"alert":    {user: "county", method: "GET", path: "/api/v1/alerts/a-tfr-510104", status: 200, check: contains(`"status":"active"`)},
+	"alert":    {user: "county", method: "GET", path: "/api/v1/alerts/a-tfr-510104", status: 200, check: contains(`"status":"new"`)},
 	"ackAlert": {user: "county", method: "POST", path: "/api/v1/alerts/a-tfr-510104/ack", body: map[string]string{"note": "checked with the county"}, status: 200, check: contains(`"status":"acknowledged"`, `"user":"county"`)},
 	"quality":  {user: "county", method: "GET", path: "/api/v1/quality", status: 200, check: contains(`"unit":"510104"`, `"unit":"510104017"`)},
-	"worklist": {user: "operator", method: "GET", path: "/api/v1/quality/worklist?kind=duplicates", status: 200, check: contains(`"name":"张*`, `"id_number":"510104********`)},
+	"worklist": {user: "operator", method: "GET", path: "/api/v1/quality/worklist?kind=undead", status: 200, check: contains(`"name":"张*`, `"id_number":"510104********`, `"kind":"undead"`)},
 	"reveal":   {user: "operator", method: "POST", path: "/api/v1/quality/worklist/w-510104017/reveal", body: map[string]string{"reason": "duplicate-card check"}, status: 200, check: contains(`"name":"张伟"`, `"id_number":"5101041980`)},
 	"reports": {user: "county", method: "GET", path: "/api/v1/reports", status: 200, check: func(t *testing.T, _ *testEnv, rec *httptest.ResponseRecorder) {
 		if rs := decode[[]ReportInfo](t, rec); len(rs) != 1 || rs[0].Unit != "510104" {
@@ -120,6 +120,9 @@ var routeCases = map[string]routeCase{
 	}},
 	"report":    {user: "county", method: "GET", path: "/api/v1/reports/r-510104-2025-06", status: 200, check: contains("<h1>锦江区人口形势分析月报 2025-06</h1>")},
 	"snapshots": {user: "admin", method: "GET", path: "/api/v1/snapshots", status: 200, check: contains(`"quarantined":10`)},
+	"startLoad": {user: "admin", method: "POST", path: "/api/v1/admin/loads", body: map[string]any{"dir": "/snapshots/51-2025-07"}, status: 202, check: contains(`"state":"running"`, `"dir":"/snapshots/51-2025-07"`, `"user":"admin"`)},
+	"loadJobs":  {user: "admin", method: "GET", path: "/api/v1/admin/loads", status: 200, check: contains(`"id":"job-0"`, `"version":4`)},
+	"loadJob":   {user: "admin", method: "GET", path: "/api/v1/admin/loads/job-0", status: 200, check: contains(`"state":"done"`, `"published":true`)},
 	"audit":     {user: "admin", method: "GET", path: "/api/v1/audit", status: 200, check: contains(`"action":"login"`, `"user":"admin"`)},
 }
 

@@ -18,6 +18,7 @@ func BenchmarkRequests(b *testing.B) {
 				req := httptest.NewRequest("GET", path, nil)
 				req.Header.Set("Accept-Encoding", "gzip")
 				req.AddCookie(httpCookie(sessionCookie, c.cookies[sessionCookie]))
+				req.AddCookie(httpCookie("padis_csrf", c.cookies["padis_csrf"])) // as a browser does
 				rec := httptest.NewRecorder()
 				e.srv.Handler().ServeHTTP(rec, req)
 				if rec.Code != 200 {

@@ -97,19 +97,63 @@ func TestBrowser(t *testing.T) {
 	assertNotBlank(t, "projection-total.png", w.screenshot(dir, "projection-total.png", "#proj-total"), 10, 10)
 
 	w.open(base + "/alerts/a-tfr-510104")
-	if s := w.exec(`return document.getElementById('alert-status').dataset.status;`); s != "active" {
+	if s := w.exec(`return document.getElementById('alert-status').dataset.status;`); s != AlertNew {
 		t.Fatalf("alert status %v before acknowledging", s)
 	}
 	w.typeInto(`#ack-form input[name=note]`, "checked with the county")
 	w.click("#ack-submit")
 	w.waitFor(`document.getElementById('alert-status') && document.getElementById('alert-status').dataset.status === 'acknowledged'`, wait)
-	hist := w.exec(`return document.getElementById('alert-history').textContent;`).(string)
-	if !strings.Contains(hist, "acknowledged county checked with the county") {
+	hist := w.exec(`return Array.from(document.querySelectorAll('#alert-history tr')).map(r => Array.from(r.cells).map(c => c.textContent).join('|')).join('\n');`).(string)
+	if !strings.Contains(hist, "|已确认|county|checked with the county|") {
 		t.Errorf("history %q lacks the acknowledgement", hist)
 	}
+	if ack := w.exec(`return document.getElementById('alert-ack').textContent;`).(string); !strings.Contains(ack, "county") || !strings.Contains(ack, "checked with the county") {
+		t.Errorf("acknowledged by %q", ack)
+	}
+	if n := w.exec(`return document.querySelectorAll('#ack-form').length;`); n.(float64) != 0 {
+		t.Error("the acknowledged alert still offers the form")
+	}
 	assertNotBlank(t, "alert-acknowledged.png", w.screenshot(dir, "alert-acknowledged.png", ""), 10, 20)
+	// The list shows it acknowledged; the active filter still lists it.
+	w.open(base + "/alerts?status=active")
+	if s := w.exec(`var r = document.querySelector('#alerts-table tr[data-alert="a-tfr-510104"]'); return r ? r.dataset.status : '';`); s != "acknowledged" {
+		t.Errorf("alerts list: a-tfr-510104 status %v", s)
+	}
+	assertNotBlank(t, "alerts.png", w.screenshot(dir, "alerts.png", ""), 10, 20)
+	// Data quality: the table and the score trend.
+	w.open(base + "/quality")
+	w.waitFor(`document.querySelector('#quality-trend').dataset.ready === '1' && document.querySelector('#quality-trend canvas')`, wait)
+	time.Sleep(300 * time.Millisecond)
+	assertNotBlank(t, "quality.png", w.screenshot(dir, "quality.png", ""), 20, 30)
+	assertNotBlank(t, "quality-trend.png", w.screenshot(dir, "quality-trend.png", "#quality-trend"), 10, 5)
+
+	// The operator: a worklist, a reveal with a reason, a status update.
+	w.click(`header form button`)
+	w.waitFor(`location.pathname === '/login'`, wait)
+	login("operator")
+	w.open(base + "/worklists?kind=undead")
+	row := `#worklist tr[data-item="w-510104017"]`
+	if who := w.exec(`return document.querySelector('` + row + ` .who').textContent;`).(string); who != "张*" {
+		t.Errorf("masked name %q", who)
+	}
+	w.typeInto(row+` input.reason`, "home visit")
+	w.click(row + ` button.reveal`)
+	w.waitFor(`document.querySelector('`+row+` .who').textContent === '张伟'`, wait)
+	if idn := w.exec(`return document.querySelector('` + row + ` .idn').textContent;`).(string); len(idn) != 18 || strings.Contains(idn, "*") {
+		t.Errorf("revealed ID number %q", idn)
+	}
+	assertNotBlank(t, "worklist-revealed.png", w.screenshot(dir, "worklist-revealed.png", ""), 10, 20)
+	if rs, _ := e.audit.Records(t.Context(), "operator", "reveal"); len(rs) != 1 || rs[0].Reason != "home visit" || rs[0].Target != "w-510104017" {
+		t.Errorf("reveal audit records %+v", rs)
+	}
+	w.exec(`document.querySelector('` + row + ` select[name=status]').value = 'verified'; return null;`)
+	w.click(row + ` form.status-form button`)
+	w.waitFor(`document.querySelector('`+row+`') && document.querySelector('`+row+`').dataset.status === 'verified'`, wait)
 
 	// The county user cannot open the province.
+	w.click(`header form button`)
+	w.waitFor(`location.pathname === '/login'`, wait)
+	login("county")
 	w.open(base + "/units/51")
 	if body := w.exec(`return document.body.textContent;`).(string); !strings.Contains(body, "403") || strings.Contains(body, "成都市") {
 		t.Errorf("county user opening /units/51 sees: %.200s", body)

@@ -173,3 +173,8 @@ func (c *cachedSource) Quality(ctx context.Context, units []string, p Period) ([
 func (c *cachedSource) ProjectionInput(ctx context.Context, unit string) (*projections.Input, error) {
 	return get(c, ctx, "projin|"+unit, func(ctx context.Context) (*projections.Input, error) { return c.Source.ProjectionInput(ctx, unit) })
 }
+
+func (c *cachedSource) SetWorkItemStatus(ctx context.Context, id, status, user, note string, at time.Time) (WorkItem, error) {
+	defer c.clear() // worklist sizes change
+	return c.Source.SetWorkItemStatus(ctx, id, status, user, note, at)
+}

@@ -35,13 +35,13 @@ func TestCachedSourceReusesAndExpires(t *testing.T) {
 		t.Errorf("%d source calls after the refresh, want still 2", calls())
 	}
 	// Acknowledging clears cached alert lists.
-	before, _ := c.Alerts(ctx, AlertFilter{Units: []string{"510104"}, Status: "active"})
+	before, _ := c.Alerts(ctx, AlertFilter{Units: []string{"510104"}, Status: AlertNew})
 	if _, err := c.AcknowledgeAlert(ctx, "a-tfr-510104", "u", "", now); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := c.Alerts(ctx, AlertFilter{Units: []string{"510104"}, Status: "active"})
+	after, _ := c.Alerts(ctx, AlertFilter{Units: []string{"510104"}, Status: AlertNew})
 	if len(after) != len(before)-1 {
-		t.Errorf("active alerts %d → %d after an acknowledgement, want one fewer", len(before), len(after))
+		t.Errorf("new alerts %d → %d after an acknowledgement, want one fewer", len(before), len(after))
 	}
 	// The cache never holds more than max entries.
 	for _, u := range []string{"5101", "5103", "5104", "5105", "5106"} {

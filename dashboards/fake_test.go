@@ -26,7 +26,12 @@ type fakeSource struct {
 	vills  map[string]float64 // villages below each unit
 	mu     sync.Mutex
 	alerts map[string]*Alert
-	calls  int // Values calls, for tests of caching behaviour
+	items  map[string]*WorkItem // worklist status changes by item id
+	// records overrides Quality's record counts (small cells in tests)
+	records map[string]int64
+	calls   int // Values calls, for tests of caching behaviour
+	// snapshots, when set, replaces the one version Snapshots lists.
+	snapshots []Snapshot
 }
 
 const fakeLatest = Period("2025-06")
@@ -56,16 +61,28 @@ func newFakeSource() (*fakeSource, error) {
 	}
 	t0 := time.Date(2025, 6, 3, 8, 0, 0, 0, time.UTC)
 	for _, a := range []Alert{
-		{ID: "a-srb-5101", Rule: "srb_high", Level: AlertRed, Unit: "5101", Indicator: "srb", Threshold: 107, Explanation: "SRB 112.4, interval 108.9–116.0 lies above 107"},
-		{ID: "a-tfr-510104", Rule: "tfr_low", Level: AlertYellow, Unit: "510104", Indicator: "tfr", Threshold: 1.0, Explanation: "TFR below 1.0"},
-		{ID: "a-births-510104017", Rule: "births_aberration", Level: AlertBlue, Unit: "510104017", Indicator: "births", Threshold: 0, Explanation: "births far below the seasonal expectation (EARS C2)"},
-		{ID: "a-aging-5103", Rule: "aged_society", Level: AlertOrange, Unit: "5103", Indicator: "share_65plus", Threshold: 14, Explanation: "65+ share above 14 %"},
-		{ID: "a-rni-510105", Rule: "rni_negative", Level: AlertYellow, Unit: "510105", Indicator: "rni", Threshold: 0, Explanation: "natural growth negative"},
+		{ID: "a-srb-5101", Rule: "srb_high", Level: AlertRed, Unit: "5101", Indicator: "srb", Threshold: 107,
+			ExplanationZH: "出生人口性别比112.4，95%区间108.9–116.0，高于107", ExplanationEN: "SRB 112.4, interval 108.9–116.0 lies above 107"},
+		{ID: "a-tfr-510104", Rule: "tfr_low", Level: AlertYellow, Unit: "510104", Indicator: "tfr", Threshold: 1.0, ExplanationZH: "总和生育率低于1.0", ExplanationEN: "TFR below 1.0"},
+		{ID: "a-births-510104017", Rule: "births_aberration", Level: AlertBlue, Unit: "510104017", Indicator: "births", Threshold: 0,
+			ExplanationZH: "出生数远低于季节预期（EARS C2）", ExplanationEN: "births far below the seasonal expectation (EARS C2)"},
+		{ID: "a-aging-5103", Rule: "aged_society", Level: AlertOrange, Unit: "5103", Indicator: "share_65plus", Threshold: 14, ExplanationZH: "65岁及以上人口比重超过14%", ExplanationEN: "65+ share above 14 %"},
+		{ID: "a-rni-510105", Rule: "rni_negative", Level: AlertYellow, Unit: "510105", Indicator: "rni", Threshold: 0, ExplanationZH: "自然增长率为负", ExplanationEN: "natural growth negative"},
+		{ID: "a-cdr-510104", Rule: "cdr_high", Level: AlertBlue, Unit: "510104", Indicator: "cdr", Threshold: 9, Status: AlertResolved, ExplanationZH: "死亡率偏高", ExplanationEN: "death rate high"},
 	} {
 		a := a
-		a.Period, a.Status = fakeLatest, "active"
+		a.Period = fakeLatest
+		if a.Status == "" {
+			a.Status = AlertNew
+		}
 		a.Value = f.value(a.Indicator, a.Unit, fakeLatest)
-		a.History = []AlertEvent{{Time: t0, Action: "raised"}}
+		a.FirstSeen, a.LastSeen = t0.AddDate(0, -1, 0), t0
+		a.History = []AlertEvent{{Time: a.FirstSeen, Action: "raised", Version: 2}, {Time: t0, Action: "seen", Version: 3}}
+		if a.Status == AlertResolved {
+			at := t0
+			a.ResolvedAt = &at
+			a.History[1].Action = "resolved"
+		}
 		f.alerts[a.ID] = &a
 	}
 	return f, nil
@@ -229,7 +246,7 @@ func (f *fakeSource) Alerts(_ context.Context, flt AlertFilter) ([]Alert, error)
 		for _, u := range flt.Units {
 			in = in || InScope(u, a.Unit)
 		}
-		if in && (flt.Level == "" || a.Level == flt.Level) && (flt.Status == "" || a.Status == flt.Status) {
+		if in && (flt.Level == "" || a.Level == flt.Level) && StatusMatches(flt.Status, a.Status) {
 			out = append(out, *a)
 		}
 	}
@@ -268,7 +285,10 @@ func (f *fakeSource) AcknowledgeAlert(_ context.Context, id, user, note string, 
 	if !ok {
 		return Alert{}, fmt.Errorf("alert %q: %w", id, ErrNotFound)
 	}
-	a.Status = "acknowledged"
+	if a.Status != AlertNew {
+		return *a, fmt.Errorf("alert %q is %s", id, a.Status)
+	}
+	a.Status, a.AckBy, a.AckNote, a.AckAt = AlertAcknowledged, user, note, &at
 	a.History = append(a.History, AlertEvent{Time: at, Action: "acknowledged", User: user, Note: note})
 	return *a, nil
 }
@@ -276,10 +296,22 @@ func (f *fakeSource) AcknowledgeAlert(_ context.Context, id, user, note string, 
 func (f *fakeSource) Quality(_ context.Context, units []string, p Period) ([]Quality, error) {
 	out := make([]Quality, len(units))
 	for i, u := range units {
-		pop := f.pop[u]
-		q := Quality{Unit: u, Period: p, Records: int64(pop), Completeness: 95 + 5*hash01(u+"c"), Validity: 97 + 3*hash01(u+"v"),
-			Duplicates: int64(pop * 0.001 * hash01(u+"d")), Timeliness: 85 + 15*hash01(u+"t")}
-		q.Score = math.Round((q.Completeness+q.Validity+q.Timeliness)/3*10) / 10
+		pop, ok := f.pop[u]
+		q := Quality{Unit: u, Period: p}
+		if ok {
+			q.Records = int64(pop)
+			if n, ok := f.records[u]; ok {
+				q.Records = n
+			}
+			q.Completeness, q.Validity, q.CodeValidity = ptr(95+5*hash01(u+"c")), ptr(97+3*hash01(u+"v")), ptr(99)
+			q.Consistency, q.Duplicates, q.Timeliness = ptr(98), ptr(2*hash01(u+"d")), ptr(85+15*hash01(u+"t"))
+			q.Score = ptr(math.Round((*q.Completeness+*q.Validity+*q.Timeliness)/3*10) / 10)
+			q.Worklists = map[string]int64{}
+			items, _, _ := f.Worklist(context.Background(), WorklistFilter{Unit: u, Status: ItemOpen})
+			for _, it := range items {
+				q.Worklists[it.Kind]++
+			}
+		}
 		out[i] = q
 	}
 	return out, nil
@@ -305,15 +337,65 @@ func (f *fakeSource) people(unit string) []Identity {
 	return out
 }
 
-func (f *fakeSource) Worklist(_ context.Context, unit, kind string) ([]WorkItem, error) {
-	var out []WorkItem
-	for _, p := range f.people(unit) {
-		out = append(out, WorkItem{ID: p.ItemID, Kind: kind, Unit: p.Unit, NameMasked: models.MaskName(p.Name), IDMasked: models.MaskIDNumber(p.IDNumber), Detail: "two cards with the same ID number"})
+// fakeKinds are the kinds of the people's items, by the township code's
+// parity.
+var fakeKinds = []string{"duplicate", "undead"}
+
+func (f *fakeSource) item(p Identity) WorkItem {
+	it := WorkItem{ID: p.ItemID, Kind: fakeKinds[int(p.Unit[len(p.Unit)-1]-'0')%2], Unit: p.Unit, NameMasked: models.MaskName(p.Name), IDMasked: models.MaskIDNumber(p.IDNumber),
+		Detail: "two cards with the same ID number", Status: ItemOpen, Version: 3}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if c, ok := f.items[it.ID]; ok {
+		it = *c
 	}
-	return out, nil
+	return it
 }
 
-func (f *fakeSource) Reveal(_ context.Context, id string) (Identity, error) {
+func (f *fakeSource) Worklist(_ context.Context, flt WorklistFilter) ([]WorkItem, int, error) {
+	var all []WorkItem
+	for _, p := range f.people(flt.Unit) {
+		it := f.item(p)
+		if (flt.Kind == "" || it.Kind == flt.Kind) && (flt.Status == "" || it.Status == flt.Status) {
+			all = append(all, it)
+		}
+	}
+	n := len(all)
+	all = all[min(flt.Offset, n):]
+	if flt.Limit > 0 && len(all) > flt.Limit {
+		all = all[:flt.Limit]
+	}
+	return all, n, nil
+}
+
+func (f *fakeSource) WorkItem(_ context.Context, id string) (WorkItem, error) {
+	for _, p := range f.people("51") {
+		if p.ItemID == id {
+			return f.item(p), nil
+		}
+	}
+	return WorkItem{}, fmt.Errorf("worklist item %q: %w", id, ErrNotFound)
+}
+
+func (f *fakeSource) SetWorkItemStatus(ctx context.Context, id, status, user, note string, at time.Time) (WorkItem, error) {
+	it, err := f.WorkItem(ctx, id)
+	if err != nil {
+		return it, err
+	}
+	it.Status, it.StatusBy, it.StatusNote, it.StatusAt = status, user, note, &at
+	f.mu.Lock()
+	if f.items == nil {
+		f.items = map[string]*WorkItem{}
+	}
+	f.items[id] = &it
+	f.mu.Unlock()
+	return it, nil
+}
+
+func (f *fakeSource) Reveal(_ context.Context, id, user, reason string) (Identity, error) {
+	if user == "" || reason == "" {
+		return Identity{}, fmt.Errorf("reveal %s: user and reason are required", id)
+	}
 	for _, p := range f.people("51") {
 		if p.ItemID == id {
 			return p, nil
@@ -323,6 +405,9 @@ func (f *fakeSource) Reveal(_ context.Context, id string) (Identity, error) {
 }
 
 func (f *fakeSource) Snapshots(context.Context) ([]Snapshot, error) {
+	if f.snapshots != nil {
+		return f.snapshots, nil
+	}
 	return []Snapshot{{Version: 3, Scope: "51", AsOf: "2025-06-30", Loaded: time.Date(2025, 7, 1, 3, 0, 0, 0, time.UTC), Current: true, Rows: 1000, Accepted: 990, Quarantined: 10,
 		Reasons: []Reason{{Table: "persons", Reason: "bad ID check character", Rows: 10}}}}, nil
 }

@@ -87,7 +87,8 @@ func newTestEnv(t testing.TB) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { audit.Close() })
-	srv, err := New(Config{Source: src, Users: users, Audit: audit, Reports: fakeReports{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	srv, err := New(Config{Source: src, Users: users, Audit: audit, Reports: fakeReports{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Loader: newFakeLoader(), AdminToken: testAdminToken})
 	if err != nil {
 		t.Fatal(err)
 	}

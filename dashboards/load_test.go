@@ -1,8 +1,6 @@
 package dashboards
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -148,38 +146,12 @@ func TestLoad(t *testing.T) {
 	errMsg.Range(func(k, v any) bool { t.Errorf("%s: %s", k, v); return true })
 }
 
-// loginForLoad logs in once and returns the Cookie header the clients share.
+// loginForLoad logs in once and returns the Cookie header the clients
+// share (session and CSRF cookies, as a browser keeps them).
 func loginForLoad(t *testing.T, hc *http.Client, base, user, pw string) string {
-	resp, err := hc.Get(base + "/login")
+	cookies, err := Login(hc, base, user, pw)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp.Body.Close()
-	var csrf string
-	for _, c := range resp.Cookies() {
-		if c.Name == "padis_csrf" {
-			csrf = c.Value
-		}
-	}
-	b, _ := json.Marshal(map[string]string{"user": user, "password": pw})
-	req, _ := http.NewRequest("POST", base+"/api/v1/login", bytes.NewReader(b))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-CSRF-Token", csrf)
-	req.AddCookie(&http.Cookie{Name: "padis_csrf", Value: csrf})
-	resp, err = hc.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		body, _ := io.ReadAll(resp.Body)
-		t.Fatalf("login %s: %d %s", user, resp.StatusCode, body)
-	}
-	var parts []string
-	for _, c := range resp.Cookies() {
-		if c.Name == sessionCookie {
-			parts = append(parts, c.Name+"="+c.Value)
-		}
-	}
-	return strings.Join(parts, "; ")
+	return cookies
 }

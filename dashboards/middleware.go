@@ -59,8 +59,8 @@ func (s *Server) newEcho(static fs.FS) *echo.Echo {
 	}))
 	selfGzip := map[string]bool{}
 	for _, r := range s.routes {
-		if r.Cache {
-			selfGzip[r.Path] = true // respcache.go compresses these once
+		if r.Cache || r.SelfGzip {
+			selfGzip[r.Path] = true // respcache.go and renderCachedPage compress these
 		}
 	}
 	e.Use(middleware.GzipWithConfig(middleware.GzipConfig{Level: 1, MinLength: gzipMin,
@@ -74,6 +74,7 @@ func (s *Server) newEcho(static fs.FS) *echo.Echo {
 		TokenLookup: "header:X-CSRF-Token,form:_csrf", CookieName: "padis_csrf", CookiePath: "/",
 		CookieSecure: true, CookieHTTPOnly: true, CookieSameSite: http.SameSiteStrictMode,
 		ContextKey: ctxCSRF,
+		Skipper:    s.tokenAuth, // not a browser: no cookie to forge with
 	}))
 	e.Use(s.langMiddleware)
 	e.Use(s.sessionMiddleware)

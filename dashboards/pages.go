@@ -76,8 +76,22 @@ func (s *Server) alertsPage(r *req) error {
 	if err != nil {
 		return err
 	}
+	names, labels := map[string]string{}, map[string]string{}
+	for _, a := range as {
+		if d, ok := s.tree.Lookup(a.Unit); ok {
+			names[a.Unit] = d.Name
+		}
+		if ind, ok := s.cat.Get(a.Indicator); ok {
+			labels[a.Indicator] = ind.Label(r.lang)
+		}
+	}
+	var inds []IndicatorInfo
+	for _, ind := range s.cat.All() {
+		inds = append(inds, IndicatorInfo{ID: ind.ID, Label: ind.Label(r.lang)})
+	}
 	return r.render(http.StatusOK, "alerts", "nav.alerts", ui.Breadcrumb, map[string]any{
-		"Unit": ui, "Alerts": as, "Level": r.c.QueryParam("level"), "Status": r.c.QueryParam("status"), "Levels": AlertLevels})
+		"Unit": ui, "Alerts": as, "Level": r.c.QueryParam("level"), "Status": r.c.QueryParam("status"), "Indicator": r.c.QueryParam("indicator"),
+		"Levels": AlertLevels, "Statuses": AlertStatuses, "Indicators": inds, "Names": names, "Labels": labels})
 }
 
 func (s *Server) alertPage(r *req) error {
@@ -102,14 +116,7 @@ func (s *Server) qualityPage(r *req) error {
 	if err != nil {
 		return err
 	}
-	if r.user.Has(RoleOperator) {
-		items, kind, err := r.worklist()
-		if err != nil && !errors.Is(err, ErrNotAvailable) {
-			return err
-		}
-		q.Worklist, q.Kind = items, kind
-	}
-	return r.render(http.StatusOK, "quality", "nav.quality", q.Unit.Breadcrumb, q)
+	return r.renderChart(http.StatusOK, "quality", "nav.quality", q.Unit.Breadcrumb, q, map[string]any{"trend": q.Trend, "label": msg(r.lang, "quality.score")})
 }
 
 func (s *Server) reportsPage(r *req) error {
@@ -121,11 +128,11 @@ func (s *Server) reportsPage(r *req) error {
 }
 
 func (s *Server) snapshotsPage(r *req) error {
-	ss, err := s.src.Snapshots(r.ctx())
+	ss, err := r.snapshots()
 	if err != nil && !errors.Is(err, ErrNotAvailable) {
 		return err
 	}
-	return r.render(http.StatusOK, "snapshots", "nav.snapshots", nil, ss)
+	return r.render(http.StatusOK, "snapshots", "nav.snapshots", nil, map[string]any{"Snapshots": ss, "Loads": r.loadJobs()})
 }
 
 func (s *Server) auditPage(r *req) error {

@@ -1,26 +1,46 @@
 package dashboards
 
 import (
-	"encoding/json"
-	"fmt"
+	"encoding/csv"
+	"errors"
 	"net/http"
-	"slices"
-	"strings"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 )
 
-// WorklistKinds are the worklists the quality pages offer.
-var WorklistKinds = []string{"duplicates", "unregistered", "dead_not_deregistered"}
+// qualityIndicators are the catalog indicators behind the columns of the
+// data-quality table, in display order; a column whose indicator is not in
+// the catalog takes its label from the interface messages.
+var qualityIndicators = []struct{ ID, Msg string }{
+	{"quality_completeness", "quality.complete"},
+	{"quality_id_validity", "quality.valid"},
+	{"quality_code_validity", "quality.codevalid"},
+	{"quality_consistency", "quality.consistent"},
+	{"quality_duplicates", "quality.dups"},
+	{"timeliness", "quality.timely"},
+	{"quality_score", "quality.score"},
+}
 
-// QualityData is the data-quality page: the unit and its children.
+// QualityData is the data-quality page: the unit and its children, the
+// unit's score trend and its open worklist items by kind.
 type QualityData struct {
-	Unit     UnitInfo   `json:"unit"`
-	Period   Period     `json:"period"`
-	Measures []Quality  `json:"measures"` // the unit first, then its children
-	Names    []string   `json:"names"`
-	Worklist []WorkItem `json:"worklist,omitempty"`
-	Kind     string     `json:"kind,omitempty"`
+	Unit     UnitInfo  `json:"unit"`
+	Period   Period    `json:"period"`
+	Columns  []string  `json:"columns"`  // labels of the measure columns
+	Measures []Quality `json:"measures"` // the unit first, then its children
+	Names    []string  `json:"names"`
+	// Trend is the unit's quality score over the last 24 months.
+	Trend []Value `json:"trend,omitempty"`
+	// Worklists are the unit's open items by kind, labelled.
+	Worklists []KindCount `json:"worklists,omitempty"`
+}
+
+// KindCount is the size of one worklist.
+type KindCount struct {
+	Kind  string `json:"kind"`
+	Label string `json:"label"`
+	Count int64  `json:"count"`
 }
 
 func (r *req) quality() (*QualityData, error) {
@@ -45,70 +65,86 @@ func (r *req) quality() (*QualityData, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &QualityData{Unit: ui, Period: p, Measures: ms, Names: names}, nil
+	q := &QualityData{Unit: ui, Period: p, Names: names}
+	for _, m := range ms {
+		if InScope(r.user.Jurisdiction, m.Unit) { // defence in depth
+			q.Measures = append(q.Measures, m)
+		}
+	}
+	if len(q.Measures) != len(codes) {
+		return nil, errors.New("quality: the source returned other units than asked for")
+	}
+	for _, c := range qualityIndicators {
+		q.Columns = append(q.Columns, r.qualityLabel(c.ID, c.Msg))
+	}
+	if _, ok := r.s.cat.Get("quality_score"); ok {
+		if q.Trend, err = r.s.src.Series(r.ctx(), "quality_score", d.Code, p.Shift(-23), p); err != nil && !errors.Is(err, ErrNotAvailable) {
+			return nil, err
+		}
+	}
+	for _, k := range WorklistKinds {
+		if n, ok := q.Measures[0].Worklists[k]; ok {
+			q.Worklists = append(q.Worklists, KindCount{Kind: k, Label: msg(r.lang, "wl."+k), Count: n})
+		}
+	}
+	return q, nil
 }
 
+// qualityLabel is the catalog label of indicator id, or the message key.
+func (r *req) qualityLabel(id, key string) string {
+	if ind, ok := r.s.cat.Get(id); ok {
+		return ind.Label(r.lang)
+	}
+	return msg(r.lang, key)
+}
+
+// apiQuality answers the quality data as JSON, or with format=csv the
+// table (UTF-8 BOM, CRLF); a public-facing CSV blanks record counts of
+// 1–4 (and with them the unit's measures).
 func (s *Server) apiQuality(r *req) error {
 	q, err := r.quality()
 	if err != nil {
 		return err
 	}
-	return r.json(q)
+	switch f := r.c.QueryParam("format"); f {
+	case "", "json":
+		return r.json(q)
+	case "csv":
+		return r.csvAttachment("padis-quality-"+q.Unit.Code+".csv", func(cw *csv.Writer) {
+			cw.Write([]string{"code", "name", "period", "records", "completeness", "id_validity", "code_validity", "consistency",
+				"duplicates_per_1000", "timeliness", "score", "suppressed", "snapshot"})
+			for i, m := range q.Measures {
+				row := []string{m.Unit, csvSafe(q.Names[i]), string(m.Period), strconv.FormatInt(m.Records, 10),
+					fmtPtr(m.Completeness), fmtPtr(m.Validity), fmtPtr(m.CodeValidity), fmtPtr(m.Consistency),
+					fmtPtr(m.Duplicates), fmtPtr(m.Timeliness), fmtPtr(m.Score), "false", m.Lineage.Snapshot}
+				if r.publicExport() && Suppressed(float64(m.Records), s.cfg.MinCell) {
+					for j := 3; j <= 10; j++ {
+						row[j] = ""
+					}
+					row[11] = "true"
+				}
+				cw.Write(row)
+			}
+		})
+	default:
+		return echo.NewHTTPError(http.StatusBadRequest, "format "+f+": want json or csv")
+	}
 }
 
-// worklist returns the masked worklist of ?kind= under ?unit=.
-func (r *req) worklist() ([]WorkItem, string, error) {
-	d, err := r.unit(r.c.QueryParam("unit"))
-	if err != nil {
-		return nil, "", err
-	}
-	kind := r.c.QueryParam("kind")
-	if kind == "" {
-		kind = WorklistKinds[0]
-	}
-	if !slices.Contains(WorklistKinds, kind) {
-		return nil, "", echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("kind %q: want one of %s", kind, strings.Join(WorklistKinds, ", ")))
-	}
-	items, err := r.s.src.Worklist(r.ctx(), d.Code, kind)
-	if err != nil {
-		return nil, "", err
-	}
-	out := items[:0:0]
-	for _, it := range items {
-		if InScope(r.user.Jurisdiction, it.Unit) {
-			out = append(out, it)
-		}
-	}
-	return out, kind, nil
-}
-
-func (s *Server) apiWorklist(r *req) error {
-	items, _, err := r.worklist()
-	if err != nil {
+// csvAttachment answers a CSV download: UTF-8 byte-order mark and CRLF
+// line ends, which Excel opens correctly (Chinese names included).
+func (r *req) csvAttachment(filename string, write func(*csv.Writer)) error {
+	h := r.c.Response().Header()
+	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="`+filename+`"`)
+	r.c.Response().WriteHeader(http.StatusOK)
+	w := r.c.Response()
+	if _, err := w.Write([]byte("\ufeff")); err != nil {
 		return err
 	}
-	return r.c.JSON(http.StatusOK, items)
-}
-
-// apiReveal returns a worklist item's full identity. It needs the operator
-// role and a reason, and is written to the audit log before the answer.
-func (s *Server) apiReveal(r *req) error {
-	var in struct {
-		Reason string `json:"reason"`
-	}
-	if err := json.NewDecoder(r.c.Request().Body).Decode(&in); err != nil || strings.TrimSpace(in.Reason) == "" {
-		return echo.NewHTTPError(http.StatusBadRequest, "reveal: a reason is required: {\"reason\":…}")
-	}
-	id := r.c.Param("id")
-	idn, err := s.src.Reveal(r.ctx(), id)
-	if err != nil {
-		return err
-	}
-	if !InScope(r.user.Jurisdiction, idn.Unit) {
-		return fmt.Errorf("worklist item %q: %w", id, ErrNotFound)
-	}
-	if err := r.audit("reveal", id, idn.Unit, in.Reason); err != nil {
-		return fmt.Errorf("reveal %s: audit: %w", id, err)
-	}
-	return r.c.JSON(http.StatusOK, idn)
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	write(cw)
+	cw.Flush()
+	return cw.Error()
 }

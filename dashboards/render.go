@@ -2,6 +2,7 @@ package dashboards
 
 import (
 	"bytes"
+	"compress/flate"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -126,11 +127,28 @@ func (r *req) render(status int, page, titleKey string, crumbs []Crumb, data any
 }
 
 // renderCachedPage renders a page whose content depends only on the URI,
-// the jurisdiction and the language: the content is rendered once per
-// cache period and the layout (user name, CSRF token) on every request.
-// build returns the page data, chart data and breadcrumb.
+// the jurisdiction and the language: the content is rendered (and
+// deflated) once per cache period and only the small layout around it
+// (user name, CSRF token) on every request; the gzip answer is stitched
+// from the parts (gzpage.go), so the route is skipped by the gzip
+// middleware (route.SelfGzip). build returns the page data, chart data
+// and breadcrumb.
 func (r *req) renderCachedPage(page, titleKey string, build func() (data, chart any, crumbs []Crumb, err error)) error {
 	key := "page|" + r.responseKey()
+	gzip := strings.Contains(r.c.Request().Header.Get("Accept-Encoding"), "gzip")
+	csrf, _ := r.c.Get(ctxCSRF).(string)
+	// The whole gzip answer of this user's session (name, CSRF token),
+	// kept only when the token is the client's own (a client without the
+	// CSRF cookie gets a new token on every request).
+	full := ""
+	if ck, err := r.c.Cookie("padis_csrf"); err == nil && ck.Value == csrf {
+		full = key + "|" + r.user.Name + "|" + csrf
+	}
+	if gzip && full != "" {
+		if f, ok := r.s.resp.get(full); ok {
+			return r.writeGzipPage(f.gz)
+		}
+	}
 	e, ok := r.s.resp.get(key)
 	if !ok {
 		data, chart, crumbs, err := build()
@@ -146,19 +164,43 @@ func (r *req) renderCachedPage(page, titleKey string, build func() (data, chart 
 			return fmt.Errorf("render %s: %w", page, err)
 		}
 		e = respEntry{b: buf.Bytes(), crumbs: crumbs}
+		e.gz = deflateFlushed(e.b, flate.DefaultCompression)
 		r.s.resp.put(key, e)
 	}
 	ld, err := r.layout(page, titleKey, e.crumbs, nil, nil)
 	if err != nil {
 		return err
 	}
-	ld.Content = template.HTML(e.b)
+	ld.Content = contentMarker
 	var buf bytes.Buffer
 	if err := r.s.pages[page].Execute(&buf, ld); err != nil {
 		return fmt.Errorf("render %s: %w", page, err)
 	}
-	return r.c.HTMLBlob(http.StatusOK, buf.Bytes())
+	pre, post, ok := bytes.Cut(buf.Bytes(), []byte(contentMarker))
+	if !ok {
+		return fmt.Errorf("render %s: the layout does not place the content", page)
+	}
+	if gzip {
+		gz := stitchGzip(pre, e.b, e.gz, post)
+		if full != "" {
+			r.s.resp.put(full, respEntry{gz: gz})
+		}
+		return r.writeGzipPage(gz)
+	}
+	r.c.Response().Header().Add("Vary", "Accept-Encoding")
+	out := make([]byte, 0, len(pre)+len(e.b)+len(post))
+	return r.c.HTMLBlob(http.StatusOK, append(append(append(out, pre...), e.b...), post...))
 }
+
+func (r *req) writeGzipPage(gz []byte) error {
+	h := r.c.Response().Header()
+	h.Add("Vary", "Accept-Encoding")
+	h.Set("Content-Encoding", "gzip")
+	return r.c.Blob(http.StatusOK, echo.MIMETextHTMLCharsetUTF8, gz)
+}
+
+// contentMarker stands for a cached page content in its layout.
+const contentMarker = template.HTML("<!--padis:content-->")
 
 // layout builds the template data of a page.
 func (r *req) layout(page, titleKey string, crumbs []Crumb, data, chart any) (layoutData, error) {

@@ -29,8 +29,10 @@ type respCache struct {
 }
 
 type respEntry struct {
-	b  []byte // JSON, or the rendered page content
-	gz []byte // b gzipped (JSON only), served as is to clients that accept gzip
+	b []byte // JSON, or the rendered page content
+	// gz is b gzipped (JSON), served as is to clients that accept gzip,
+	// or b as flushed deflate blocks (page content, see stitchGzip).
+	gz []byte
 	// crumbs is the breadcrumb of a cached page content.
 	crumbs []Crumb
 	exp    time.Time

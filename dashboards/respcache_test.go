@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 )
@@ -74,5 +75,39 @@ func TestRespCacheBounds(t *testing.T) {
 	now = now.Add(2 * time.Second)
 	if _, ok := c.get("11"); ok {
 		t.Error("an expired answer was served")
+	}
+}
+
+// TestCachedPageGzip: the stitched gzip of a cached page decodes to the
+// same page as the plain answer, for two users with their own layout.
+func TestCachedPageGzip(t *testing.T) {
+	e := newTestEnv(t)
+	for _, user := range []string{"province", "admin"} {
+		c := loggedIn(t, e, user)
+		plain := c.do("GET", "/units/5101", nil)
+		req := httptest.NewRequest("GET", "/units/5101", nil)
+		req.Header.Set("Accept-Encoding", "gzip")
+		req.AddCookie(httpCookie(sessionCookie, c.cookies[sessionCookie]))
+		req.AddCookie(httpCookie("padis_csrf", c.cookies["padis_csrf"]))
+		rec := httptest.NewRecorder()
+		e.srv.Handler().ServeHTTP(rec, req)
+		if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "gzip" {
+			t.Fatalf("%s: status %d, encoding %q", user, rec.Code, rec.Header().Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr.Multistream(false)
+		got, err := io.ReadAll(zr) // checks the CRC and the length
+		if err != nil {
+			t.Fatalf("%s: %v", user, err)
+		}
+		if string(got) != plain.Body.String() {
+			t.Errorf("%s: gzip page differs from the plain one (%d vs %d bytes)", user, len(got), plain.Body.Len())
+		}
+		if !strings.Contains(string(got), "成都市") || !strings.Contains(string(got), `<span class="who">`+user) || strings.Contains(string(got), string(contentMarker)) {
+			t.Errorf("%s: page lacks its content or layout", user)
+		}
 	}
 }

@@ -21,7 +21,10 @@ type route struct {
 	Body   string // request body schema name, for POST
 	// Cache marks a GET API route whose JSON answer may be reused for
 	// the same URI, jurisdiction, language and export class (respcache.go).
-	Cache    bool
+	Cache bool
+	// SelfGzip marks a page that compresses its own answers
+	// (renderCachedPage): the gzip middleware skips it.
+	SelfGzip bool
 	Produces []string // response media types; default application/json
 	h        func(*req) error
 }
@@ -44,8 +47,12 @@ var (
 	pPublic    = param{Name: "public", In: "query", Desc: "1: public-facing export, small cells suppressed", Enum: []string{"0", "1"}}
 	pMonths    = param{Name: "months", In: "query", Desc: "length of the series in months (1–120, default 36)"}
 	pLevelF    = param{Name: "level", In: "query", Desc: "alert level", Enum: AlertLevels}
-	pStatus    = param{Name: "status", In: "query", Desc: "alert status", Enum: []string{"active", "acknowledged"}}
-	pKind      = param{Name: "kind", In: "query", Desc: "worklist kind", Enum: WorklistKinds}
+	pStatus    = param{Name: "status", In: "query", Desc: "alert status (active: new or acknowledged)", Enum: AlertStatuses}
+	pKind      = param{Name: "kind", In: "query", Desc: "worklist kind; default all", Enum: WorklistKinds}
+	pItemSt    = param{Name: "status", In: "query", Desc: "worklist item status; default all", Enum: ItemStatuses}
+	pOffset    = param{Name: "offset", In: "query", Desc: "items to skip"}
+	pLimit     = param{Name: "limit", In: "query", Desc: "items to return (JSON ≤ 1000, default 100; CSV ≤ 100000, default all)"}
+	pCSV       = param{Name: "format", In: "query", Desc: "response format", Enum: []string{"json", "csv"}}
 	pLang      = param{Name: "lang", In: "query", Desc: "label language", Enum: []string{"zh", "en"}}
 )
 
@@ -71,14 +78,16 @@ func (s *Server) routeTable() []route {
 		{Method: post, Path: "/login", Name: "loginForm", Public: true, h: s.login},
 		{Method: post, Path: "/logout", Name: "logoutForm", h: s.logout},
 		{Method: get, Path: "/", Name: "home", h: s.home},
-		{Method: get, Path: "/units/:code", Name: "overviewPage", Unit: "path", Params: []param{pCode, pPeriod}, h: s.overviewPage},
+		{Method: get, Path: "/units/:code", Name: "overviewPage", Unit: "path", SelfGzip: true, Params: []param{pCode, pPeriod}, h: s.overviewPage},
 		{Method: get, Path: "/explorer", Name: "explorerPage", Unit: "query", Params: []param{pIndicator, pUnit, pLevel, pPeriod}, h: s.explorerPage},
 		{Method: get, Path: "/panel", Name: "panelPage", Params: []param{pIndicator, pPeriod}, h: s.panelPage},
 		{Method: get, Path: "/projections", Name: "projectionsPage", Unit: "query", Params: []param{pUnit}, h: s.projectionsPage},
-		{Method: get, Path: "/alerts", Name: "alertsPage", Unit: "query", Params: []param{pUnit, pLevelF, pStatus}, h: s.alertsPage},
+		{Method: get, Path: "/alerts", Name: "alertsPage", Unit: "query", Params: []param{pUnit, pLevelF, pStatus, pIndicator}, h: s.alertsPage},
 		{Method: get, Path: "/alerts/:id", Name: "alertPage", Params: []param{pID}, h: s.alertPage},
 		{Method: post, Path: "/alerts/:id/ack", Name: "alertAckForm", Roles: ackers, Params: []param{pID}, h: s.alertAckForm},
 		{Method: get, Path: "/quality", Name: "qualityPage", Unit: "query", Params: []param{pUnit, pPeriod}, h: s.qualityPage},
+		{Method: get, Path: "/worklists", Name: "worklistsPage", Unit: "query", Roles: operators, Params: []param{pUnit, pKind, pItemSt, pOffset}, h: s.worklistPage},
+		{Method: post, Path: "/worklists/:id/status", Name: "workItemStatusForm", Roles: operators, Params: []param{pID}, h: s.workItemStatusForm},
 		{Method: get, Path: "/reports", Name: "reportsPage", Unit: "query", Params: []param{pUnit}, h: s.reportsPage},
 		{Method: get, Path: "/snapshots", Name: "snapshotsPage", Roles: admins, h: s.snapshotsPage},
 		{Method: get, Path: "/audit", Name: "auditPage", Roles: admins, h: s.auditPage},
@@ -99,15 +108,19 @@ func (s *Server) routeTable() []route {
 		{Method: get, Path: "/api/v1/panel", Name: "panel", API: true, Cache: true, Params: []param{pIndicator, pPeriod}, Summary: "The monitoring counties in scope and (nation-level users) the national estimate", h: s.apiPanel},
 		{Method: get, Path: "/api/v1/projections/scenarios", Name: "scenarios", API: true, Summary: "Built-in projection scenarios", h: s.apiScenarios},
 		{Method: post, Path: "/api/v1/projections/run", Name: "runProjection", API: true, Unit: "query", Params: []param{pUnit, pFormat}, Body: "ProjectionRequest", Produces: []string{"application/json", mimeCSV}, Summary: "Run cohort-component projections for a unit under scenarios", h: s.apiRunProjection},
-		{Method: get, Path: "/api/v1/alerts", Name: "alerts", API: true, Unit: "query", Params: []param{pUnit, pLevelF, pStatus}, Summary: "Alerts in scope", h: s.apiAlerts},
+		{Method: get, Path: "/api/v1/alerts", Name: "alerts", API: true, Unit: "query", Params: []param{pUnit, pLevelF, pStatus, pIndicator}, Summary: "Alerts in scope, most severe first", h: s.apiAlerts},
 		{Method: get, Path: "/api/v1/alerts/:id", Name: "alert", API: true, Params: []param{pID}, Summary: "One alert with explanation and history", h: s.apiAlert},
 		{Method: post, Path: "/api/v1/alerts/:id/ack", Name: "ackAlert", API: true, Roles: ackers, Params: []param{pID}, Body: "Ack", Summary: "Acknowledge an alert", h: s.apiAckAlert},
-		{Method: get, Path: "/api/v1/quality", Name: "quality", API: true, Cache: true, Unit: "query", Params: []param{pUnit, pPeriod}, Summary: "Data-quality measures of a unit and its children", h: s.apiQuality},
-		{Method: get, Path: "/api/v1/quality/worklist", Name: "worklist", API: true, Unit: "query", Roles: operators, Params: []param{pUnit, pKind}, Summary: "Personal records to check, masked", h: s.apiWorklist},
+		{Method: get, Path: "/api/v1/quality", Name: "quality", API: true, Cache: true, Unit: "query", Params: []param{pUnit, pPeriod, pCSV, pPublic}, Produces: []string{"application/json", mimeCSV}, Summary: "Data-quality measures of a unit and its children, score trend, worklist sizes; CSV export", h: s.apiQuality},
+		{Method: get, Path: "/api/v1/quality/worklist", Name: "worklist", API: true, Unit: "query", Roles: operators, Params: []param{pUnit, pKind, pItemSt, pOffset, pLimit, pCSV}, Produces: []string{"application/json", mimeCSV}, Summary: "Personal records to check, masked; CSV export (audited)", h: s.apiWorklist},
+		{Method: post, Path: "/api/v1/quality/worklist/:id/status", Name: "workItemStatus", API: true, Roles: operators, Params: []param{pID}, Body: "WorkItemStatus", Summary: "Set a worklist item's status with a note (audited)", h: s.apiWorkItemStatus},
 		{Method: post, Path: "/api/v1/quality/worklist/:id/reveal", Name: "reveal", API: true, Roles: operators, Params: []param{pID}, Body: "Reveal", Summary: "Reveal a worklist record's name and ID number (audited)", h: s.apiReveal},
 		{Method: get, Path: "/api/v1/reports", Name: "reports", API: true, Unit: "query", Params: []param{pUnit}, Summary: "Monthly reports archive", h: s.apiReports},
 		{Method: get, Path: "/api/v1/reports/:id", Name: "report", API: true, Params: []param{pID}, Produces: []string{mimeHTML, "application/pdf"}, Summary: "Download one report", h: s.apiReport},
 		{Method: get, Path: "/api/v1/snapshots", Name: "snapshots", API: true, Roles: admins, Summary: "Loaded versions, load reports, quarantine summary", h: s.apiSnapshots},
+		{Method: post, Path: "/api/v1/admin/loads", Name: "startLoad", API: true, Roles: admins, Body: "LoadRequest", Summary: "Load a snapshot directory on the server's machine in the background, then run the post-load pipeline (also with the local admin token)", h: s.apiStartLoad},
+		{Method: get, Path: "/api/v1/admin/loads", Name: "loadJobs", API: true, Roles: admins, Summary: "Loads submitted to this server", h: s.apiLoadJobs},
+		{Method: get, Path: "/api/v1/admin/loads/:id", Name: "loadJob", API: true, Roles: admins, Params: []param{pID}, Summary: "One submitted load and its progress", h: s.apiLoadJob},
 		{Method: get, Path: "/api/v1/audit", Name: "audit", API: true, Roles: admins, Params: []param{{Name: "user", In: "query"}, {Name: "action", In: "query"}, {Name: "format", In: "query", Enum: []string{"json", "csv"}}}, Produces: []string{"application/json", mimeCSV}, Summary: "The audit log", h: s.apiAudit},
 	}
 }

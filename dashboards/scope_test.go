@@ -31,7 +31,7 @@ func TestInScope(t *testing.T) {
 var foreignUnits = []string{"00", "52", "5101", "510105", "510105001", "510100000000", "510105000000"}
 
 // foreignIDs are resource ids belonging to units outside 510104.
-var foreignIDs = []string{"a-srb-5101", "a-aging-5103", "a-rni-510105", "w-510105001", "r-5101-2025-06", "r-51-2025-06", "../a-srb-5101"}
+var foreignIDs = []string{"a-srb-5101", "a-aging-5103", "a-rni-510105", "w-510105001", "w-510105002", "r-5101-2025-06", "r-51-2025-06", "../a-srb-5101"}
 
 // codeRE finds division codes in a response.
 var codeRE = regexp.MustCompile(`"(?:code|unit|division)":"(\d{2,12})"`)
@@ -120,7 +120,10 @@ func TestScopingCountyUser(t *testing.T) {
 		t.Errorf("only %d routes tested", tested)
 	}
 	// Nothing was changed by the refused requests.
-	if a, _ := e.src.Alert(t.Context(), "a-srb-5101"); a.Status != "active" {
+	if a, _ := e.src.Alert(t.Context(), "a-srb-5101"); a.Status != AlertNew {
 		t.Error("a refused acknowledgement changed the alert")
+	}
+	if it, _ := e.src.WorkItem(t.Context(), "w-510105002"); it.Status != ItemOpen {
+		t.Error("a refused status update changed the worklist item")
 	}
 }

@@ -29,7 +29,13 @@ type Config struct {
 	Users   UserStore // required: accounts
 	Audit   AuditLog  // required: audited actions
 	Reports ReportArchive
-	Logger  *slog.Logger // access and error log; default slog.Default()
+	// Loader, when set, runs loads submitted to /api/v1/admin/loads.
+	Loader Loader
+	// AdminToken, when set, authenticates requests to /api/v1/admin/
+	// carrying "Authorization: Bearer AdminToken" as an admin of the
+	// nation ('padis load' reads it from a 0600 file in the data directory).
+	AdminToken string
+	Logger     *slog.Logger // access and error log; default slog.Default()
 	// MinCell is the smallest count public-facing exports show (default
 	// DefaultMinCell).
 	MinCell int
@@ -60,7 +66,8 @@ type Server struct {
 	pages   map[string]*template.Template
 	geo     *geoStore
 	routes  []route
-	resp    *respCache // nil when caching is off
+	resp    *respCache    // nil when caching is off
+	cache   *cachedSource // nil when caching is off
 }
 
 // New builds a server from cfg.
@@ -88,11 +95,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	src := cfg.Source
 	var resp *respCache
+	var cache *cachedSource
 	if cfg.CacheTTL >= 0 {
 		if cfg.CacheTTL == 0 {
 			cfg.CacheTTL = 10 * time.Second
 		}
-		src = newCachedSource(src, cfg.CacheTTL, 20000, cfg.Now)
+		cache = newCachedSource(src, cfg.CacheTTL, 20000, cfg.Now)
+		src = cache
 		resp = newRespCache(cfg.CacheTTL, 10000, 256<<20, cfg.Now)
 	}
 	s := &Server{
@@ -100,6 +109,7 @@ func New(cfg Config) (*Server, error) {
 		sess:    newSessions(2*time.Hour, 12*time.Hour),
 		limiter: newLoginLimiter(cfg.LoginAttempts, cfg.LoginWindow),
 		resp:    resp,
+		cache:   cache,
 	}
 	var err error
 	if s.pages, err = parsePages(); err != nil {

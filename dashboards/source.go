@@ -36,15 +36,22 @@ type Source interface {
 	Alerts(ctx context.Context, f AlertFilter) ([]Alert, error)
 	// Alert returns one alert with its history; ErrNotFound if unknown.
 	Alert(ctx context.Context, id string) (Alert, error)
-	// AcknowledgeAlert records that user acknowledged alert id.
+	// AcknowledgeAlert records that user acknowledged alert id (a new
+	// one) with a note.
 	AcknowledgeAlert(ctx context.Context, id, user, note string, at time.Time) (Alert, error)
-	// Quality returns the data-quality measures of each unit in p.
+	// Quality returns the data-quality measures of each unit in p, in the
+	// order of units (a unit without data has only Unit and Period set).
 	Quality(ctx context.Context, units []string, p Period) ([]Quality, error)
-	// Worklist returns the personal records to check under unit (kind:
-	// "duplicates", "unregistered", "dead_not_deregistered"…), masked.
-	Worklist(ctx context.Context, unit, kind string) ([]WorkItem, error)
-	// Reveal returns the full identity behind a worklist item.
-	Reveal(ctx context.Context, itemID string) (Identity, error)
+	// Worklist returns the records matching f at or below f.Unit, masked,
+	// and how many match in all (before Offset and Limit).
+	Worklist(ctx context.Context, f WorklistFilter) ([]WorkItem, int, error)
+	// WorkItem returns one worklist item, masked; ErrNotFound if unknown.
+	WorkItem(ctx context.Context, id string) (WorkItem, error)
+	// SetWorkItemStatus records user's verdict on a worklist item.
+	SetWorkItemStatus(ctx context.Context, id, status, user, note string, at time.Time) (WorkItem, error)
+	// Reveal returns the full identity behind a worklist item; user and
+	// reason are passed on to the engine's own reveal audit.
+	Reveal(ctx context.Context, itemID, user, reason string) (Identity, error)
 	// Snapshots lists the loaded versions with their load reports.
 	Snapshots(ctx context.Context) ([]Snapshot, error)
 	// ProjectionInput is the base population and rates of unit for a
@@ -100,57 +107,124 @@ const (
 // AlertLevels lists the levels from the most to the least severe.
 var AlertLevels = []string{AlertRed, AlertOrange, AlertYellow, AlertBlue}
 
-// Alert is one early warning.
+// Alert statuses (the lifecycle new → acknowledged → resolved; a new
+// alert may also be resolved directly). AlertActive is a filter value
+// only: new or acknowledged.
+const (
+	AlertNew          = "new"
+	AlertAcknowledged = "acknowledged"
+	AlertResolved     = "resolved"
+	AlertActive       = "active"
+)
+
+// AlertStatuses are the values of AlertFilter.Status ("" is all).
+var AlertStatuses = []string{AlertActive, AlertNew, AlertAcknowledged, AlertResolved}
+
+// Alert is one early warning. Value carries the value that fired the
+// rule with its interval; Explanation is in the request's language (the
+// server fills it from ExplanationZH or ExplanationEN).
 type Alert struct {
-	ID          string       `json:"id"`
-	Rule        string       `json:"rule"`
-	Level       string       `json:"level"`
-	Unit        string       `json:"unit"`
-	Indicator   string       `json:"indicator"`
-	Period      Period       `json:"period"`
-	Value       Value        `json:"value"`
-	Threshold   float64      `json:"threshold"`
-	Explanation string       `json:"explanation"`
-	Status      string       `json:"status"` // "active" or "acknowledged"
-	History     []AlertEvent `json:"history,omitempty"`
+	ID            string       `json:"id"`
+	Rule          string       `json:"rule"`
+	RuleLabel     string       `json:"rule_label,omitempty"`
+	Level         string       `json:"level"`
+	Unit          string       `json:"unit"`
+	Indicator     string       `json:"indicator"`
+	Period        Period       `json:"period"`
+	Value         Value        `json:"value"`
+	Threshold     float64      `json:"threshold"`
+	Explanation   string       `json:"explanation"`
+	ExplanationZH string       `json:"explanation_zh,omitempty"`
+	ExplanationEN string       `json:"explanation_en,omitempty"`
+	Status        string       `json:"status"` // AlertNew, AlertAcknowledged or AlertResolved
+	FirstSeen     time.Time    `json:"first_seen"`
+	LastSeen      time.Time    `json:"last_seen"`
+	AckBy         string       `json:"acknowledged_by,omitempty"`
+	AckNote       string       `json:"acknowledged_note,omitempty"`
+	AckAt         *time.Time   `json:"acknowledged_at,omitempty"`
+	ResolvedAt    *time.Time   `json:"resolved_at,omitempty"`
+	History       []AlertEvent `json:"history,omitempty"`
 }
+
+// Active reports whether the alert is not resolved.
+func (a Alert) Active() bool { return a.Status == AlertNew || a.Status == AlertAcknowledged }
 
 // AlertEvent is one step of an alert's history.
 type AlertEvent struct {
-	Time   time.Time `json:"time"`
-	Action string    `json:"action"` // "raised", "acknowledged", "cleared"
-	User   string    `json:"user,omitempty"`
-	Note   string    `json:"note,omitempty"`
+	Time    time.Time `json:"time"`
+	Action  string    `json:"action"` // "raised", "seen", "acknowledged", "resolved"
+	User    string    `json:"user,omitempty"`
+	Note    string    `json:"note,omitempty"`
+	Version int64     `json:"version,omitempty"` // snapshot version evaluated
+	Value   *float64  `json:"value,omitempty"`
 }
 
 // AlertFilter selects alerts. Units limits them to those at or below any
-// of the given codes (the server always sets it to the user's scope).
+// of the given codes (the server always sets it to the user's scope);
+// Status is one of AlertStatuses or "" for all.
 type AlertFilter struct {
 	Units  []string
 	Level  string
 	Status string
 }
 
-// Quality is one unit's data-quality measures (percentages).
+// StatusMatches reports whether an alert status passes the filter value f.
+func StatusMatches(f, status string) bool {
+	return f == "" || f == status || (f == AlertActive && (status == AlertNew || status == AlertAcknowledged))
+}
+
+// Quality is one unit's data-quality measures (percentages unless
+// noted). Pointers are nil where the source has no value.
 type Quality struct {
-	Unit         string  `json:"unit"`
-	Period       Period  `json:"period"`
-	Records      int64   `json:"records"`
-	Completeness float64 `json:"completeness"`
-	Validity     float64 `json:"validity"`
-	Duplicates   int64   `json:"duplicates"`
-	Timeliness   float64 `json:"timeliness"`
-	Score        float64 `json:"score"`
+	Unit         string   `json:"unit"`
+	Period       Period   `json:"period"`
+	Records      int64    `json:"records"`
+	Completeness *float64 `json:"completeness"`
+	Validity     *float64 `json:"validity"`      // ID-number validity
+	CodeValidity *float64 `json:"code_validity"` // division-code validity
+	Consistency  *float64 `json:"consistency"`
+	Duplicates   *float64 `json:"duplicates"` // duplicate cards per 1,000 records
+	Timeliness   *float64 `json:"timeliness"`
+	Whipple      *float64 `json:"whipple,omitempty"`
+	Myers        *float64 `json:"myers,omitempty"`
+	Score        *float64 `json:"score"` // 0–100
+	// Worklists is the number of open items of each worklist kind.
+	Worklists map[string]int64 `json:"worklists,omitempty"`
+	Lineage   Lineage          `json:"lineage"`
+}
+
+// Worklist item statuses.
+const (
+	ItemOpen       = "open"
+	ItemVerified   = "verified"
+	ItemCorrected  = "corrected"
+	ItemFalseMatch = "false_match"
+)
+
+// ItemStatuses are the worklist item statuses.
+var ItemStatuses = []string{ItemOpen, ItemVerified, ItemCorrected, ItemFalseMatch}
+
+// WorklistFilter selects worklist items at or below Unit; empty Kind or
+// Status means all; Limit 0 means no limit.
+type WorklistFilter struct {
+	Unit, Kind, Status string
+	Offset, Limit      int
 }
 
 // WorkItem is one personal record on a worklist, masked.
 type WorkItem struct {
-	ID         string `json:"id"`
-	Kind       string `json:"kind"`
-	Unit       string `json:"unit"`
-	NameMasked string `json:"name"`
-	IDMasked   string `json:"id_number"`
-	Detail     string `json:"detail"`
+	ID         string     `json:"id"`
+	Kind       string     `json:"kind"`
+	Unit       string     `json:"unit"`
+	NameMasked string     `json:"name"`
+	IDMasked   string     `json:"id_number"`
+	Detail     string     `json:"detail"`
+	Score      *float64   `json:"score,omitempty"` // match score (probable duplicates)
+	Status     string     `json:"status"`          // one of ItemStatuses
+	StatusBy   string     `json:"status_by,omitempty"`
+	StatusNote string     `json:"status_note,omitempty"`
+	StatusAt   *time.Time `json:"status_at,omitempty"`
+	Version    int64      `json:"version,omitempty"`
 }
 
 // Identity is the revealed name and ID number behind a work item.
@@ -172,11 +246,29 @@ type Snapshot struct {
 	Accepted    int64     `json:"accepted"`
 	Quarantined int64     `json:"quarantined"`
 	Reasons     []Reason  `json:"quarantine_reasons,omitempty"`
+	// Load report: how long the load took, the snapshot directory and
+	// the counts of every table.
+	Duration time.Duration   `json:"duration_ns,omitempty"`
+	Source   string          `json:"source_dir,omitempty"`
+	Tables   []SnapshotTable `json:"tables,omitempty"`
+	// Cube is when the version's indicator cube was built (nil: none).
+	Cube *time.Time `json:"cube_built,omitempty"`
+}
+
+// SnapshotTable is the load report of one table of a snapshot.
+type SnapshotTable struct {
+	Table       string `json:"table"`
+	Format      string `json:"format"`
+	Rows        int64  `json:"rows"`
+	Accepted    int64  `json:"accepted"`
+	Quarantined int64  `json:"quarantined"`
+	Flagged     int64  `json:"flagged"`
 }
 
 // Reason is a quarantine reason and how many rows it caught.
 type Reason struct {
 	Table  string `json:"table"`
 	Reason string `json:"reason"`
+	Action string `json:"action,omitempty"` // "quarantined" or "flagged"
 	Rows   int64  `json:"rows"`
 }

@@ -14,12 +14,9 @@ import (
 
 	"github.com/padis/padis/datasets"
 	"github.com/padis/padis/datasets/synth"
-	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/load"
 	"github.com/padis/padis/engine/pii"
-	"github.com/padis/padis/engine/query"
 	"github.com/padis/padis/engine/store"
-	"github.com/padis/padis/models"
 )
 
 func init() {
@@ -31,7 +28,8 @@ const demoSynopsis = `demo [--data DIR] [--persons N] [--panel-persons N] [--see
 Sets up the embedded default data in the store, with nothing configured:
 generates the default synthetic province (Sichuan, 51) and the 120-county
 monitoring panel into DIR/snapshots/, loads both as snapshot versions,
-builds their indicator cubes and prints what was loaded. Each step is
+runs the post-load pipeline of each (indicator cube, then the engine
+steps: data quality, linkage, alerts) and prints what was loaded. Each step is
 skipped when already done, so running it again is quick. 'padis serve'
 runs the same set-up on its first start.`
 
@@ -145,34 +143,15 @@ func bootstrap(ctx context.Context, st *store.Store, o bootstrapOptions, stdout,
 		default:
 			return err
 		}
-		if err := ensureCube(ctx, st, v, stdout, step); err != nil {
+		rep, err := runPipeline(ctx, st, v.ID, nil, stdout, step+": ")
+		if rep != nil && rep.Cube != nil {
+			fmt.Fprintf(stdout, "%s: cube built (%s): %d indicator values\n", step, rep.Cube.Mode, rep.Cube.ValueRows)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return printStoreSummary(ctx, st, stdout, begin)
-}
-
-// ensureCube builds the cube of version v unless it exists.
-func ensureCube(ctx context.Context, st *store.Store, v *store.Version, stdout io.Writer, step string) error {
-	eng, err := query.New(ctx, st, nil)
-	if err != nil {
-		return err
-	}
-	runs := eng.Runs()
-	eng.Close()
-	for _, r := range runs {
-		if r.Version == v.ID {
-			fmt.Fprintf(stdout, "%s: cube of version %d already built\n", step, v.ID)
-			return nil
-		}
-	}
-	fmt.Fprintf(stdout, "%s: building the indicator cube of version %d …\n", step, v.ID)
-	res, err := cube.Refresh(ctx, st, v.ID, cube.Options{AgeLevel: models.LevelCounty, ValueLevel: models.LevelCounty})
-	if err != nil {
-		return fmt.Errorf("cube of version %d: %w", v.ID, err)
-	}
-	fmt.Fprintf(stdout, "%s: cube built (%s) in %s: %d indicator values\n", step, res.Mode, res.Duration.Round(time.Millisecond), res.ValueRows)
-	return nil
 }
 
 func demoProgress(w io.Writer, step string) func(load.Progress) {

@@ -40,7 +40,7 @@ func TestDemoBootstrap(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("second demo: exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"version 1 already loaded", "cube of version 1 already built", "version 2 already loaded", "cube of version 2 already built"} {
+	for _, want := range []string{"version 1 already loaded", "cube of version 1: already done", "version 2 already loaded", "cube of version 2: already done"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("second run lacks %q:\n%s", want, out)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/padis/padis/datasets"
 	"github.com/padis/padis/engine/load"
 	"github.com/padis/padis/engine/pii"
+	"github.com/padis/padis/engine/pipeline"
 	"github.com/padis/padis/engine/store"
 )
 
@@ -29,7 +30,14 @@ func init() {
 	})
 }
 
-const loadSynopsis = "load [--data DIR] [--quiet] [--report] [--json] SNAPSHOT_DIR"
+const loadSynopsis = `load [--data DIR] [--quiet] [--report] [--json] [--no-pipeline] SNAPSHOT_DIR
+
+Loads the snapshot as a new version, publishes it, then runs the post-load
+pipeline (indicator cube, data quality, linkage, alerts) unless
+--no-pipeline. When 'padis serve' holds the store, the load is submitted to
+that server (authenticated by the token file it keeps in DIR, mode 0600):
+the server loads and runs the pipeline while it keeps answering from the
+previous version, and this command shows the progress and the result.`
 
 // storeFlags are the flags every store command shares. Unset flags fall
 // back to the environment (PADIS_DATA, PADIS_THREADS, PADIS_MEMORY_LIMIT,
@@ -98,6 +106,7 @@ func runLoad(args []string, stdout, stderr io.Writer) error {
 	quiet := fs.Bool("quiet", false, "print nothing but errors (for scripts)")
 	report := fs.Bool("report", false, "print the full load report: per-table counts, quarantine reasons, timings")
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
+	noPipeline := fs.Bool("no-pipeline", false, "only load and publish: do not build the cube nor run the post-load steps")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -108,6 +117,9 @@ func runLoad(args []string, stdout, stderr io.Writer) error {
 	defer stop()
 	st, err := sf.open(ctx)
 	if err != nil {
+		if cfg, cerr := sf.config(); cerr == nil && storeLocked(err) {
+			return submitLoad(ctx, cfg.Dir, fs.Arg(0), submitOptions{NoPipeline: *noPipeline, Quiet: *quiet, JSON: *asJSON, Report: *report}, err, stdout, stderr)
+		}
 		return err
 	}
 	defer st.Close()
@@ -150,19 +162,41 @@ func runLoad(args []string, stdout, stderr io.Writer) error {
 		}
 		return err
 	}
-	switch {
-	case *asJSON:
+	text := !*quiet && !*asJSON
+	if text {
+		printLoadSummary(stdout, rep)
+		if *report {
+			printLoadReport(stdout, rep)
+		}
+	}
+	var prep *pipeline.Report
+	var perr error
+	if !*noPipeline {
+		var w io.Writer
+		if text {
+			w = stdout
+		}
+		prep, perr = runPipeline(ctx, st, rep.Version.ID, nil, w, "")
+	}
+	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(rep)
-	case *quiet:
-		return nil
+		if err := enc.Encode(loadOutcome{Report: rep, Pipeline: prep}); err != nil {
+			return err
+		}
 	}
-	printLoadSummary(stdout, rep)
-	if *report {
-		printLoadReport(stdout, rep)
+	if perr != nil {
+		return fmt.Errorf("version %d is published, but its post-load pipeline failed: %w", rep.Version.ID, perr)
 	}
 	return nil
+}
+
+// loadOutcome is what padis load --json prints: the load report (its
+// fields at the top level, as before the pipeline existed) and the
+// pipeline's.
+type loadOutcome struct {
+	*load.Report
+	Pipeline *pipeline.Report `json:"pipeline,omitempty"`
 }
 
 // terminalProgress redraws one status line.

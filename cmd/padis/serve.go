@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -9,14 +11,22 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/padis/padis/dashboards"
 	"github.com/padis/padis/dashboards/querysrc"
 	"github.com/padis/padis/dashboards/report"
+	"github.com/padis/padis/dashboards/report/querysource"
 	"github.com/padis/padis/datasets"
+	"github.com/padis/padis/engine/pii"
+	"github.com/padis/padis/engine/pipeline"
 	"github.com/padis/padis/engine/query"
+	"github.com/padis/padis/engine/store"
+	"github.com/padis/padis/models"
 )
 
 func init() {
@@ -33,6 +43,18 @@ DIR/audit.jsonl. The reports page lists the archive of 'padis report
 --archive --out DIR/reports' (--reports to change). New cube builds are picked up every --reload interval;
 requests keep reading the previous version until then.
 
+While serving, 'padis load --data DIR SNAPSHOT' hands the load to this
+server (DIR/serve.json, mode 0600, holds its address and an admin token
+for /api/v1/admin/loads): the server loads the snapshot and runs the
+post-load pipeline in the background, readers see the previous version
+until the new cube is published, then the new one.
+
+The server writes the monthly reports by itself: on the schedule of the
+report configuration (--report-config, default DIR/report.json when it
+exists: see docs/report.md; without one, every province with a cube,
+html and pdf in Chinese, at 02:00 on the 3rd of each month) and after each
+successful load through the server.
+
 On a store with no snapshot at all, serve first runs the set-up of 'padis
 demo' (the default synthetic province 51 and the monitoring panel,
 generated, loaded and cubed) so that it works with nothing configured;
@@ -47,6 +69,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	timeout := fs.Duration("timeout", 30*time.Second, "per-request time limit")
 	noBoot := fs.Bool("no-bootstrap", false, "do not generate and load the default data when the store is empty")
 	reports := fs.String("reports", "", "monthly report archive `DIR` written by 'padis report --archive' (default DATA/reports)")
+	reportConfig := fs.String("report-config", "", "report schedule configuration `FILE` (JSON; default DATA/report.json if it exists)")
+	noSchedule := fs.Bool("no-report-schedule", false, "do not generate reports on a schedule nor after loads")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -100,19 +124,64 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer audit.Close()
+	var sched *report.Scheduler
+	if !*noSchedule {
+		if sched, err = serverScheduler(st, eng, tree, *reportConfig, *reports, logger); err != nil {
+			return err
+		}
+	}
 	if *reports == "" {
 		*reports = filepath.Join(dir, "reports")
+		if sched != nil {
+			*reports = sched.Archive.Dir
+		}
 	}
-	srv, err := dashboards.New(dashboards.Config{
-		Source: querysrc.New(eng, tree), Users: users, Audit: audit, Logger: logger,
+	keys, ksrc, err := pii.LoadKeys(dir, os.Getenv)
+	if err != nil {
+		return err
+	}
+	if ksrc.Created {
+		fmt.Fprintf(stderr, "padis: created the PII key %s (mode 0600). Back it up: without it the vault cannot be revealed.\n", ksrc.Path)
+	}
+	var srv *dashboards.Server
+	var runsSeen string
+	refresh := func(ctx context.Context) {
+		if err := eng.Reload(ctx); err != nil {
+			logger.Error("reload cube list", "error", err)
+			return
+		}
+		if sig := runsSignature(eng.Runs()); sig != runsSeen {
+			runsSeen = sig
+			srv.Invalidate()
+		}
+	}
+	loader := &serverLoader{ctx: ctx, st: st, keys: keys, tree: tree, log: logger, refresh: func(ctx context.Context) {
+		srv.Invalidate() // values of a version may change without a new cube
+		refresh(ctx)
+	}}
+	if sched != nil {
+		loader.hooks = func() []pipeline.Step { return []pipeline.Step{reportHook(sched)} }
+	}
+	defer loader.wait()
+	runsSeen = runsSignature(eng.Runs())
+	srvCfg := dashboards.Config{
+		Source: querysrc.New(eng, tree).WithLoads(st).WithStore(st).WithKeys(keys), Users: users, Audit: audit, Logger: logger,
 		Reports: querysrc.Reports{Archive: report.Archive{Dir: *reports}},
-		MinCell: *minCell, RequestTimeout: *timeout,
-	})
+		MinCell: *minCell, RequestTimeout: *timeout, Loader: loader, AdminToken: rand.Text(),
+	}
+	srv, err = dashboards.New(srvCfg)
 	if err != nil {
 		return err
 	}
 	if len(eng.Runs()) == 0 {
-		logger.Warn("no cube has been built yet: pages will show no data until 'padis indicators compute' has run", "data", dir)
+		logger.Warn("no cube has been built yet: pages will show no data until a load (padis load, which builds it) or 'padis indicators compute' has run", "data", dir)
+	}
+	var reloadMu sync.Mutex // the ticker and the loader both refresh
+	refreshLocked := loader.refresh
+	loader.refresh = func(ctx context.Context) {
+		reloadMu.Lock()
+		defer reloadMu.Unlock()
+		refreshLocked(ctx)
 	}
 	go func() {
 		t := time.NewTicker(*reload)
@@ -122,16 +191,104 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				if err := eng.Reload(ctx); err != nil {
-					logger.Error("reload cube list", "error", err)
-				}
+				reloadMu.Lock()
+				refresh(ctx)
+				reloadMu.Unlock()
 			}
 		}
 	}()
+	if sched != nil {
+		go func() {
+			if err := sched.Run(ctx); err != nil && !errors.Is(err, context.Canceled) {
+				logger.Error("report schedule stopped", "error", err)
+			}
+		}()
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("listen %s: %w", *addr, err)
 	}
+	removeInfo, err := writeServerInfo(dir, serverInfo{URL: "http://" + ln.Addr().String(), PID: os.Getpid(), Token: srvCfg.AdminToken})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer removeInfo()
 	fmt.Fprintf(stdout, "padis: serving the dashboards on http://%s/ (data %s); Ctrl-C stops\n", ln.Addr(), dir)
 	return srv.Serve(ctx, ln)
 }
+
+// runsSignature identifies a list of cubes.
+func runsSignature(runs []query.Run) string {
+	var b strings.Builder
+	for _, r := range runs {
+		fmt.Fprintf(&b, "%d@%s,", r.Version, r.BuiltAt.Format(time.RFC3339Nano))
+	}
+	return b.String()
+}
+
+// serverScheduler makes the report scheduler of padis serve from the
+// configuration file (path, else DATA/report.json when it exists), or the
+// default: every province with a cube, archived in archiveDir (default
+// DATA/reports), on report.DefaultSchedule.
+func serverScheduler(st *store.Store, eng *query.Engine, tree *models.DivisionTree, path, archiveDir string, logger *slog.Logger) (*report.Scheduler, error) {
+	dir := st.Config().Dir
+	if archiveDir == "" {
+		archiveDir = filepath.Join(dir, "reports")
+	}
+	cfg := report.Config{ArchiveDir: archiveDir}
+	if path == "" {
+		if _, err := os.Stat(filepath.Join(dir, "report.json")); err == nil {
+			path = filepath.Join(dir, "report.json")
+		}
+	}
+	if path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, fmt.Errorf("report configuration: %w", err)
+		}
+		defer f.Close()
+		if cfg, err = report.ReadConfig(f, path); err != nil {
+			return nil, err
+		}
+		if cfg.ArchiveDir == "" {
+			cfg.ArchiveDir = archiveDir
+		}
+	} else {
+		for _, r := range eng.Runs() {
+			if r.Scope != query.MonitoringScope && len(r.Scope) == 2 && !slices.Contains(cfg.Divisions, r.Scope) {
+				cfg.Divisions = append(cfg.Divisions, r.Scope)
+			}
+		}
+		if len(cfg.Divisions) == 0 {
+			logger.Warn("no province cube yet: the report schedule has no unit to report on (set divisions in DATA/report.json)")
+			return nil, nil
+		}
+	}
+	src := querysource.New(eng, tree)
+	src.Store = st
+	sched, err := cfg.Scheduler(&report.Builder{Reader: src, Catalog: eng.Catalog()}, os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	sched.Logf = func(format string, args ...any) { logger.Info(fmt.Sprintf(format, args...)) }
+	logger.Info("report schedule", "schedule", sched.Schedule.String(), "divisions", sched.Divisions, "archive", sched.Archive.Dir, "after_load", !sched.NoAfterLoad)
+	return sched, nil
+}
+
+// reportHook is the pipeline hook generating the monthly reports of the
+// loaded version's month: the month of its as-of date when that is the
+// month's last day, else the month before.
+func reportHook(sched *report.Scheduler) pipeline.Step {
+	return pipeline.Step{Name: "report", Run: func(ctx context.Context, st *store.Store, version int64) error {
+		v, err := st.Version(ctx, version)
+		if err != nil {
+			return err
+		}
+		_, err = sched.AfterLoad(ctx, snapshotMonth(v.AsOf))
+		return err
+	}}
+}
+
+// snapshotMonth is the last whole month a snapshot as of asOf covers.
+func snapshotMonth(asOf time.Time) report.Month { return report.ReportMonth(asOf.AddDate(0, 0, 1)) }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/padis/padis/engine/cube"
+	"github.com/padis/padis/engine/pipeline"
 	"io"
 	"strconv"
 	"text/tabwriter"
@@ -47,13 +47,7 @@ func runSnapshots(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		// The cube rows of the version go first: a failure then leaves
-		// a version without cube, which a rebuild mends, never a cube
-		// without its version.
-		if err := cube.Drop(ctx, st, *drop); err != nil {
-			return err
-		}
-		if err := st.Drop(ctx, *drop); err != nil {
+		if err := pipeline.Drop(ctx, st, *drop); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "dropped version %d of scope %s (as of %s)\n", v.ID, v.Scope, v.AsOf.Format(time.DateOnly))

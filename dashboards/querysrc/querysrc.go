@@ -3,10 +3,13 @@
 // dashboards/report to dashboards.ReportArchive. It is the only place the
 // dashboards meet the engine; it imports engine/query and nothing below it.
 //
-// What engine/query does not provide yet is reported as
-// dashboards.ErrNotAvailable: alerts (no engine/alerts), data-quality
-// measures and worklists (engine/quality has only age heaping), revealing
-// identities, and load reports (the snapshots page lists the cube runs).
+// Alerts are read from engine/alerts, data-quality measures from the
+// indicators engine/quality and engine/linkage store in the cube, and
+// worklist items (masked, with status updates and audited reveals) from
+// engine/linkage; without a store (WithStore) or PII keys (WithKeys) those
+// are reported as dashboards.ErrNotAvailable. Snapshots lists the store's
+// published versions with their load reports and quarantine summaries
+// (WithLoads; without it, only the versions with a cube).
 package querysrc
 
 import (
@@ -14,21 +17,24 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strings"
-	"time"
 
 	"github.com/padis/padis/dashboards"
 	"github.com/padis/padis/datasets"
+	"github.com/padis/padis/engine/pii"
 	"github.com/padis/padis/engine/query"
+	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
 	"github.com/padis/padis/projections"
 )
 
 // Source is a dashboards.Source reading from a query engine.
 type Source struct {
-	eng  *query.Engine
-	tree *models.DivisionTree
+	eng   *query.Engine
+	tree  *models.DivisionTree
+	loads LoadCatalog  // nil: Snapshots lists the cube runs only
+	st    *store.Store // alerts and worklists (WithStore); nil: not available
+	keys  *pii.Keys    // worklist masking and reveals (WithKeys); nil: not available
 }
 
 // New returns a source over eng; tree is the division tree the data is
@@ -276,49 +282,6 @@ func (s *Source) Panel(ctx context.Context, ind string, p dashboards.Period) ([]
 	n := pn.National
 	nat := value(runs, ind, models.NationCode, p, pn.Version, n.Estimate, n.Lower, n.Upper, math.NaN(), math.NaN())
 	return out, nat, nil
-}
-
-// Alerts implements dashboards.Source: not available yet.
-func (s *Source) Alerts(context.Context, dashboards.AlertFilter) ([]dashboards.Alert, error) {
-	return nil, fmt.Errorf("alerts: %w", dashboards.ErrNotAvailable)
-}
-
-// Alert implements dashboards.Source: not available yet.
-func (s *Source) Alert(context.Context, string) (dashboards.Alert, error) {
-	return dashboards.Alert{}, fmt.Errorf("alerts: %w", dashboards.ErrNotAvailable)
-}
-
-// AcknowledgeAlert implements dashboards.Source: not available yet.
-func (s *Source) AcknowledgeAlert(context.Context, string, string, string, time.Time) (dashboards.Alert, error) {
-	return dashboards.Alert{}, fmt.Errorf("alerts: %w", dashboards.ErrNotAvailable)
-}
-
-// Quality implements dashboards.Source: not available yet.
-func (s *Source) Quality(context.Context, []string, dashboards.Period) ([]dashboards.Quality, error) {
-	return nil, fmt.Errorf("data-quality measures: %w", dashboards.ErrNotAvailable)
-}
-
-// Worklist implements dashboards.Source: not available yet.
-func (s *Source) Worklist(context.Context, string, string) ([]dashboards.WorkItem, error) {
-	return nil, fmt.Errorf("worklists: %w", dashboards.ErrNotAvailable)
-}
-
-// Reveal implements dashboards.Source: not available yet.
-func (s *Source) Reveal(context.Context, string) (dashboards.Identity, error) {
-	return dashboards.Identity{}, fmt.Errorf("reveal: %w", dashboards.ErrNotAvailable)
-}
-
-// Snapshots lists the cube runs (snapshot versions with a built cube),
-// newest first; load reports are not available through engine/query.
-func (s *Source) Snapshots(context.Context) ([]dashboards.Snapshot, error) {
-	seen := map[string]bool{}
-	var out []dashboards.Snapshot
-	for _, r := range s.eng.Runs() {
-		out = append(out, dashboards.Snapshot{Version: r.Version, Scope: r.Scope, AsOf: r.AsOf.Format("2006-01-02"), Loaded: r.BuiltAt, Current: !seen[r.Scope]})
-		seen[r.Scope] = true
-	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Version > out[j].Version })
-	return out, nil
 }
 
 // ProjectionInput builds a projection base for unit from the cube: the

@@ -10,6 +10,8 @@ import (
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/cube/cubetest"
 	"github.com/padis/padis/engine/query"
+	"github.com/padis/padis/engine/store"
+	"github.com/padis/padis/models"
 )
 
 // tinySource loads engine/cube's hand-built fixture (5 residents in
@@ -17,20 +19,36 @@ import (
 // the query engine.
 func tinySource(t *testing.T) *Source {
 	t.Helper()
+	st, _ := tinyStore(t)
+	return tinyEngine(t, st)
+}
+
+// tinyStore loads the fixture and builds its cube.
+func tinyStore(t *testing.T) (*store.Store, *store.Version) {
+	t.Helper()
 	st := cubetest.OpenStore(t)
-	dir := filepath.Join("..", "..", "engine", "cube", "testdata", "tiny")
-	v := cubetest.Load(t, st, dir)
-	ctx := context.Background()
-	if _, err := cube.Build(ctx, st, v.ID, cube.Options{}); err != nil {
+	v := cubetest.Load(t, st, filepath.Join("..", "..", "engine", "cube", "testdata", "tiny"))
+	if _, err := cube.Build(context.Background(), st, v.ID, cube.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	eng, err := query.New(ctx, st, nil)
+	return st, v
+}
+
+// tinyTree is the division tree of the fixture's villages.
+func tinyTree(t *testing.T) *models.DivisionTree {
+	return cubetest.Tree(t, map[string]bool{"510104001001": true, "510104001002": true, "510105002001": true})
+}
+
+// tinyEngine opens a query engine on st (after whatever the test wrote
+// into its cube) and wraps it.
+func tinyEngine(t *testing.T, st *store.Store) *Source {
+	t.Helper()
+	eng, err := query.New(context.Background(), st, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { eng.Close() })
-	tree := cubetest.Tree(t, map[string]bool{"510104001001": true, "510104001002": true, "510105002001": true})
-	return New(eng, tree)
+	return New(eng, tinyTree(t))
 }
 
 func TestSourceReadsTheCube(t *testing.T) {

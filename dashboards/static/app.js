@@ -218,6 +218,16 @@
   }
 
   function quality() {
+    var el = $('quality-trend'), d = pageData();
+    if (el && window.echarts && d && d.trend) {
+      var pts = d.trend.filter(function (p) { return p.value !== null; });
+      var c = chart('quality-trend');
+      c.setOption({ animation: false, tooltip: { trigger: 'axis' }, grid: { left: 50, right: 20, top: 20, bottom: 30 },
+        xAxis: { type: 'category', data: d.trend.map(function (p) { return p.period; }) },
+        yAxis: { type: 'value', min: function (v) { return Math.max(0, Math.floor(v.min - 5)); }, max: 100 },
+        series: [{ name: d.label, type: 'line', connectNulls: true, data: d.trend.map(function (p) { return p.value; }), itemStyle: { color: '#1559a8' } }] });
+      el.dataset.ready = pts.length ? '1' : 'empty';
+    }
     document.querySelectorAll('#worklist button.reveal').forEach(function (b) {
       b.addEventListener('click', function () {
         var tr = b.closest('tr');

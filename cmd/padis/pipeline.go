@@ -1,0 +1,33 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/padis/padis/engine/pipeline"
+	"github.com/padis/padis/engine/store"
+)
+
+// runPipeline runs the post-load pipeline of version (cube, then the
+// engine post-steps, then hooks), printing one line per step to w, each
+// prefixed with prefix.
+func runPipeline(ctx context.Context, st *store.Store, version int64, hooks []pipeline.Step, w io.Writer, prefix string) (*pipeline.Report, error) {
+	return pipeline.Run(ctx, st, version, pipeline.Options{Hooks: hooks, Progress: func(e pipeline.Event) {
+		if w == nil {
+			return
+		}
+		tag := fmt.Sprintf("%s[%d/%d] %s", prefix, e.Index, e.Total, e.Step)
+		switch {
+		case !e.Done:
+			fmt.Fprintf(w, "%s of version %d …\n", tag, version)
+		case e.Err != nil:
+			fmt.Fprintf(w, "%s failed after %s: %v\n", tag, e.Duration.Round(time.Millisecond), e.Err)
+		case e.Skipped:
+			fmt.Fprintf(w, "%s of version %d: already done\n", tag, version)
+		default:
+			fmt.Fprintf(w, "%s done in %s\n", tag, e.Duration.Round(time.Millisecond))
+		}
+	}})
+}

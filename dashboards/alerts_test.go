@@ -1,0 +1,108 @@
+package dashboards
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+// The fake's alerts (fake_test.go): red 5101, orange 5103, yellow 510104
+// and 510105, blue 510104017 (all new) and a resolved blue one in 510104.
+func TestAlertFilters(t *testing.T) {
+	e := newTestEnv(t)
+	province, county := loggedIn(t, e, "province"), loggedIn(t, e, "county")
+	tests := []struct {
+		c     *client
+		query string
+		want  string // ids in order, most severe first
+	}{
+		{province, "", "a-srb-5101,a-aging-5103,a-rni-510105,a-tfr-510104,a-births-510104017,a-cdr-510104"},
+		{province, "?status=active", "a-srb-5101,a-aging-5103,a-rni-510105,a-tfr-510104,a-births-510104017"},
+		{province, "?status=resolved", "a-cdr-510104"},
+		{province, "?status=acknowledged", ""},
+		{province, "?level=yellow", "a-rni-510105,a-tfr-510104"},
+		{province, "?indicator=tfr", "a-tfr-510104"},
+		{province, "?unit=5103", "a-aging-5103"},
+		{province, "?unit=510104&level=blue&status=new", "a-births-510104017"},
+		{county, "", "a-tfr-510104,a-births-510104017,a-cdr-510104"},
+		{county, "?level=red", ""},
+	}
+	for _, tt := range tests {
+		rec := tt.c.do("GET", "/api/v1/alerts"+tt.query, nil)
+		var ids []string
+		for _, a := range decode[[]Alert](t, rec) {
+			ids = append(ids, a.ID)
+		}
+		if got := strings.Join(ids, ","); got != tt.want {
+			t.Errorf("%s: %s, want %s", tt.query, got, tt.want)
+		}
+	}
+	for _, q := range []string{"?level=green", "?status=open", "?indicator=nonsense"} {
+		if rec := province.do("GET", "/api/v1/alerts"+q, nil); rec.Code != 400 {
+			t.Errorf("%s: %d, want 400", q, rec.Code)
+		}
+	}
+}
+
+func TestAlertExplanationLanguage(t *testing.T) {
+	e := newTestEnv(t)
+	c := loggedIn(t, e, "province")
+	zh := decode[Alert](t, c.do("GET", "/api/v1/alerts/a-srb-5101", nil))
+	en := decode[Alert](t, c.do("GET", "/api/v1/alerts/a-srb-5101?lang=en", nil))
+	if zh.Explanation != zh.ExplanationZH || en.Explanation != en.ExplanationEN || zh.Explanation == en.Explanation {
+		t.Errorf("explanations zh %q, en %q", zh.Explanation, en.Explanation)
+	}
+	page := c.do("GET", "/alerts/a-srb-5101?lang=en", nil).Body.String()
+	if !strings.Contains(page, "SRB 112.4, interval 108.9–116.0 lies above 107") || !strings.Contains(page, "First seen") {
+		t.Errorf("English alert page lacks the English explanation or labels")
+	}
+}
+
+func TestAcknowledgeLifecycle(t *testing.T) {
+	e := newTestEnv(t)
+	c := loggedIn(t, e, "county")
+	rec := c.do("POST", "/api/v1/alerts/a-tfr-510104/ack", map[string]string{"note": "  asked the county office  "})
+	a := decode[Alert](t, rec)
+	if a.Status != AlertAcknowledged || a.AckBy != "county" || a.AckNote != "asked the county office" || a.AckAt == nil {
+		t.Fatalf("after ack: %+v", a)
+	}
+	if h := a.History[len(a.History)-1]; h.Action != "acknowledged" || h.User != "county" || h.Note != "asked the county office" {
+		t.Errorf("last history event %+v", h)
+	}
+	for _, id := range []string{"a-tfr-510104", "a-cdr-510104"} { // acknowledged, resolved
+		if rec := c.do("POST", "/api/v1/alerts/"+id+"/ack", map[string]string{"note": "again"}); rec.Code != 409 {
+			t.Errorf("ack %s: %d, want 409", id, rec.Code)
+		}
+	}
+	rs, _ := e.audit.Records(context.Background(), "county", "ack_alert")
+	if len(rs) != 1 || rs[0].Target != "a-tfr-510104" || rs[0].Unit != "510104" || rs[0].Reason != "asked the county office" {
+		t.Errorf("ack audit records %+v", rs)
+	}
+	// The overview counts the acknowledged alert as still active, not the resolved one.
+	o := decode[Overview](t, c.do("GET", "/api/v1/units/510104/overview", nil))
+	for _, ac := range o.Alerts {
+		want := map[string]int{AlertYellow: 1, AlertBlue: 1}[ac.Level]
+		if ac.Count != want {
+			t.Errorf("overview %s alerts %d, want %d", ac.Level, ac.Count, want)
+		}
+	}
+	page := c.do("GET", "/alerts/a-tfr-510104", nil).Body.String()
+	if strings.Contains(page, `id="ack-form"`) || !strings.Contains(page, `data-status="acknowledged"`) || !strings.Contains(page, "asked the county office") {
+		t.Errorf("acknowledged alert page still offers the form or lacks the note")
+	}
+	if rec := loggedIn(t, e, "countyviewer").do("GET", "/alerts/a-births-510104017", nil); strings.Contains(rec.Body.String(), `id="ack-form"`) {
+		t.Errorf("a viewer is offered the acknowledgement form")
+	}
+}
+
+func TestAlertsPageFilters(t *testing.T) {
+	e := newTestEnv(t)
+	c := loggedIn(t, e, "province")
+	b := c.do("GET", "/alerts?status=active&indicator=srb", nil).Body.String()
+	if !strings.Contains(b, `data-alert="a-srb-5101"`) || strings.Contains(b, `data-alert="a-tfr-510104"`) || !strings.Contains(b, "成都市") {
+		t.Errorf("alerts page filtered by indicator: %.400s", b)
+	}
+	if !strings.Contains(b, `<option value="srb" selected>`) || !strings.Contains(b, `<option value="active" selected>`) {
+		t.Errorf("alerts page does not keep the filter choices")
+	}
+}

@@ -1,0 +1,93 @@
+package querysrc
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/padis/padis/dashboards"
+	"github.com/padis/padis/engine/alerts"
+	"github.com/padis/padis/engine/query"
+	"github.com/padis/padis/engine/store"
+)
+
+// Alerts implements dashboards.Source from engine/alerts (the latest
+// evaluated version of every scope); without a store, ErrNotAvailable.
+func (s *Source) Alerts(ctx context.Context, f dashboards.AlertFilter) ([]dashboards.Alert, error) {
+	if s.st == nil {
+		return nil, fmt.Errorf("alerts: %w", dashboards.ErrNotAvailable)
+	}
+	af := alerts.Filter{Units: f.Units, Colour: f.Level, Status: f.Status}
+	if f.Status == dashboards.AlertActive {
+		af.Status, af.Open = "", true
+	}
+	as, err := alerts.List(ctx, s.st, af)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
+	}
+	runs := s.runs()
+	out := make([]dashboards.Alert, len(as))
+	for i, a := range as {
+		out[i] = alertOf(runs, a)
+	}
+	return out, nil
+}
+
+// Alert implements dashboards.Source: the alert with its history.
+func (s *Source) Alert(ctx context.Context, id string) (dashboards.Alert, error) {
+	if s.st == nil {
+		return dashboards.Alert{}, fmt.Errorf("alerts: %w", dashboards.ErrNotAvailable)
+	}
+	a, err := alerts.Get(ctx, s.st, id, 0)
+	if err != nil {
+		return dashboards.Alert{}, alertErr(err)
+	}
+	return alertOf(s.runs(), a), nil
+}
+
+// AcknowledgeAlert implements dashboards.Source.
+func (s *Source) AcknowledgeAlert(ctx context.Context, id, user, note string, at time.Time) (dashboards.Alert, error) {
+	if s.st == nil {
+		return dashboards.Alert{}, fmt.Errorf("alerts: %w", dashboards.ErrNotAvailable)
+	}
+	a, err := alerts.Acknowledge(ctx, s.st, id, user, note, at)
+	if err != nil {
+		return dashboards.Alert{}, alertErr(err)
+	}
+	return alertOf(s.runs(), a), nil
+}
+
+func alertErr(err error) error { return notFound(err, alerts.ErrNotFound) }
+
+// alertOf converts an engine alert: the colour is the level, the value
+// keeps its interval and counts, and the lineage is the cube of the
+// alert's snapshot version.
+func alertOf(runs map[int64]query.Run, a alerts.Alert) dashboards.Alert {
+	p := dashboards.Period(a.Period)
+	out := dashboards.Alert{
+		ID: a.ID, Rule: a.Rule, Level: a.Colour, Unit: a.Division, Indicator: a.Indicator, Period: p,
+		Value:     value(runs, a.Indicator, a.Division, p, a.Version, a.Value, a.Lower, a.Upper, a.Numerator, a.Denominator),
+		Threshold: a.Threshold, Explanation: a.ExplanationZH, ExplanationZH: a.ExplanationZH, ExplanationEN: a.ExplanationEN,
+		Status: a.Status, FirstSeen: a.FirstSeen, LastSeen: a.LastSeen, AckBy: a.AckUser, AckNote: a.AckNote,
+	}
+	if !a.AckAt.IsZero() {
+		t := a.AckAt
+		out.AckAt = &t
+	}
+	if !a.Resolved.IsZero() {
+		t := a.Resolved
+		out.ResolvedAt = &t
+	}
+	for _, e := range a.History {
+		out.History = append(out.History, dashboards.AlertEvent{Time: e.At, Action: e.Action, User: e.User, Note: e.Note, Version: e.Version, Value: fin(e.Value)})
+	}
+	return out
+}
+
+// WithStore makes s read alerts (engine/alerts) and worklists
+// (engine/linkage) from st, the store its query engine reads, and
+// returns it.
+func (s *Source) WithStore(st *store.Store) *Source {
+	s.st = st
+	return s
+}
