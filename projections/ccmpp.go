@@ -145,17 +145,19 @@ func (e *engine) step(cur, next [2][]float64, iv *interval, year int, fl *Flows)
 			if half {
 				st = e.start[s][:G]
 				m = m[:G]
+				sm := 0.0 // a local accumulator: startMig[s] in the loop costs a store per age
 				for g, cg := range c[:G] {
 					v := cg + m[g]/2
 					if v < 0 {
 						e.warn = append(e.warn, Warning{Year: year, Age: g * p.n, Sex: s.String(), When: "start", Amount: -v})
-						startMig[s] -= cg
+						sm -= cg
 						v = 0
 					} else {
-						startMig[s] += m[g] / 2
+						sm += m[g] / 2
 					}
 					st[g] = v
 				}
+				startMig[s] = sm
 			}
 		}
 		starts[s] = st
