@@ -83,11 +83,19 @@ func (e *Engine) Panel(ctx context.Context, indicator, period string, version in
 	panel := datasets.MonitoringCounties()
 	p := &Panel{Version: run.Version}
 	var units []panelUnit
+	var read map[string][]cube.MeasureRow // every county in one query, without the in-memory index
+	if run.ix == nil {
+		if read, err = e.panelMeasuresAll(ctx, run, ptype, label); err != nil {
+			return nil, fmt.Errorf("panel: %w", err)
+		}
+	}
 	for _, mc := range panel {
 		u := panelUnit{county: mc}
-		mrows, err := e.panelMeasures(ctx, run, mc.Code, ptype, label)
-		if err != nil {
-			return nil, fmt.Errorf("panel: %w", err)
+		mrows := read[mc.Code]
+		if read == nil {
+			if mrows, err = e.panelMeasures(ctx, run, mc.Code, ptype, label); err != nil {
+				return nil, fmt.Errorf("panel: %w", err)
+			}
 		}
 		pc := PanelCounty{MonitoringCounty: mc}
 		pc.Value = cube.Value{Version: run.Version, Indicator: ind.ID, Division: mc.Code, Level: models.LevelCounty, PeriodType: ptype, Period: label,
@@ -160,6 +168,26 @@ func (e *Engine) panelMeasures(ctx context.Context, run *Run, county, ptype, per
 	}
 	defer rows.Close()
 	return cube.ScanMeasureRows(rows)
+}
+
+// panelMeasuresAll reads the county measure rows of run for one period
+// in one query, keyed by county code.
+func (e *Engine) panelMeasuresAll(ctx context.Context, run *Run, ptype, period string) (map[string][]cube.MeasureRow, error) {
+	rows, err := e.db.QueryContext(ctx, `SELECT `+cube.MeasureSelect()+` FROM cube.measures
+		WHERE version = ? AND level = ? AND ptype = ? AND period = ?`, run.Version, int(models.LevelCounty), ptype, period)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	all, err := cube.ScanMeasureRows(rows)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string][]cube.MeasureRow, len(all))
+	for _, r := range all {
+		out[r.Division] = append(out[r.Division], r)
+	}
+	return out, nil
 }
 
 // panelAges fills the TFR inputs of u (births and female person-years by
@@ -320,8 +348,14 @@ func stratifiedVariance(units []panelUnit, z []float64) float64 {
 	for i := range units {
 		groups[stratum[i]] = append(groups[stratum[i]], z[i])
 	}
+	keys := make([]string, 0, len(groups))
+	for k := range groups {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // a fixed order: the same SE to the last bit on every call
 	v := 0.0
-	for _, g := range groups {
+	for _, k := range keys {
+		g := groups[k]
 		n := float64(len(g))
 		if n < 2 {
 			continue
