@@ -11,10 +11,14 @@ import (
 )
 
 // runPipeline runs the post-load pipeline of version (cube, then the
-// engine post-steps, then hooks), printing one line per step to w, each
-// prefixed with prefix.
+// engine post-steps configured by the data directory's files, then hooks),
+// printing one line per step to w, each prefixed with prefix.
 func runPipeline(ctx context.Context, st *store.Store, version int64, hooks []pipeline.Step, w io.Writer, prefix string) (*pipeline.Report, error) {
-	return pipeline.Run(ctx, st, version, pipeline.Options{Hooks: hooks, Progress: func(e pipeline.Event) {
+	cfg, err := pipeline.ConfigFromDir(st.Config().Dir)
+	if err != nil {
+		return nil, err
+	}
+	return pipeline.Run(ctx, st, version, pipeline.Options{Hooks: hooks, Config: cfg, Progress: func(e pipeline.Event) {
 		if w == nil {
 			return
 		}

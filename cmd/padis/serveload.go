@@ -115,7 +115,12 @@ func (l *serverLoader) run(job *dashboards.LoadJob, withPipeline bool) {
 		if l.hooks != nil {
 			hooks = l.hooks()
 		}
-		prep, err := pipeline.Run(ctx, l.st, rep.Version.ID, pipeline.Options{Hooks: hooks, Progress: func(e pipeline.Event) {
+		cfg, err := pipeline.ConfigFromDir(l.st.Config().Dir)
+		if err != nil {
+			fail(err)
+			return
+		}
+		prep, err := pipeline.Run(ctx, l.st, rep.Version.ID, pipeline.Options{Hooks: hooks, Config: cfg, Progress: func(e pipeline.Event) {
 			if e.Done {
 				// A finished step may have published a cube or values:
 				// readers switch to them now.

@@ -38,8 +38,12 @@ type Options struct {
 	Cube cube.Options
 	// Rebuild rebuilds the cube even when the version already has one.
 	Rebuild bool
-	// Steps replaces the post-steps that follow the cube (nil: PostSteps).
+	// Steps replaces the post-steps that follow the cube (nil:
+	// PostSteps(Config)).
 	Steps []Step
+	// Config configures the default post-steps (alert rules and
+	// delivery); see ConfigFromDir.
+	Config Config
 	// Hooks run after the steps when the cube exists (the report
 	// scheduler's AfterLoad). A failing hook is reported like a step.
 	Hooks []Step
@@ -79,7 +83,7 @@ type Report struct {
 // (which counts duplicate cards from linkage's tables, so it runs after
 // it), alerts (on the cube's values, quality indicators included). A new
 // engine step is one more line here.
-func PostSteps() []Step {
+func PostSteps(cfg Config) []Step {
 	return []Step{
 		{Name: "linkage", Run: func(ctx context.Context, st *store.Store, v int64) error {
 			_, err := linkage.Run(ctx, st, v, linkage.Options{})
@@ -90,7 +94,7 @@ func PostSteps() []Step {
 			return err
 		}},
 		{Name: "alerts", Run: func(ctx context.Context, st *store.Store, v int64) error {
-			_, err := alerts.Evaluate(ctx, st, v, alerts.Options{})
+			_, err := alerts.Evaluate(ctx, st, v, cfg.Alerts)
 			return err
 		}},
 	}
@@ -110,7 +114,7 @@ func Run(ctx context.Context, st *store.Store, version int64, opts Options) (*Re
 	rep := &Report{Version: version}
 	steps := opts.Steps
 	if steps == nil {
-		steps = PostSteps()
+		steps = PostSteps(opts.Config)
 	}
 	all := make([]Step, 0, 1+len(steps)+len(opts.Hooks))
 	all = append(all, Step{Name: CubeStep, Run: func(ctx context.Context, st *store.Store, version int64) error {
