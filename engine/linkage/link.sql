@@ -5,29 +5,51 @@
 
 -- name: duplicates
 -- Cards sharing an ID pseudonym; the kept card is the first registered.
+-- The ID groups are found on a 64-bit hash of the pseudonym (a cheap
+-- aggregation over all cards); the few cards in a repeated hash are then
+-- grouped on the pseudonym itself, so a hash collision adds no card.
 CREATE OR REPLACE TEMP TABLE lk_dup AS
-SELECT id_number_key, person_id, registered_date, res_place, household_id, vital_status,
+WITH h AS (SELECT hash(id_number_key) AS h FROM {{P}} WHERE id_number_key IS NOT NULL GROUP BY 1 HAVING count(*) > 1)
+SELECT rowid AS rid, id_number_key, person_id, registered_date, res_place, household_id, vital_status,
 	first_value(person_id) OVER w AS kept, row_number() OVER w AS rk
 FROM {{P}}
-WHERE id_number_key IN (SELECT id_number_key FROM {{P}} WHERE id_number_key IS NOT NULL GROUP BY 1 HAVING count(*) > 1)
-WINDOW w AS (PARTITION BY id_number_key ORDER BY registered_date, person_id);
+WHERE id_number_key IS NOT NULL AND hash(id_number_key) IN (SELECT h FROM h)
+WINDOW w AS (PARTITION BY id_number_key ORDER BY registered_date, person_id)
+QUALIFY count(*) OVER (PARTITION BY id_number_key) > 1;
 
 -- name: kept
--- Persons without the second and later cards of exact duplicates.
-CREATE OR REPLACE TEMP VIEW lk_pk AS
-SELECT * FROM {{P}} WHERE person_id NOT IN (SELECT person_id FROM lk_dup WHERE rk > 1);
+-- The row ids of the second and later cards of exact duplicates: they take
+-- no part in the comparison with the sources. The statements below leave
+-- them out after their joins, on the few joined rows, rather than
+-- filtering every card before.
+CREATE OR REPLACE TEMP TABLE lk_later AS SELECT rid FROM lk_dup WHERE rk > 1;
 
 -- name: police
 -- One full join on the ID pseudonym; only what needs a second look is
--- kept: unmatched rows of either side and matched rows that disagree.
+-- kept: unmatched rows of either side and matched rows that disagree. The
+-- police side carries only its row id and the compared columns (the rest
+-- of the few kept records is fetched by row id in the next step), and the
+-- later cards of exact duplicates are left out after the join, on the
+-- kept rows only: the same as joining the kept cards, since a police record
+-- matching a later card also matches the kept card of its group.
+CREATE OR REPLACE TEMP TABLE lk_pol_id AS
+SELECT p.person_id, r.rid AS r_rid, r.id_number_key AS r_idk, p.name_key AS p_name, p.sex AS p_sex, r.sex AS r_sex,
+	p.birth_date AS p_birth, r.birth_date AS r_birth, p.reg_place AS p_reg, r.reg_place AS r_reg, p.res_place AS p_res,
+	p.vital_status AS p_status, p.registered_date AS p_registered
+FROM (SELECT rowid AS rid, id_number_key, person_id, name_key, sex, birth_date, reg_place, res_place, vital_status, registered_date
+		FROM {{P}}) p
+	FULL JOIN (SELECT rowid AS rid, id_number_key, sex, birth_date, reg_place FROM {{R}}) r ON p.id_number_key = r.id_number_key
+WHERE (p.rid IS NULL OR r.rid IS NULL OR p.sex <> r.sex OR p.birth_date <> r.birth_date OR p.reg_place <> r.reg_place)
+	AND (p.rid IS NULL OR p.rid NOT IN (SELECT rid FROM lk_later));
+
+-- name: police records
 CREATE OR REPLACE TEMP TABLE lk_pol AS
-SELECT p.person_id, r.record_id, p.name_key AS p_name, r.name_key AS r_name, r.id_number_key AS r_idk,
-	p.sex AS p_sex, r.sex AS r_sex, p.birth_date AS p_birth, r.birth_date AS r_birth,
-	p.reg_place AS p_reg, r.reg_place AS r_reg, p.res_place AS p_res, p.vital_status AS p_status,
-	r.status AS r_status, p.registered_date AS p_registered, 'id' AS method
-FROM lk_pk p FULL JOIN {{R}} r ON p.id_number_key = r.id_number_key
-WHERE p.person_id IS NULL OR r.record_id IS NULL
-	OR p.sex <> r.sex OR p.birth_date <> r.birth_date OR p.reg_place <> r.reg_place;
+WITH r AS (
+	SELECT rowid AS rid, record_id, name_key, status FROM {{R}}
+	WHERE rowid IN (SELECT r_rid FROM lk_pol_id WHERE r_rid IS NOT NULL))
+SELECT x.person_id, r.record_id, x.p_name, r.name_key AS r_name, x.r_idk, x.p_sex, x.r_sex,
+	x.p_birth, x.r_birth, x.p_reg, x.r_reg, x.p_res, x.p_status, r.status AS r_status, x.p_registered, 'id' AS method
+FROM lk_pol_id x LEFT JOIN r ON r.rid = x.r_rid;
 
 -- name: police by name
 -- Records left over on both sides, linked on (name, birth date, sex,
@@ -39,6 +61,7 @@ WITH r AS (
 	QUALIFY count(*) OVER (PARTITION BY r_name, r_birth, r_sex, left(r_reg, 9)) = 1),
 p AS (
 	SELECT * FROM lk_pol WHERE record_id IS NULL
+		AND (p_name, p_birth, p_sex, left(p_reg, 9)) IN (SELECT (r_name, r_birth, r_sex, left(r_reg, 9)) FROM r)
 	QUALIFY row_number() OVER (PARTITION BY p_name, p_birth, p_sex, left(p_reg, 9) ORDER BY p_registered, person_id) = 1)
 SELECT p.person_id, r.record_id, p.p_name, r.r_name, r.r_idk, p.p_sex, r.r_sex, p.p_birth, r.r_birth,
 	p.p_reg, r.r_reg, p.p_res, p.p_status, r.r_status, p.p_registered, 'name' AS method
@@ -49,16 +72,12 @@ FROM r JOIN p ON r.r_name = p.p_name AND r.r_birth = p.p_birth AND r.r_sex = p.p
 -- a source record that matches one is not missing from the database, its
 -- record was rejected.
 CREATE OR REPLACE TEMP TABLE lk_q AS
-SELECT json_extract_string(raw, '$.person_id') AS person_id,
-	json_extract_string(raw, '$.id_number_key') AS idk,
-	json_extract_string(raw, '$.name_key') AS name_key,
-	TRY_CAST(json_extract_string(raw, '$.birth_date') AS DATE) AS birth_date,
-	json_extract_string(raw, '$.sex') AS sex,
-	json_extract_string(raw, '$.reg_place') AS reg_place,
-	json_extract_string(raw, '$.res_place') AS res_place,
-	json_extract_string(raw, '$.mother_id_number_key') AS mother_idk
-FROM {{Q}} WHERE tbl = 'persons' AND action = 'quarantined' AND raw IS NOT NULL
-QUALIFY row_number() OVER (PARTITION BY "row") = 1;
+SELECT v[1] AS person_id, v[2] AS idk, v[3] AS name_key, TRY_CAST(v[4] AS DATE) AS birth_date, v[5] AS sex,
+	v[6] AS reg_place, v[7] AS res_place, v[8] AS mother_idk
+FROM (SELECT json_extract_string(raw, ['$.person_id', '$.id_number_key', '$.name_key', '$.birth_date', '$.sex',
+		'$.reg_place', '$.res_place', '$.mother_id_number_key']) AS v
+	FROM {{Q}} WHERE tbl = 'persons' AND action = 'quarantined' AND raw IS NOT NULL
+	QUALIFY row_number() OVER (PARTITION BY "row") = 1);
 
 -- name: police quarantined
 CREATE OR REPLACE TEMP TABLE lk_pol_q AS
@@ -71,27 +90,40 @@ SELECT r.record_id, q.person_id FROM r JOIN lk_q q
 -- name: deaths
 -- Death records linked on the ID pseudonym, else (when the record has no
 -- ID or it matches nobody) on (name, birth date, sex, residence township).
+-- The person's columns travel with the link (no third pass over persons).
 CREATE OR REPLACE TEMP TABLE lk_death AS
 WITH byid AS (
-	SELECT d.record_id, p.person_id, 'id' AS method FROM {{D}} d JOIN lk_pk p ON p.id_number_key = d.id_number_key),
+	SELECT d.record_id, 'id' AS method, p.person_id, p.sex AS p_sex, p.birth_date AS p_birth, p.res_place AS p_res,
+		p.vital_status AS p_status, p.status_date AS p_status_date
+	FROM {{D}} d JOIN (SELECT rowid AS rid, * FROM {{P}}) p ON p.id_number_key = d.id_number_key
+	WHERE p.rid NOT IN (SELECT rid FROM lk_later)),
 rest AS (
 	SELECT * FROM {{D}} WHERE record_id NOT IN (SELECT record_id FROM byid) AND birth_date IS NOT NULL
 	QUALIFY count(*) OVER (PARTITION BY name_key, birth_date, sex, left(place, 9)) = 1),
 byname AS (
-	SELECT d.record_id, arg_min(p.person_id, strftime(p.registered_date, '%Y%m%d') || p.person_id) AS person_id, 'name' AS method
+	SELECT d.record_id, 'name' AS method, unnest(arg_min({'person_id': p.person_id, 'p_sex': p.sex, 'p_birth': p.birth_date,
+		'p_res': p.res_place, 'p_status': p.vital_status, 'p_status_date': p.status_date},
+		strftime(p.registered_date, '%Y%m%d') || p.person_id))
 	FROM rest d JOIN {{P}} p ON p.name_key = d.name_key AND p.birth_date = d.birth_date AND p.sex = d.sex
 		AND left(p.res_place, 9) = left(d.place, 9)
 	GROUP BY d.record_id),
-l AS (SELECT * FROM byid UNION ALL SELECT * FROM byname)
+l AS (SELECT * FROM byid UNION ALL BY NAME SELECT * FROM byname)
 SELECT l.record_id, l.person_id, l.method, d.death_date, d.place, d.source, d.sex AS d_sex, d.birth_date AS d_birth,
-	p.sex AS p_sex, p.birth_date AS p_birth, p.res_place AS p_res, p.vital_status AS p_status, p.status_date AS p_status_date
-FROM l JOIN {{D}} d USING (record_id) JOIN {{P}} p USING (person_id);
+	l.p_sex, l.p_birth, l.p_res, l.p_status, l.p_status_date
+FROM l JOIN {{D}} d USING (record_id);
 
 -- name: kids
 -- Database persons young enough to hold a birth certificate.
 CREATE OR REPLACE TEMP TABLE lk_kids AS
 SELECT person_id, mother_id_number_key, mother_person_id, name_key, sex, birth_date, res_place, registered_date
-FROM lk_pk WHERE birth_date >= (SELECT min(birth_date) FROM {{C}});
+FROM {{P}} WHERE birth_date >= (SELECT min(birth_date) FROM {{C}}) AND rowid NOT IN (SELECT rid FROM lk_later);
+
+-- name: mothers
+-- The database cards of the certificates' mothers.
+CREATE OR REPLACE TEMP TABLE lk_mothers AS
+SELECT p.id_number_key, p.person_id, p.res_place
+FROM {{P}} p SEMI JOIN (SELECT DISTINCT mother_id_number_key AS k FROM {{C}}) c ON p.id_number_key = c.k
+WHERE p.rowid NOT IN (SELECT rid FROM lk_later);
 
 -- name: certificates by mother id
 -- Certificates linked to children on (mother's ID pseudonym, birth date,
@@ -117,7 +149,7 @@ GROUP BY c.cert_no;
 -- name: certificates by mother record
 INSERT INTO lk_cert
 SELECT c.cert_no, arg_min(k.person_id, strftime(k.registered_date, '%Y%m%d') || k.person_id), 'mother_record'
-FROM {{C}} c JOIN lk_pk m ON m.id_number_key = c.mother_id_number_key
+FROM {{C}} c JOIN lk_mothers m ON m.id_number_key = c.mother_id_number_key
 	JOIN lk_kids k ON k.mother_person_id = m.person_id AND k.birth_date = c.birth_date AND k.sex = c.child_sex
 WHERE c.cert_no NOT IN (SELECT cert_no FROM lk_cert) AND k.person_id NOT IN (SELECT person_id FROM lk_cert)
 GROUP BY c.cert_no;
@@ -203,9 +235,7 @@ SELECT {{V}}, {{scope}}, 'ubirth-' || left(md5({{scope}} || '|unregistered_birth
 	json_object('birth_certificate', json_object('cert_no', c.cert_no, 'birth_date', c.birth_date, 'sex', c.child_sex,
 		'place', c.place, 'issued_date', c.issued_date, 'named', c.child_name_key IS NOT NULL),
 		'mother', json_object('person_id', m.person_id, 'res_place', m.res_place))::VARCHAR
-FROM {{C}} c LEFT JOIN (SELECT id_number_key, person_id, res_place FROM lk_pk
-		WHERE id_number_key IN (SELECT mother_id_number_key FROM {{C}})) m
-	ON m.id_number_key = c.mother_id_number_key
+FROM {{C}} c LEFT JOIN lk_mothers m ON m.id_number_key = c.mother_id_number_key
 WHERE c.cert_no NOT IN (SELECT cert_no FROM lk_cert) AND c.birth_date <= {{cut}};
 
 -- name: items undead

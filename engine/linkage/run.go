@@ -73,10 +73,35 @@ type Result struct {
 	Phases   []Phase          `json:"phases"`
 }
 
-// Phase is the timing of one statement.
+// Phase is the timing of one statement or step of a run.
 type Phase struct {
 	Name     string        `json:"name"`
 	Duration time.Duration `json:"duration"`
+	// Duplicates marks the phases of exact and probable duplicate
+	// detection (duplicate cards, u estimation, candidates, scoring and
+	// their items); the others are the cross-source comparison and the
+	// bookkeeping of the run.
+	Duplicates bool `json:"duplicates,omitempty"`
+}
+
+// duplicatePhases are the phases of duplicate detection.
+var duplicatePhases = map[string]bool{"duplicates": true, "u estimate": true, "candidates": true, "pairs": true,
+	"items duplicate": true, "items probable duplicate": true, "save params": true}
+
+// phase records the time since t0 as phase name.
+func (res *Result) phase(name string, t0 time.Time) {
+	res.Phases = append(res.Phases, Phase{Name: name, Duration: time.Since(t0), Duplicates: duplicatePhases[name]})
+}
+
+// DuplicateDuration is the time of the duplicate-detection phases.
+func (res *Result) DuplicateDuration() time.Duration {
+	var d time.Duration
+	for _, p := range res.Phases {
+		if p.Duplicates {
+			d += p.Duration
+		}
+	}
+	return d
 }
 
 // sourceTables are the sources the linkage reads, by placeholder.
@@ -116,16 +141,24 @@ func Run(ctx context.Context, st *store.Store, version int64, opts Options) (*Re
 			cleanup(conn)
 			return nil, err
 		}
+		t0 := time.Now()
 		cleanup(conn)
+		res.phase("cleanup", t0)
 		res.Duration = time.Since(start)
+		t0 = time.Now()
 		if err := res.save(ctx, conn, v, string(optJSON)); err != nil {
 			return nil, err
 		}
+		res.phase("save run", t0)
 	default:
 		return nil, fmt.Errorf("linkage: read runs: %w", err)
 	}
+	t0 := time.Now()
 	if err := writeIndicators(ctx, conn, v); err != nil {
 		return nil, err
+	}
+	if !res.Skipped {
+		res.phase("indicators", t0)
 	}
 	res.Duration = time.Since(start)
 	return res, nil
@@ -171,6 +204,7 @@ func link(ctx context.Context, conn *sql.Conn, st *store.Store, v *store.Version
 		}
 		vars[ph] = name
 	}
+	t0 := time.Now()
 	var persons int64
 	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM `+vars["P"]).Scan(&persons); err != nil {
 		return fmt.Errorf("linkage: count persons: %w", err)
@@ -181,6 +215,7 @@ func link(ctx context.Context, conn *sql.Conn, st *store.Store, v *store.Version
 	}
 	res.Params = params(opts.Fields, u)
 	vars["agreements"], vars["score"], vars["agreement_json"] = scoreSQL(opts.Fields, res.Params)
+	res.phase("u estimate", t0)
 
 	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
 		return fmt.Errorf("linkage: %w", err)
@@ -191,30 +226,40 @@ func link(ctx context.Context, conn *sql.Conn, st *store.Store, v *store.Version
 			conn.ExecContext(context.Background(), `ROLLBACK`)
 		}
 	}()
+	t0 = time.Now()
 	for _, q := range []string{`DELETE FROM linkage.items WHERE version = ?`, `DELETE FROM linkage.runs WHERE version = ?`, `DELETE FROM linkage.params WHERE version = ?`} {
 		if _, err := conn.ExecContext(ctx, q, v.ID); err != nil {
 			return fmt.Errorf("linkage: clear version %d: %w", v.ID, err)
 		}
 	}
+	res.phase("clear version", t0)
 	for _, s := range sqlfile.Sections(linkSQL) {
 		t0 := time.Now()
 		if _, err := conn.ExecContext(ctx, sqlfile.Expand(s.SQL, vars)); err != nil {
 			return fmt.Errorf("linkage: version %d: %s: %w", v.ID, s.Name, err)
 		}
-		res.Phases = append(res.Phases, Phase{s.Name, time.Since(t0)})
+		res.phase(s.Name, t0)
 	}
+	t0 = time.Now()
 	for _, p := range res.Params {
 		if _, err := conn.ExecContext(ctx, `INSERT INTO linkage.params VALUES (?, ?, ?, ?, ?, ?)`, v.ID, p.Field, p.M, p.U, p.Agree, p.Disagree); err != nil {
 			return fmt.Errorf("linkage: save params: %w", err)
 		}
 	}
+	res.phase("save params", t0)
+	t0 = time.Now()
 	if err := countLinks(ctx, conn, vars["R"], res); err != nil {
 		return err
 	}
+	res.phase("count links", t0)
+	t0 = time.Now()
 	if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
 		return fmt.Errorf("linkage: commit version %d: %w", v.ID, err)
 	}
 	committed = true
+	res.phase("commit", t0)
+	t0 = time.Now()
+	defer res.phase("count items", t0)
 	return res.readCounts(ctx, conn, v.ID)
 }
 
