@@ -217,28 +217,46 @@ func link(ctx context.Context, conn *sql.Conn, st *store.Store, v *store.Version
 	vars["agreements"], vars["score"], vars["agreement_json"] = scoreSQL(opts.Fields, res.Params)
 	res.phase("u estimate", t0)
 
-	if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
-		return fmt.Errorf("linkage: %w", err)
-	}
-	committed := false
+	// The work tables are temporary and built outside the transaction
+	// (committing them inside it cost a second at 10 M persons); the
+	// transaction covers the writes of the version's rows only, from the
+	// first section that inserts into the linkage schema to the commit.
+	committed, begun := false, false
 	defer func() {
-		if !committed {
+		if begun && !committed {
 			conn.ExecContext(context.Background(), `ROLLBACK`)
 		}
 	}()
-	t0 = time.Now()
-	for _, q := range []string{`DELETE FROM linkage.items WHERE version = ?`, `DELETE FROM linkage.runs WHERE version = ?`, `DELETE FROM linkage.params WHERE version = ?`} {
-		if _, err := conn.ExecContext(ctx, q, v.ID); err != nil {
-			return fmt.Errorf("linkage: clear version %d: %w", v.ID, err)
+	begin := func() error {
+		if _, err := conn.ExecContext(ctx, `BEGIN TRANSACTION`); err != nil {
+			return fmt.Errorf("linkage: %w", err)
 		}
+		begun = true
+		t0 := time.Now()
+		for _, q := range []string{`DELETE FROM linkage.items WHERE version = ?`, `DELETE FROM linkage.runs WHERE version = ?`, `DELETE FROM linkage.params WHERE version = ?`} {
+			if _, err := conn.ExecContext(ctx, q, v.ID); err != nil {
+				return fmt.Errorf("linkage: clear version %d: %w", v.ID, err)
+			}
+		}
+		res.phase("clear version", t0)
+		return nil
 	}
-	res.phase("clear version", t0)
 	for _, s := range sqlfile.Sections(linkSQL) {
+		if !begun && strings.Contains(s.SQL, "INTO linkage.") {
+			if err := begin(); err != nil {
+				return err
+			}
+		}
 		t0 := time.Now()
 		if _, err := conn.ExecContext(ctx, sqlfile.Expand(s.SQL, vars)); err != nil {
 			return fmt.Errorf("linkage: version %d: %s: %w", v.ID, s.Name, err)
 		}
 		res.phase(s.Name, t0)
+	}
+	if !begun {
+		if err := begin(); err != nil {
+			return err
+		}
 	}
 	t0 = time.Now()
 	for _, p := range res.Params {
