@@ -105,4 +105,12 @@ func TestAlertsPageFilters(t *testing.T) {
 	if !strings.Contains(b, `<option value="srb" selected>`) || !strings.Contains(b, `<option value="active" selected>`) {
 		t.Errorf("alerts page does not keep the filter choices")
 	}
+	// Each row says what is wrong, in the page's language.
+	if !strings.Contains(b, "出生人口性别比112.4，95%区间108.9–116.0，高于107") {
+		t.Errorf("the Chinese list lacks the explanation: %.600s", b)
+	}
+	en := c.do("GET", "/alerts?status=active&indicator=srb&lang=en", nil).Body.String()
+	if !strings.Contains(en, "SRB 112.4, interval 108.9–116.0 lies above 107") {
+		t.Errorf("the English list lacks the explanation: %.600s", en)
+	}
 }
