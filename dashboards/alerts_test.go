@@ -2,6 +2,8 @@ package dashboards
 
 import (
 	"context"
+	"fmt"
+	"net/http/httptest"
 	"strings"
 	"testing"
 )
@@ -112,5 +114,34 @@ func TestAlertsPageFilters(t *testing.T) {
 	en := c.do("GET", "/alerts?status=active&indicator=srb&lang=en", nil).Body.String()
 	if !strings.Contains(en, "SRB 112.4, interval 108.9–116.0 lies above 107") {
 		t.Errorf("the English list lacks the explanation: %.600s", en)
+	}
+}
+
+// TestAlertsPagePaging: the page shows the alerts from ?offset= on with
+// the total, and links to the next rows only while rows are left.
+func TestAlertsPagePaging(t *testing.T) {
+	e := newTestEnv(t)
+	c := loggedIn(t, e, "admin")
+	rows := func(b string) int { return strings.Count(b, `<tr data-alert=`) }
+	all := c.do("GET", "/alerts?status=", nil).Body.String()
+	n := rows(all)
+	if n < 3 || !strings.Contains(all, `<span id="alerts-total">`+fmt.Sprint(n)+`</span>`) || strings.Contains(all, `id="alerts-next"`) {
+		t.Fatalf("%d rows; total or next link wrong: %.600s", n, all)
+	}
+	rest := c.do("GET", "/alerts?status=&offset=2", nil).Body.String()
+	if rows(rest) != n-2 || !strings.Contains(rest, `<span id="alerts-total">`+fmt.Sprint(n)+`</span>`) {
+		t.Errorf("offset 2: %d rows of %d", rows(rest), n)
+	}
+	if c.do("GET", "/alerts?offset=-1", nil).Code != 400 {
+		t.Error("a negative offset is accepted")
+	}
+	// The next-page link keeps the other parameters and moves the offset.
+	hr := httptest.NewRequest("GET", "/alerts?status=new&offset=100&lang=en", nil)
+	r := &req{c: e.srv.e.NewContext(hr, httptest.NewRecorder())}
+	if got := r.nextPage("/alerts", 200, 250); got != "/alerts?offset=200&status=new" {
+		t.Errorf("next page %q", got)
+	}
+	if got := r.nextPage("/alerts", 250, 250); got != "" {
+		t.Errorf("next page after the last row %q", got)
 	}
 }

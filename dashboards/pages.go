@@ -71,11 +71,21 @@ func (s *Server) projectionsPage(r *req) error {
 	return r.render(http.StatusOK, "projections", "nav.projections", ui.Breadcrumb, map[string]any{"Unit": ui, "Scenarios": BuiltinScenarios()})
 }
 
+// alertsPage is the number of alerts the alerts page shows at a time.
+const alertsPage = 100
+
 func (s *Server) alertsPage(r *req) error {
-	as, ui, err := r.alertList()
+	all, ui, err := r.alertList()
 	if err != nil {
 		return err
 	}
+	// A province has thousands of alerts: the page shows alertsPage rows
+	// from ?offset=, most severe first, and links to the next rows.
+	offset, err := atoiDefault(r.c.QueryParam("offset"), 0, 0, 1<<30)
+	if err != nil {
+		return err
+	}
+	as := all[min(offset, len(all)):min(offset+alertsPage, len(all))]
 	names, labels := map[string]string{}, map[string]string{}
 	for _, a := range as {
 		if d, ok := s.tree.Lookup(a.Unit); ok {
@@ -90,7 +100,7 @@ func (s *Server) alertsPage(r *req) error {
 		inds = append(inds, IndicatorInfo{ID: ind.ID, Label: ind.Label(r.lang)})
 	}
 	return r.render(http.StatusOK, "alerts", "nav.alerts", ui.Breadcrumb, map[string]any{
-		"Unit": ui, "Alerts": as, "Level": r.c.QueryParam("level"), "Status": r.c.QueryParam("status"), "Indicator": r.c.QueryParam("indicator"),
+		"Unit": ui, "Alerts": as, "Total": len(all), "Next": r.nextPage("/alerts", offset+len(as), len(all)), "Level": r.c.QueryParam("level"), "Status": r.c.QueryParam("status"), "Indicator": r.c.QueryParam("indicator"),
 		"Levels": AlertLevels, "Statuses": AlertStatuses, "Indicators": inds, "Names": names, "Labels": labels})
 }
 

@@ -216,15 +216,24 @@ func (s *Server) worklistPage(r *req) error {
 	q := maps.Clone(r.c.QueryParams())
 	q.Del("lang")
 	here := q.Encode()
-	next := ""
-	if wl.Offset+len(wl.Items) < wl.Total {
-		q.Set("offset", fmt.Sprint(wl.Offset+worklistPage))
-		next = "/worklists?" + q.Encode()
-	}
 	q.Del("offset")
 	q.Set("format", "csv")
 	return r.render(http.StatusOK, "worklists", "nav.worklists", wl.Unit.Breadcrumb, map[string]any{
-		"WL": wl, "Kinds": kinds, "Statuses": ItemStatuses, "Next": next, "Query": here, "CSV": "/api/v1/quality/worklist?" + q.Encode()})
+		"WL": wl, "Kinds": kinds, "Statuses": ItemStatuses, "Query": here, "CSV": "/api/v1/quality/worklist?" + q.Encode(),
+		"Next": r.nextPage("/worklists", wl.Offset+len(wl.Items), wl.Total)})
+}
+
+// nextPage returns the link to the rows from shown on of a paged list at
+// path, with the request's other query parameters, or "" when shown
+// reaches total.
+func (r *req) nextPage(path string, shown, total int) string {
+	if shown >= total {
+		return ""
+	}
+	q := maps.Clone(r.c.QueryParams())
+	q.Del("lang")
+	q.Set("offset", fmt.Sprint(shown))
+	return path + "?" + q.Encode()
 }
 
 func (s *Server) workItemStatusForm(r *req) error {

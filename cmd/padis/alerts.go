@@ -25,22 +25,14 @@ func init() {
 	register(command{
 		name:    "alerts",
 		summary: "early-warning alerts: evaluate rules, list, show and acknowledge alerts, detect aberrations",
-		run:     runAlerts,
+		subcommands: []subcommand{ // in usage order
+			{"evaluate", "evaluate the early-warning rules on a loaded version and store the alerts", runAlertsEvaluate},
+			{"list", "list stored alerts (filters: division, level, colour, status…)", runAlertsList},
+			{"show", "show one alert with its history", runAlertsShow},
+			{"ack", "acknowledge an alert", runAlertsAck},
+			{"detect", "run an aberration-detection method over a count series (CSV period,count)", runAlertsDetect},
+		},
 	})
-}
-
-// alertsSubcommands are the subcommands of padis alerts, in usage order.
-var alertsSubcommands = []subcommand{
-	{"evaluate", "evaluate the early-warning rules on a loaded version and store the alerts", runAlertsEvaluate},
-	{"list", "list stored alerts (filters: division, level, colour, status…)", runAlertsList},
-	{"show", "show one alert with its history", runAlertsShow},
-	{"ack", "acknowledge an alert", runAlertsAck},
-	{"detect", "run an aberration-detection method over a count series (CSV period,count)", runAlertsDetect},
-}
-
-// runAlerts dispatches on the first argument.
-func runAlerts(args []string, stdout, stderr io.Writer) error {
-	return dispatch("alerts", alertsSubcommands, args, stdout, stderr)
 }
 
 func runAlertsDetect(args []string, stdout, stderr io.Writer) error {

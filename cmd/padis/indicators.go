@@ -21,20 +21,13 @@ func init() {
 	register(command{
 		name:    "indicators",
 		summary: "indicator catalog, cube computation and queries",
-		run:     runIndicators,
+		subcommands: []subcommand{ // in usage order
+			{"list", "list the indicator catalog (names, units, formulas, intervals)", runIndicatorsList},
+			{"compute", "compute (or incrementally refresh) the cube of a snapshot version", runIndicatorsCompute},
+			{"query", "query an indicator: value, children, ancestors, series, level table, lineage", runIndicatorsQuery},
+			{"panel", "the monitoring counties side by side and the national panel estimate", runIndicatorsPanel},
+		},
 	})
-}
-
-// indicatorSubcommands are the subcommands of padis indicators.
-var indicatorSubcommands = []subcommand{
-	{"list", "list the indicator catalog (names, units, formulas, intervals)", runIndicatorsList},
-	{"compute", "compute (or incrementally refresh) the cube of a snapshot version", runIndicatorsCompute},
-	{"query", "query an indicator: value, children, ancestors, series, level table, lineage", runIndicatorsQuery},
-	{"panel", "the monitoring counties side by side and the national panel estimate", runIndicatorsPanel},
-}
-
-func runIndicators(args []string, stdout, stderr io.Writer) error {
-	return dispatch("indicators", indicatorSubcommands, args, stdout, stderr)
 }
 
 // indicatorCatalog returns the default catalog plus the indicators of a
@@ -131,14 +124,11 @@ func runIndicatorsCompute(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	if *scope != "" {
-		v, err := st.Current(ctx, *scope)
-		if err != nil {
-			return err
-		}
-		*version = v.ID
+	v, err := resolveVersion(ctx, st, *version, *scope, nil)
+	if err != nil {
+		return err
 	}
-	res, err := cube.Refresh(ctx, st, *version, cube.Options{AgeLevel: al, ValueLevel: vl, Catalog: cat, Full: *full})
+	res, err := cube.Refresh(ctx, st, v, cube.Options{AgeLevel: al, ValueLevel: vl, Catalog: cat, Full: *full})
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,9 @@ type command struct {
 	// run executes the command with the arguments after its name. It
 	// returns errUsage (possibly wrapped) when the arguments are wrong.
 	run func(args []string, stdout, stderr io.Writer) error
+	// subcommands, when set, make run dispatch on the first argument to
+	// one of them (run is then left nil).
+	subcommands []subcommand
 }
 
 var commands = map[string]command{}
@@ -33,6 +36,12 @@ var commands = map[string]command{}
 func register(c command) {
 	if _, dup := commands[c.name]; dup {
 		panic("padis: duplicate command " + c.name)
+	}
+	if c.subcommands != nil {
+		name, subs := c.name, c.subcommands
+		c.run = func(args []string, stdout, stderr io.Writer) error {
+			return dispatch(name, subs, args, stdout, stderr)
+		}
 	}
 	commands[c.name] = c
 }

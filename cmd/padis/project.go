@@ -374,23 +374,13 @@ func runProjectBacktest(args []string, stdout, stderr io.Writer) error {
 // when given, else the current version of scope, else the newest version
 // covering division (projinput.LatestVersion).
 func projectionVersion(ctx context.Context, st *store.Store, version int64, scope, division string) (int64, error) {
-	if version != 0 && scope != "" {
-		return 0, usageErrorf("give --version or --scope, not both")
-	}
-	if version != 0 {
-		return version, nil
-	}
-	var v *store.Version
-	var err error
-	if scope != "" {
-		v, err = st.Current(ctx, scope)
-	} else {
-		v, err = projinput.LatestVersion(ctx, st, division)
-	}
-	if err != nil {
-		return 0, err
-	}
-	return v.ID, nil
+	return resolveVersion(ctx, st, version, scope, func() (int64, error) {
+		v, err := projinput.LatestVersion(ctx, st, division)
+		if err != nil {
+			return 0, err
+		}
+		return v.ID, nil
+	})
 }
 
 // storeInputs builds one projection input per comma-separated division

@@ -23,21 +23,13 @@ func init() {
 	register(command{
 		name:    "quality",
 		summary: "data-quality measures per unit, the quality score, age heaping (Whipple, Myers)",
-		run:     runQuality,
+		subcommands: []subcommand{ // in usage order
+			{"run", "compute the quality measures of a snapshot version and write them into the cube", runQualityRun},
+			{"measures", "the quality measures and score of a unit (or of its children)", runQualityMeasures},
+			{"score", "a unit's quality score across the versions of its scope (the trend)", runQualityScore},
+			{"heaping", "Whipple's and Myers' age-heaping indices from single-year age counts (CSV age,count)", runQualityHeaping},
+		},
 	})
-}
-
-// qualitySubcommands are the subcommands of padis quality, in usage order.
-var qualitySubcommands = []subcommand{
-	{"run", "compute the quality measures of a snapshot version and write them into the cube", runQualityRun},
-	{"measures", "the quality measures and score of a unit (or of its children)", runQualityMeasures},
-	{"score", "a unit's quality score across the versions of its scope (the trend)", runQualityScore},
-	{"heaping", "Whipple's and Myers' age-heaping indices from single-year age counts (CSV age,count)", runQualityHeaping},
-}
-
-// runQuality dispatches on the first argument.
-func runQuality(args []string, stdout, stderr io.Writer) error {
-	return dispatch("quality", qualitySubcommands, args, stdout, stderr)
 }
 
 // heapingReport is the output of padis quality heaping.
@@ -219,13 +211,20 @@ func addVersionFlags(fs interface {
 
 // resolve returns the version named by the flags; with neither, def.
 func (f versionFlags) resolve(ctx context.Context, st *store.Store, def func() (int64, error)) (int64, error) {
+	return resolveVersion(ctx, st, *f.version, *f.scope, def)
+}
+
+// resolveVersion is the one rule of the commands that read a snapshot
+// version: version when given, else the current version of scope, else
+// def; both given is a usage error.
+func resolveVersion(ctx context.Context, st *store.Store, version int64, scope string, def func() (int64, error)) (int64, error) {
 	switch {
-	case *f.version != 0 && *f.scope != "":
+	case version != 0 && scope != "":
 		return 0, usageErrorf("give at most one of --version and --scope")
-	case *f.version != 0:
-		return *f.version, nil
-	case *f.scope != "":
-		v, err := st.Current(ctx, *f.scope)
+	case version != 0:
+		return version, nil
+	case scope != "":
+		v, err := st.Current(ctx, scope)
 		if err != nil {
 			return 0, err
 		}

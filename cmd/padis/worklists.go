@@ -21,20 +21,14 @@ func init() {
 	register(command{
 		name:    "worklists",
 		summary: "cross-source comparison and duplicate cards: build, list, export, set status, reveal",
-		run:     runWorklists,
+		subcommands: []subcommand{ // in usage order
+			{"build", "link a version with its sources and build its worklists (engine/linkage)", runWorklistsBuild},
+			{"list", "list worklist items of a unit, masked", runWorklistsList},
+			{"export", "export a unit's worklist as CSV (UTF-8 with BOM, Excel-friendly), masked", runWorklistsExport},
+			{"status", "set the status of an item: open, verified, corrected, false_match", runWorklistsStatus},
+			{"reveal", "reveal the identity behind an item (audited: who and why)", runWorklistsReveal},
+		},
 	})
-}
-
-var worklistSubcommands = []subcommand{
-	{"build", "link a version with its sources and build its worklists (engine/linkage)", runWorklistsBuild},
-	{"list", "list worklist items of a unit, masked", runWorklistsList},
-	{"export", "export a unit's worklist as CSV (UTF-8 with BOM, Excel-friendly), masked", runWorklistsExport},
-	{"status", "set the status of an item: open, verified, corrected, false_match", runWorklistsStatus},
-	{"reveal", "reveal the identity behind an item (audited: who and why)", runWorklistsReveal},
-}
-
-func runWorklists(args []string, stdout, stderr io.Writer) error {
-	return dispatch("worklists", worklistSubcommands, args, stdout, stderr)
 }
 
 // worklistEnv is what every worklists subcommand needs: a store, the keys

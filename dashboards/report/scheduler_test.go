@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/base64"
@@ -9,102 +8,15 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"net"
 	"net/mail"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/padis/padis/engine/notify/notifytest"
 	"github.com/padis/padis/models"
 )
-
-// fakeSMTP is a minimal SMTP server on 127.0.0.1 that records messages.
-type fakeSMTP struct {
-	ln   net.Listener
-	mu   sync.Mutex
-	msgs []smtpMsg
-	wg   sync.WaitGroup
-}
-
-type smtpMsg struct {
-	from string
-	to   []string
-	data []byte
-}
-
-func startFakeSMTP(t *testing.T) *fakeSMTP {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &fakeSMTP{ln: ln}
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.wg.Add(1)
-			go func() { defer s.wg.Done(); s.serve(c) }()
-		}
-	}()
-	t.Cleanup(func() { ln.Close(); s.wg.Wait() })
-	return s
-}
-
-func (s *fakeSMTP) serve(c net.Conn) {
-	defer c.Close()
-	r := bufio.NewReader(c)
-	say := func(l string) { io.WriteString(c, l+"\r\n") }
-	say("220 fake ESMTP")
-	var m smtpMsg
-	for {
-		line, err := r.ReadString('\n')
-		if err != nil {
-			return
-		}
-		cmd := strings.ToUpper(strings.TrimSpace(line))
-		switch {
-		case strings.HasPrefix(cmd, "EHLO"), strings.HasPrefix(cmd, "HELO"):
-			say("250-fake")
-			say("250 8BITMIME")
-		case strings.HasPrefix(cmd, "MAIL FROM:"):
-			m = smtpMsg{from: angle(line)}
-			say("250 ok")
-		case strings.HasPrefix(cmd, "RCPT TO:"):
-			m.to = append(m.to, angle(line))
-			say("250 ok")
-		case cmd == "DATA":
-			say("354 go on")
-			var data bytes.Buffer
-			for {
-				l, err := r.ReadString('\n')
-				if err != nil {
-					return
-				}
-				if l == ".\r\n" {
-					break
-				}
-				data.WriteString(strings.TrimPrefix(l, "."))
-			}
-			m.data = data.Bytes()
-			s.mu.Lock()
-			s.msgs = append(s.msgs, m)
-			s.mu.Unlock()
-			say("250 queued")
-		case cmd == "QUIT":
-			say("221 bye")
-			return
-		default:
-			say("250 ok")
-		}
-	}
-}
 
 func newTestScheduler(t *testing.T, mailAddr string) *Scheduler {
 	f := newFakeReader()
@@ -123,8 +35,8 @@ func newTestScheduler(t *testing.T, mailAddr string) *Scheduler {
 // checks the archive and that the province's leaders got one mail with
 // the archived PDF attached.
 func TestSchedulerGenerateArchivesAndMails(t *testing.T) {
-	srv := startFakeSMTP(t)
-	s := newTestScheduler(t, srv.ln.Addr().String())
+	srv := notifytest.StartSMTP(t)
+	s := newTestScheduler(t, srv.Addr())
 	entries, err := s.Generate(context.Background(), Month{2025, 10})
 	if err != nil {
 		t.Fatal(err)
@@ -132,16 +44,14 @@ func TestSchedulerGenerateArchivesAndMails(t *testing.T) {
 	if len(entries) != 4 {
 		t.Fatalf("%d archived documents, want 4", len(entries))
 	}
-	srv.mu.Lock()
-	msgs := srv.msgs
-	srv.mu.Unlock()
+	msgs := srv.Messages()
 	if len(msgs) != 1 {
 		t.Fatalf("%d mails sent, want 1 (only 51 has recipients)", len(msgs))
 	}
-	if strings.Join(msgs[0].to, ",") != "leader@sc.example.org,office@sc.example.org" || msgs[0].from != "padis@example.org" {
-		t.Errorf("envelope from %s to %v", msgs[0].from, msgs[0].to)
+	if strings.Join(msgs[0].To, ",") != "leader@sc.example.org,office@sc.example.org" || msgs[0].From != "padis@example.org" {
+		t.Errorf("envelope from %s to %v", msgs[0].From, msgs[0].To)
 	}
-	msg, err := mail.ReadMessage(bytes.NewReader(msgs[0].data))
+	msg, err := mail.ReadMessage(bytes.NewReader(msgs[0].Data))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,11 +169,4 @@ func TestBuildMessageDeterministic(t *testing.T) {
 
 func base64Reader(r io.Reader) io.Reader {
 	return base64.NewDecoder(base64.StdEncoding, r)
-}
-
-// angle returns the address between < and > in an SMTP command line.
-func angle(line string) string {
-	_, rest, _ := strings.Cut(line, "<")
-	addr, _, _ := strings.Cut(rest, ">")
-	return addr
 }
