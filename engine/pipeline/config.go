@@ -39,7 +39,7 @@ func ConfigFromDir(dir string) (Config, error) {
 		return c, err
 	} else if exists {
 		if c.Alerts.Rules, err = alerts.LoadRules(rules); err != nil {
-			return c, fmt.Errorf("pipeline configuration %s: %w", rules, err)
+			return c, fmt.Errorf("pipeline configuration: %w", err)
 		}
 	}
 	nf := filepath.Join(dir, NotifyFile)
@@ -47,7 +47,7 @@ func ConfigFromDir(dir string) (Config, error) {
 		return c, err
 	} else if exists {
 		if c.Alerts.Notify, err = notify.LoadConfig(nf); err != nil {
-			return c, fmt.Errorf("pipeline configuration %s: %w", nf, err)
+			return c, fmt.Errorf("pipeline configuration: %w", err)
 		}
 	}
 	return c, nil
