@@ -364,6 +364,9 @@ func runAlertsList(args []string, stdout, stderr io.Writer) error {
 		}
 		f.Level = l
 	}
+	if err := f.Validate(); err != nil {
+		return usageErrorf("%v", err)
+	}
 	ctx := context.Background()
 	st, err := sf.open(ctx)
 	if err != nil {

@@ -178,6 +178,10 @@ func TestAlertsStoreUsage(t *testing.T) {
 		{"alerts", "ack", "abc"},
 		{"alerts", "list", "--lang", "fr"},
 		{"alerts", "list", "--level", "hamlet"},
+		{"alerts", "list", "--colour", "purple"},
+		{"alerts", "list", "--min-colour", "green"},
+		{"alerts", "list", "--status", "closed"},
+		{"alerts", "list", "--division", "51x"},
 		{"alerts", "evaluate", "extra"},
 	} {
 		if code, _, stderr := runPadis(args...); code != 2 {

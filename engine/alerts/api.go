@@ -33,8 +33,33 @@ type Filter struct {
 	Limit int
 }
 
+// Validate reports the first value of f that names no colour, status or
+// division code, so that a caller can reject a bad filter before opening
+// the store.
+func (f Filter) Validate() error {
+	for _, u := range f.Units {
+		if _, err := models.NormalizeCode(u); err != nil {
+			return err
+		}
+	}
+	for _, c := range []string{f.Colour, f.MinColour} {
+		if c != "" && colourRank(c) == 0 {
+			return fmt.Errorf("colour %q: want blue, yellow, orange or red", c)
+		}
+	}
+	switch f.Status {
+	case "", StatusNew, StatusAcknowledged, StatusResolved:
+		return nil
+	default:
+		return fmt.Errorf("status %q: want new, acknowledged or resolved", f.Status)
+	}
+}
+
 // where returns the SQL condition and arguments of f.
 func (f Filter) where() (string, []any, error) {
+	if err := f.Validate(); err != nil {
+		return "", nil, err
+	}
 	var conds []string
 	var args []any
 	if f.Version > 0 {
@@ -46,10 +71,7 @@ func (f Filter) where() (string, []any, error) {
 	if len(f.Units) > 0 {
 		var or []string
 		for _, u := range f.Units {
-			c, err := models.NormalizeCode(u)
-			if err != nil {
-				return "", nil, err
-			}
+			c, _ := models.NormalizeCode(u)
 			if c == models.NationCode {
 				or = append(or, `true`)
 				continue
@@ -64,30 +86,20 @@ func (f Filter) where() (string, []any, error) {
 		args = append(args, int(f.Level))
 	}
 	if f.Colour != "" {
-		if colourRank(f.Colour) == 0 {
-			return "", nil, fmt.Errorf("colour %q: want blue, yellow, orange or red", f.Colour)
-		}
 		conds = append(conds, `colour = ?`)
 		args = append(args, f.Colour)
 	}
 	if f.MinColour != "" {
 		k := colourRank(f.MinColour)
-		if k == 0 {
-			return "", nil, fmt.Errorf("colour %q: want blue, yellow, orange or red", f.MinColour)
-		}
 		var in []string
 		for _, c := range Colours[k-1:] {
 			in = append(in, store.Quote(c))
 		}
 		conds = append(conds, `colour IN (`+strings.Join(in, ",")+`)`)
 	}
-	switch f.Status {
-	case "":
-	case StatusNew, StatusAcknowledged, StatusResolved:
+	if f.Status != "" {
 		conds = append(conds, `status = ?`)
 		args = append(args, f.Status)
-	default:
-		return "", nil, fmt.Errorf("status %q: want new, acknowledged or resolved", f.Status)
 	}
 	if f.Open {
 		conds = append(conds, `status <> 'resolved'`)
