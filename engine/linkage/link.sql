@@ -87,16 +87,28 @@ UNION
 SELECT r.record_id, q.person_id FROM r JOIN lk_q q
 	ON q.name_key = r.r_name AND q.birth_date = r.r_birth AND q.sex = r.r_sex AND left(q.reg_place, 9) = left(r.r_reg, 9);
 
+-- name: id hits
+-- The cards whose ID pseudonym is on a death record or is a certificate's
+-- mother's: one probe of the persons for both sources, with the person's
+-- columns the death links and the mothers need (no later pass over
+-- persons for either).
+CREATE OR REPLACE TEMP TABLE lk_idhits AS
+SELECT x.tag, x.record_id, p.rowid AS rid, p.person_id, p.id_number_key, p.sex, p.birth_date, p.res_place,
+	p.vital_status, p.status_date
+FROM {{P}} p JOIN (
+	SELECT id_number_key AS k, 'death' AS tag, record_id FROM {{D}} WHERE id_number_key IS NOT NULL
+	UNION ALL
+	SELECT DISTINCT mother_id_number_key, 'mother', NULL FROM {{C}} WHERE mother_id_number_key IS NOT NULL) x
+ON p.id_number_key = x.k;
+
 -- name: deaths
 -- Death records linked on the ID pseudonym, else (when the record has no
 -- ID or it matches nobody) on (name, birth date, sex, residence township).
--- The person's columns travel with the link (no third pass over persons).
 CREATE OR REPLACE TEMP TABLE lk_death AS
 WITH byid AS (
-	SELECT d.record_id, 'id' AS method, p.person_id, p.sex AS p_sex, p.birth_date AS p_birth, p.res_place AS p_res,
-		p.vital_status AS p_status, p.status_date AS p_status_date
-	FROM {{D}} d JOIN (SELECT rowid AS rid, * FROM {{P}}) p ON p.id_number_key = d.id_number_key
-	WHERE p.rid NOT IN (SELECT rid FROM lk_later)),
+	SELECT record_id, 'id' AS method, person_id, sex AS p_sex, birth_date AS p_birth, res_place AS p_res,
+		vital_status AS p_status, status_date AS p_status_date
+	FROM lk_idhits WHERE tag = 'death' AND rid NOT IN (SELECT rid FROM lk_later)),
 rest AS (
 	SELECT * FROM {{D}} WHERE record_id NOT IN (SELECT record_id FROM byid) AND birth_date IS NOT NULL
 	QUALIFY count(*) OVER (PARTITION BY name_key, birth_date, sex, left(place, 9)) = 1),
@@ -121,9 +133,7 @@ FROM {{P}} WHERE birth_date >= (SELECT min(birth_date) FROM {{C}}) AND rowid NOT
 -- name: mothers
 -- The database cards of the certificates' mothers.
 CREATE OR REPLACE TEMP TABLE lk_mothers AS
-SELECT p.id_number_key, p.person_id, p.res_place
-FROM {{P}} p SEMI JOIN (SELECT DISTINCT mother_id_number_key AS k FROM {{C}}) c ON p.id_number_key = c.k
-WHERE p.rowid NOT IN (SELECT rid FROM lk_later);
+SELECT id_number_key, person_id, res_place FROM lk_idhits WHERE tag = 'mother' AND rid NOT IN (SELECT rid FROM lk_later);
 
 -- name: certificates by mother id
 -- Certificates linked to children on (mother's ID pseudonym, birth date,

@@ -71,7 +71,13 @@ type Result struct {
 	Params   []FieldParams    `json:"params"`  // probable-duplicate weights
 	Duration time.Duration    `json:"duration"`
 	Phases   []Phase          `json:"phases"`
+
+	cpuMark time.Duration // processCPU at the end of the last phase
 }
+
+// processCPU, when set (by the benchmark), reads the process's CPU time;
+// each phase then records the CPU used since the previous one.
+var processCPU func() time.Duration
 
 // Phase is the timing of one statement or step of a run.
 type Phase struct {
@@ -82,6 +88,9 @@ type Phase struct {
 	// their items); the others are the cross-source comparison and the
 	// bookkeeping of the run.
 	Duplicates bool `json:"duplicates,omitempty"`
+	// CPU is the process's CPU time (all threads) since the previous
+	// phase, recorded only when measuring (see processCPU).
+	CPU time.Duration `json:"cpu,omitempty"`
 }
 
 // duplicatePhases are the phases of duplicate detection.
@@ -90,18 +99,29 @@ var duplicatePhases = map[string]bool{"duplicates": true, "u estimate": true, "c
 
 // phase records the time since t0 as phase name.
 func (res *Result) phase(name string, t0 time.Time) {
-	res.Phases = append(res.Phases, Phase{Name: name, Duration: time.Since(t0), Duplicates: duplicatePhases[name]})
+	p := Phase{Name: name, Duration: time.Since(t0), Duplicates: duplicatePhases[name]}
+	if processCPU != nil {
+		now := processCPU()
+		p.CPU, res.cpuMark = now-res.cpuMark, now
+	}
+	res.Phases = append(res.Phases, p)
 }
 
 // DuplicateDuration is the time of the duplicate-detection phases.
 func (res *Result) DuplicateDuration() time.Duration {
-	var d time.Duration
+	d, _ := res.duplicateTimes()
+	return d
+}
+
+// duplicateTimes is the wall and CPU time of the duplicate-detection phases.
+func (res *Result) duplicateTimes() (wall, cpu time.Duration) {
 	for _, p := range res.Phases {
 		if p.Duplicates {
-			d += p.Duration
+			wall += p.Duration
+			cpu += p.CPU
 		}
 	}
-	return d
+	return wall, cpu
 }
 
 // sourceTables are the sources the linkage reads, by placeholder.
@@ -128,6 +148,9 @@ func Run(ctx context.Context, st *store.Store, version int64, opts Options) (*Re
 	}
 	optJSON, _ := json.Marshal(opts)
 	res := &Result{Version: version, Items: map[string]int64{}, Links: map[string]int64{}}
+	if processCPU != nil {
+		res.cpuMark = processCPU()
+	}
 	var prev string
 	err = conn.QueryRowContext(ctx, `SELECT options FROM linkage.runs WHERE version = ?`, version).Scan(&prev)
 	switch {
