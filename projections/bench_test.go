@@ -2,25 +2,17 @@ package projections
 
 import (
 	"fmt"
-	"syscall"
 	"testing"
 	"time"
-)
 
-// cpuTime returns the process's user + system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+	"github.com/padis/padis/engine/cpuclock"
+)
 
 // reportCPU reports CPU seconds per op, a measure that does not depend on
 // other processes competing for the cores (divide by 2 for the wall time
 // of a fully parallel run on an idle 2-core machine).
 func reportCPU(b *testing.B, start time.Duration) {
-	b.ReportMetric((cpuTime()-start).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cpuclock.Process()-start).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // benchCounties returns n single-year county inputs (0…100+) with varied
@@ -62,7 +54,7 @@ func benchCounties(b *testing.B, n int) []*Input {
 func BenchmarkCounties2900(b *testing.B) {
 	ins := benchCounties(b, 2900)
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := cpuclock.Process()
 	for range b.N {
 		if _, err := ProjectCounties(ins, nil, 50, CountyOptions{Workers: 2}); err != nil {
 			b.Fatal(err)
@@ -76,7 +68,7 @@ func BenchmarkCounties2900(b *testing.B) {
 func BenchmarkCounties2900Summary(b *testing.B) {
 	ins := benchCounties(b, 2900)
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := cpuclock.Process()
 	for range b.N {
 		if _, err := ProjectCounties(ins, nil, 50, CountyOptions{Workers: 2, SummaryOnly: true}); err != nil {
 			b.Fatal(err)
@@ -103,7 +95,7 @@ func BenchmarkStochastic1000(b *testing.B) {
 	sc := &Scenario{Name: "recovery", TFR: &Path{Kind: "logistic", Target: 1.6, TargetYear: 2040},
 		E0Male: &Path{Kind: "linear", Target: 80, TargetYear: 2070}, E0Female: &Path{Kind: "linear", Target: 85, TargetYear: 2070}}
 	b.ResetTimer()
-	c0 := cpuTime()
+	c0 := cpuclock.Process()
 	for range b.N {
 		if _, err := ProjectStochastic(in, sc, 50, StochasticOptions{Trajectories: 1000, Seed: 1}); err != nil {
 			b.Fatal(err)

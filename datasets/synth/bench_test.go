@@ -5,25 +5,16 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"syscall"
 	"testing"
-	"time"
-)
 
-// cpuTime returns the user + system CPU time of the process.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+	"github.com/padis/padis/engine/cpuclock"
+)
 
 // benchGenerate generates persons persons of Sichuan with 36 months of
 // history as Parquet into a temporary directory and reports the Go heap
 // peak seen by the runtime (Sys) alongside the time.
 func benchGenerate(b *testing.B, persons int) {
-	cpu := cpuTime()
+	cpu := cpuclock.Process()
 	for i := 0; i < b.N; i++ {
 		cfg := DefaultConfig()
 		cfg.Persons = persons
@@ -35,7 +26,7 @@ func benchGenerate(b *testing.B, persons int) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	b.ReportMetric(float64(ms.Sys)/(1<<20), "MiB-sys")
-	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((cpuclock.Process()-cpu).Seconds()/float64(b.N), "cpu-s/op")
 }
 
 // BenchmarkGenerate1M is the reference benchmark of docs/performance.md.

@@ -3,18 +3,12 @@ package alerts
 import (
 	"context"
 	"os"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/padis/padis/engine/cpuclock"
 	"github.com/padis/padis/engine/store"
 )
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkEvaluate evaluates every shipped rule and detector for every
 // unit down to township over the version's months on the store in
@@ -65,13 +59,13 @@ func BenchmarkEvaluate(b *testing.B) {
 		}
 		scanTime += scan()
 		b.StartTimer()
-		c0, t0 := cpuTime(), time.Now()
+		c0, t0 := cpuclock.Process(), time.Now()
 		res, err = Evaluate(ctx, st, v, Options{Now: time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC)})
 		if err != nil {
 			b.Fatal(err)
 		}
 		evalTime += time.Since(t0)
-		cpu += cpuTime() - c0
+		cpu += cpuclock.Process() - c0
 	}
 	b.StopTimer()
 	b.ReportMetric(cpu.Seconds()/float64(b.N), "cpu-s/op")

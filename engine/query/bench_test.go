@@ -9,12 +9,12 @@ import (
 	"runtime"
 	"sort"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/padis/padis/datasets"
 	"github.com/padis/padis/datasets/synth"
+	"github.com/padis/padis/engine/cpuclock"
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/cube/cubetest"
 	"github.com/padis/padis/engine/load"
@@ -61,13 +61,13 @@ func BenchmarkQueries(b *testing.B) {
 	var m0, m1 runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&m0)
-	c0, t0 := cpuTime(), time.Now()
+	c0, t0 := cpuclock.Process(), time.Now()
 	eng, err := query.New(ctx, st, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer eng.Close()
-	load, loadCPU := time.Since(t0), cpuTime()-c0
+	load, loadCPU := time.Since(t0), cpuclock.Process()-c0
 	runtime.GC()
 	runtime.ReadMemStats(&m1)
 	fmt.Printf("version %d: read into memory in %s (CPU %s); index %.0f MB (estimate), Go heap +%.0f MB\n",
@@ -200,11 +200,4 @@ func smallStore(b *testing.B) string {
 	}
 	b.Logf("generated, loaded and built a cube of %d persons", persons)
 	return dir
-}
-
-// cpuTime returns the process's user + system CPU time.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
