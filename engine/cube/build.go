@@ -2,12 +2,17 @@ package cube
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
-	"github.com/padis/padis/engine/residence"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/padis/padis/engine/residence"
 	"github.com/padis/padis/engine/sqlfile"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
@@ -52,18 +57,32 @@ type Step struct {
 
 // Result describes a build.
 type Result struct {
-	Version          int64         `json:"version"`
-	Scope            string        `json:"scope"`
-	Mode             string        `json:"mode"` // "full" or "incremental"
-	BaseVersion      int64         `json:"base_version,omitempty"`
-	Months           int           `json:"months"`
-	MonthsRecomputed int           `json:"months_recomputed"`
-	VillagesChanged  int64         `json:"villages_changed"`
-	MeasureRows      int64         `json:"measure_rows"`
-	AgeRows          int64         `json:"age_rows"`
-	ValueRows        int64         `json:"value_rows"`
-	Duration         time.Duration `json:"duration"`
-	Steps            []Step        `json:"steps"`
+	Version     int64  `json:"version"`
+	Scope       string `json:"scope"`
+	Mode        string `json:"mode"` // "full" or "incremental"
+	BaseVersion int64  `json:"base_version,omitempty"`
+	// Reason says why a Refresh built in full.
+	Reason string `json:"reason,omitempty"`
+	Months int    `json:"months"`
+	// MonthsRecomputed counts the months with a changed village-month and
+	// those the base does not have; VillagesChanged the villages with a
+	// changed village-month in the base's months.
+	MonthsRecomputed int   `json:"months_recomputed"`
+	VillagesChanged  int64 `json:"villages_changed"`
+	// PersonsChanged counts the persons whose inputs differ from the
+	// base's (added and removed included); PersonsRecomputed those whose
+	// facts were recomputed in both versions (the changed persons and the
+	// other members of their households).
+	PersonsChanged    int64 `json:"persons_changed"`
+	PersonsRecomputed int64 `json:"persons_recomputed"`
+	MeasureRows       int64 `json:"measure_rows"`
+	AgeRows           int64 `json:"age_rows"`
+	ValueRows         int64 `json:"value_rows"`
+	// ValuesComputed counts the values computed (the others were copied
+	// from the base).
+	ValuesComputed int64         `json:"values_computed"`
+	Duration       time.Duration `json:"duration"`
+	Steps          []Step        `json:"steps"`
 }
 
 func (r *Result) step(name string, start time.Time) {
@@ -89,12 +108,55 @@ func levelValues(max models.Level) string {
 // Build computes the cube of version from scratch and replaces whatever
 // cube the version had. It runs on one connection of the store.
 func Build(ctx context.Context, st *store.Store, version int64, opts Options) (*Result, error) {
-	return build(ctx, st, version, opts.withDefaults(), nil)
+	return build(ctx, st, version, opts.withDefaults(), nil, "")
 }
 
-// build computes the cube; with inc non-nil only the village-months of
-// inc.changed are recomputed and the others copied from inc.base.
-func build(ctx context.Context, st *store.Store, version int64, opts Options, inc *incremental) (*Result, error) {
+// builder runs the SQL of one build on one connection and times it.
+type builder struct {
+	ctx     context.Context
+	conn    *sql.Conn
+	version int64
+	res     *Result
+}
+
+func (b *builder) exec(name, q string) error {
+	s := time.Now()
+	if _, err := b.conn.ExecContext(b.ctx, q); err != nil {
+		return fmt.Errorf("cube of version %d: %s: %w", b.version, name, err)
+	}
+	b.res.step(name, s)
+	return nil
+}
+
+// sections runs the named sections of file (all when none are named), in
+// the file's order, with vars; prefix names the steps.
+func (b *builder) sections(file, prefix string, vars map[string]string, names ...string) error {
+	for _, s := range sqlfile.Sections(file) {
+		if len(names) > 0 && !slices.Contains(names, s.Name) {
+			continue
+		}
+		if err := b.exec(prefix+s.Name, sqlfile.Expand(s.SQL, vars)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *builder) count(q string, args ...any) (int64, error) {
+	var n int64
+	if err := b.conn.QueryRowContext(b.ctx, q, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("cube of version %d: %w", b.version, err)
+	}
+	return n, nil
+}
+
+// factSections compute the facts of the persons of cube_people.
+var factSections = []string{"spells", "person_months", "births", "village_months", "age_months"}
+
+// build computes the cube; with inc non-nil, from the cube of inc.base
+// and the facts of the persons whose inputs changed (refresh.go); reason
+// says why a refresh builds in full.
+func build(ctx context.Context, st *store.Store, version int64, opts Options, inc *incremental, reason string) (*Result, error) {
 	if err := checkMeasures(); err != nil {
 		return nil, err
 	}
@@ -112,13 +174,10 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 		return nil, err
 	}
 	first, last := monthIndex(v.PeriodStart), monthIndex(v.AsOf)
-	pe := v.AsOf.AddDate(0, 0, 1)
-	res := &Result{Version: version, Scope: v.Scope, Mode: "full", Months: last - first + 1, MonthsRecomputed: last - first + 1}
+	res := &Result{Version: version, Scope: v.Scope, Mode: "full", Reason: reason, Months: last - first + 1, MonthsRecomputed: last - first + 1}
+	b := &builder{ctx: ctx, conn: conn, version: version, res: res}
 	vars := map[string]string{
-		"persons":       st.Table(version, models.TablePersons),
-		"events":        st.Table(version, models.TableEvents),
 		"ps":            store.Quote(v.PeriodStart.Format(time.DateOnly)),
-		"pe":            store.Quote(pe.Format(time.DateOnly)),
 		"agelen":        fmt.Sprint(opts.AgeLevel.CodeLen()),
 		"pm_measures":   pmSelect(),
 		"measure_sums":  sumSelect(),
@@ -131,48 +190,43 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 		"period_cols":   rollupCols("sum(d.%[1]s) AS %[1]s", "coalesce(sum(d.%[1]s) FILTER (WHERE p.last), 0) AS %[1]s"),
 		"window_cols":   rollupCols("sum(%[1]s) OVER w AS %[1]s", "%[1]s"),
 		"version":       fmt.Sprint(version),
+		"vm":            "cube_vm",
+		"lm":            "cube_lm",
+		"dm":            "cube_dm",
+		"months":        "cube_months",
+		"pmap":          "cube_pmap",
+		"measures_out":  "cube.measures",
+		"am":            "cube_am",
+		"la":            "cube_la",
+		"married_at":    stateAt("x.married", "x.m_mi", "x.m_st", "x.m_init", "x.mi"),
+		"contra_at":     stateAt("x.contra", "x.c_mi", "x.c_st", "x.c_init", "x.mi"),
 	}
-	vars["residence_spells"] = residence.Spells("cube_people", vars["events"], vars["ps"], vars["pe"])
-	vars["married_at"] = stateAt("x.married", "x.m_mi", "x.m_st", "x.m_init", "x.mi")
-	vars["contra_at"] = stateAt("x.contra", "x.c_mi", "x.c_st", "x.c_init", "x.mi")
-	exec := func(name, q string) error {
-		s := time.Now()
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("cube of version %d: %s: %w", version, name, err)
-		}
-		res.step(name, s)
-		return nil
-	}
-	if err := exec("months", monthsSQL(first, last, pe)); err != nil {
+	pe := v.AsOf.AddDate(0, 0, 1)
+	all := factsVars(vars, facts{persons: st.Table(version, models.TablePersons), events: st.Table(version, models.TableEvents),
+		pe: pe, miFrom: first, miTo: last, evFrom: v.PeriodStart, evTo: pe})
+	if err := b.exec("months", monthsSQL(first, last, pe)); err != nil {
 		return nil, err
 	}
-	if err := exec("periods", periodsSQL(first, last)); err != nil {
+	if err := b.exec("periods", periodsSQL("cube_pmap", first, last)); err != nil {
 		return nil, err
 	}
-	noFilters(vars)
-	if inc != nil {
-		inc.filters(vars)
-	}
-	for _, s := range sqlfile.Sections(factsSQL) {
-		if err := exec(s.Name, sqlfile.Expand(s.SQL, vars)); err != nil {
-			return nil, err
-		}
-		if s.Name == "fingerprints" && inc != nil {
-			if err := inc.diff(ctx, conn, res); err != nil {
-				return nil, err
-			}
-			if inc.mostChanged {
-				res.Mode, res.BaseVersion, res.MonthsRecomputed, inc = "full", 0, res.Months, nil
-				noFilters(vars)
-			} else {
-				inc.ageFilters(vars)
-			}
-		}
+	if err := b.sections(factsSQL, "", all, "people", "hashes"); err != nil {
+		return nil, err
 	}
 	if inc != nil {
-		if err := inc.merge(ctx, conn, res); err != nil {
+		if err := inc.diff(b, st, v); err != nil {
 			return nil, err
 		}
+		if inc.reason != "" {
+			res.Reason, inc = inc.reason, nil
+		}
+	}
+	if inc == nil {
+		if err := b.sections(factsSQL, "", all, factSections...); err != nil {
+			return nil, err
+		}
+	} else if err := inc.facts(b, st, v, vars, all); err != nil {
+		return nil, err
 	}
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return nil, fmt.Errorf("cube of version %d: %w", version, err)
@@ -183,59 +237,123 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 			conn.ExecContext(context.Background(), "ROLLBACK")
 		}
 	}()
-	for _, t := range []string{RunsTable, MeasuresTable, AgeTable, ValuesTable, BaseTable} {
-		if _, err := conn.ExecContext(ctx, `DELETE FROM `+t+` WHERE version = ?`, version); err != nil {
-			return nil, fmt.Errorf("cube of version %d: clear %s: %w", version, t, err)
-		}
+	if err := deleteVersion(ctx, conn, version); err != nil {
+		return nil, fmt.Errorf("cube of version %d: clear: %w", version, err)
 	}
-	if err := exec("store base", sqlfile.Expand(storeBaseSQL, vars)); err != nil {
+	if err := b.exec("store hashes", `INSERT INTO cube.persons SELECT `+vars["version"]+`, person_id, h FROM cube_ph`); err != nil {
 		return nil, err
 	}
-	for _, sec := range sqlfile.Sections(rollupSQL) {
-		if err := exec(sec.Name, sqlfile.Expand(sec.SQL, vars)); err != nil {
-			return nil, err
-		}
+	only := ""
+	if inc == nil {
+		err = b.sections(rollupSQL, "", vars)
+	} else {
+		only, err = inc.rollup(b, vars, opts)
+	}
+	if err != nil {
+		return nil, err
 	}
 	s := time.Now()
-	n, err := materialize(ctx, conn, version, opts)
+	n, err := materialize(ctx, conn, version, opts, only)
 	if err != nil {
 		return nil, fmt.Errorf("cube of version %d: %w", version, err)
 	}
-	res.ValueRows = n
 	res.step("values", s)
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM cube.measures WHERE version = ?`, version).Scan(&res.MeasureRows); err != nil {
-		return nil, fmt.Errorf("cube of version %d: %w", version, err)
+	if res.ValueRows, err = b.count(`SELECT count(*) FROM cube.values WHERE version = ?`, version); err != nil {
+		return nil, err
 	}
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM cube.age WHERE version = ?`, version).Scan(&res.AgeRows); err != nil {
-		return nil, fmt.Errorf("cube of version %d: %w", version, err)
+	res.ValuesComputed = n
+	if res.MeasureRows, err = b.count(`SELECT count(*) FROM cube.measures WHERE version = ?`, version); err != nil {
+		return nil, err
+	}
+	if res.AgeRows, err = b.count(`SELECT count(*) FROM cube.age WHERE version = ?`, version); err != nil {
+		return nil, err
 	}
 	res.Duration = time.Since(t0)
 	var base sql.NullInt64
 	if res.BaseVersion > 0 {
 		base = sql.NullInt64{Int64: res.BaseVersion, Valid: true}
 	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO cube.runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if _, err := conn.ExecContext(ctx, `INSERT INTO cube.runs BY NAME SELECT ? AS version, ? AS scope, ? AS as_of, ? AS period_start,
+		? AS built_at, ? AS mode, ? AS base_version, ? AS duration_ms, ? AS age_level, ? AS value_level, ? AS measure_rows,
+		? AS months, ? AS months_recomputed, ? AS villages_changed, ? AS signature`,
 		version, v.Scope, v.AsOf, v.PeriodStart, time.Now().UTC(), res.Mode, base, res.Duration.Milliseconds(),
-		int(opts.AgeLevel), int(opts.ValueLevel), res.MeasureRows, res.Months, res.MonthsRecomputed, res.VillagesChanged); err != nil {
+		int(opts.AgeLevel), int(opts.ValueLevel), res.MeasureRows, res.Months, res.MonthsRecomputed, res.VillagesChanged, signature(opts)); err != nil {
 		return nil, fmt.Errorf("cube of version %d: record run: %w", version, err)
 	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return nil, fmt.Errorf("cube of version %d: commit: %w", version, err)
 	}
 	committed = true
-	for _, t := range []string{"cube_spells", "cube_people", "cube_births", "cube_vm", "cube_am", "cube_fp", "cube_changed", "cube_changed_units",
-		"cube_lm", "cube_dm", "cube_la", "cube_da"} {
+	for _, t := range tempTables {
 		conn.ExecContext(ctx, `DROP TABLE IF EXISTS temp.`+t)
 	}
 	return res, nil
 }
 
-// noFilters clears the placeholders restricting the facts to changed
-// village-months (a full build).
-func noFilters(vars map[string]string) {
-	for _, k := range []string{"vm_filter_pm", "vm_filter_births", "vm_filter_events", "am_filter_pm", "am_filter_births"} {
-		vars[k] = ""
+// tempTables are the connection's tables a build leaves behind.
+var tempTables = []string{"cube_months", "cube_pmap", "cube_pmap_base", "cube_newp", "cube_people", "cube_ph", "cube_spells", "cube_births",
+	"cube_vm", "cube_am", "cube_changed", "cube_r", "cube_rp", "cube_vm_r", "cube_am_r", "cube_vm_old", "cube_am_old", "cube_vm_next", "cube_am_next",
+	"cube_dvm", "cube_dlm", "cube_dam", "cube_dal", "cube_nlm", "cube_nal", "cube_ddm", "cube_months_base", "cube_vn", "cube_units", "cube_new_units", "cube_gone_units", "cube_dp", "cube_dap", "cube_ak",
+	"cube_lm", "cube_dm", "cube_la", "cube_da"}
+
+// facts selects the inputs of one run of facts.sql: the version's tables
+// and period end, the months mi_from…mi_to of the person-months and the
+// dates evFrom…evTo (end excluded) of the events; with only, the persons
+// of cube_r (person-months and events) and cube_rp (cube_people).
+type facts struct {
+	persons, events string
+	pe              time.Time
+	miFrom, miTo    int
+	evFrom, evTo    time.Time
+	only            bool
+}
+
+// factsVars returns vars with the placeholders of facts.sql for f.
+func factsVars(vars map[string]string, f facts) map[string]string {
+	out := maps.Clone(vars)
+	out["persons"], out["events"] = f.persons, f.events
+	out["pe"] = store.Quote(f.pe.Format(time.DateOnly))
+	out["residence_spells"] = residence.Spells("cube_people", f.events, out["ps"], out["pe"])
+	out["mi_from"], out["mi_to"] = fmt.Sprint(f.miFrom), fmt.Sprint(f.miTo)
+	out["ev_from"], out["ev_to"] = store.Quote(f.evFrom.Format(time.DateOnly)), store.Quote(f.evTo.Format(time.DateOnly))
+	out["people_where"], out["kids_where"], out["pm_where"], out["ev_where"] = "", "", "", ""
+	if f.only {
+		out["people_where"] = "AND p.person_id IN (SELECT person_id FROM cube_rp)"
+		out["kids_where"] = "AND l.parent IN (SELECT person_id FROM cube_rp)"
+		out["pm_where"] = "AND sp.person_id IN (SELECT person_id FROM cube_r)"
+		out["ev_where"] = `AND (coalesce(e.person_id, '') IN (SELECT person_id FROM cube_r)
+			OR (e.event_type IN ('marriage', 'divorce') AND e.spouse_person_id IN (SELECT person_id FROM cube_r)))`
 	}
+	return out
+}
+
+// signature identifies what a cube is computed from besides the data:
+// the format of the cube tables, the measures, the catalog and the
+// levels. A refresh starts only from a cube with the same signature.
+func signature(opts Options) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "cube format %d; age level %d; value level %d\n", cubeFormat, opts.AgeLevel, opts.ValueLevel)
+	for _, m := range models.Measures {
+		fmt.Fprintln(h, m.ID)
+	}
+	json.NewEncoder(h).Encode(opts.Catalog.All())
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// cubeFormat is the version of the cube tables' layout and computation;
+// raise it when a change makes earlier cubes unfit as a refresh's base.
+const cubeFormat = 2
+
+// canonCols rounds the person-years measures to the nearest multiple of
+// 1/365.25 (they are sums of days / 365.25), as a REPLACE list.
+func canonCols() string {
+	var parts []string
+	for _, m := range models.Measures {
+		if exposureMeasures[m.ID] {
+			parts = append(parts, fmt.Sprintf("round(%[1]s * 365.25) / 365.25 AS %[1]s", measureIdent(m.ID)))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 // stateAt returns the SQL expression of an attribute at the end of month
@@ -268,15 +386,12 @@ func monthsSQL(first, last int, pe time.Time) string {
 
 func ymd(t time.Time) int { return t.Year()*10000 + int(t.Month())*100 + t.Day() }
 
-// periodsSQL creates cube_pmap from periodMap.
-func periodsSQL(first, last int) string {
+// periodsSQL creates the temp table name (mi, ptype, period, last) from
+// periodMap.
+func periodsSQL(name string, first, last int) string {
 	var rows []string
 	for _, p := range periodMap(first, last) {
 		rows = append(rows, fmt.Sprintf("(%d, '%s', '%s', %t)", p.month, p.ptype, p.period, p.last))
 	}
-	return `CREATE OR REPLACE TEMP TABLE cube_pmap AS SELECT * FROM (VALUES ` + strings.Join(rows, ", ") + `) t(mi, ptype, period, last)`
+	return `CREATE OR REPLACE TEMP TABLE ` + name + ` AS SELECT * FROM (VALUES ` + strings.Join(rows, ", ") + `) t(mi, ptype, period, last)`
 }
-
-const storeBaseSQL = `INSERT INTO cube.base BY NAME
-SELECT {{version}} AS version, v.*, coalesce(f.fp, 0) AS fp
-FROM cube_vm v LEFT JOIN cube_fp f ON f.village = v.village AND f.mi = v.mi`

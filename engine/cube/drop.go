@@ -2,6 +2,7 @@ package cube
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/padis/padis/engine/store"
@@ -18,13 +19,34 @@ func Drop(ctx context.Context, st *store.Store, version int64) error {
 	if err := migrate(ctx, tx); err != nil {
 		return err
 	}
-	for _, t := range []string{RunsTable, MeasuresTable, AgeTable, ValuesTable, BaseTable} {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM `+t+` WHERE version = ?`, version); err != nil {
-			return fmt.Errorf("drop cube of version %d: %s: %w", version, t, err)
-		}
+	if err := deleteVersion(ctx, tx, version); err != nil {
+		return fmt.Errorf("drop cube of version %d: %w", version, err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("drop cube of version %d: %w", version, err)
+	}
+	return nil
+}
+
+// deleteVersion deletes the rows of version from every cube table, and
+// from cube.base, where cubes built before the per-person refresh kept
+// their village-months.
+func deleteVersion(ctx context.Context, db interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, version int64) error {
+	ts := tables
+	var legacy int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'cube' AND table_name = 'base'`).Scan(&legacy); err != nil {
+		return err
+	}
+	if legacy > 0 {
+		ts = append(ts[:len(ts):len(ts)], "cube.base")
+	}
+	for _, t := range ts {
+		if _, err := db.ExecContext(ctx, `DELETE FROM `+t+` WHERE version = ?`, version); err != nil {
+			return fmt.Errorf("%s: %w", t, err)
+		}
 	}
 	return nil
 }

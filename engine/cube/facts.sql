@@ -1,6 +1,12 @@
 -- Base facts of one snapshot version, on one connection (temp tables).
 -- Placeholders: {{persons}} {{events}} {{ps}} {{pe}} {{agelen}}; cube_months
 -- (mi, mstart, mend, eom_ymd, mid_ymd) is created by the caller.
+-- A refresh runs the sections on part of the inputs (build.go, facts):
+-- {{people_where}} and {{kids_where}} restrict cube_people to some persons,
+-- {{pm_where}} the person-months to some persons and {{mi_from}} …
+-- {{mi_to}} to some months, {{ev_where}} the events to some persons and
+-- {{ev_from}} … {{ev_to}} (dates, end excluded) to the same months; a full
+-- build reads everything.
 
 -- name: people
 -- One row per person with the attributes the measures need. exit is the
@@ -44,6 +50,7 @@ WITH ae AS (
 	SELECT l.parent, count(*) AS n, count(*) FILTER (WHERE l.sex = '2') AS daughters,
 		count(*) FILTER (WHERE l.vital_status = '2') AS dead, max(m.bymd) AS mother_bymd
 	FROM links l LEFT JOIN p m ON m.person_id = l.mother
+	WHERE true {{kids_where}}
 	GROUP BY l.parent
 )
 SELECT p.person_id,
@@ -60,7 +67,25 @@ SELECT p.person_id,
 		WHEN p.sex = '2' THEN p.bymd ELSE coalesce(k.mother_bymd, p.bymd) END AS special_mother_bymd,
 	a.m_mi, a.m_st, a.m_init, a.c_mi, a.c_st, a.c_init
 FROM p LEFT JOIN kids k ON k.parent = p.person_id
-LEFT JOIN attrs a ON a.person_id = p.person_id;
+LEFT JOIN attrs a ON a.person_id = p.person_id
+WHERE true {{people_where}};
+
+-- name: hashes
+-- A hash of each person's inputs to the cube: the cube_people row (all
+-- of it) and the person's events (the columns the cube reads, with the
+-- mother's birth date, which births read).
+-- Events without a person count under ''. Equal hashes in two versions
+-- mean equal contributions to every month both versions cover
+-- (incremental refresh, refresh.go).
+CREATE OR REPLACE TEMP TABLE cube_ph AS
+SELECT person_id, hash(bit_xor(h), count(*)) AS h FROM (
+	SELECT person_id, hash(cube_people) AS h FROM cube_people
+	UNION ALL
+	SELECT coalesce(e.person_id, ''), hash(e.event_id, e.event_type, e.event_date, e.recorded_date, e.place, e.from_place,
+		e.to_place, e.birth_order, e.policy_conforming, e.mother_person_id, e.spouse_person_id, mo.bymd)
+	FROM {{events}} e LEFT JOIN cube_people mo ON mo.person_id = e.mother_person_id
+)
+GROUP BY person_id;
 
 -- name: spells
 -- Residence spells inside [ps, pe): an initial spell from the period start
@@ -88,8 +113,9 @@ WHERE sp.s < sp.e OR (sp.s = sp.e AND p.dead AND p.exit = sp.e AND sp.e < DATE {
 -- the month, and the death when it falls in the month.
 CREATE OR REPLACE TEMP VIEW cube_pm AS
 WITH x AS (
-	SELECT sp.*, unnest(generate_series(sp.m0, sp.m1)) AS mi
+	SELECT sp.*, unnest(generate_series(greatest(sp.m0, {{mi_from}}), least(sp.m1, {{mi_to}}))) AS mi
 	FROM cube_spells sp
+	WHERE sp.m1 >= {{mi_from}} AND sp.m0 <= {{mi_to}} {{pm_where}}
 )
 SELECT x.place, x.mi, x.sex, x.household_id, {{married_at}} AS married, {{contra_at}} AS contra, x.reg_county,
 	x.reward_base, x.special_base, x.special_mother_bymd,
@@ -102,28 +128,6 @@ SELECT x.place, x.mi, x.sex, x.household_id, {{married_at}} AS married, {{contra
 	least((year(x.e) * 10000 + month(x.e) * 100 + day(x.e) - x.bymd) // 10000, 100)::SMALLINT AS age_exit
 FROM x JOIN cube_months m ON m.mi = x.mi;
 
--- name: fingerprints
--- A fingerprint of the inputs of each village and month: the spells
--- clipped to the month with the person attributes the measures read, and
--- the events of the month. Equal fingerprints in two versions mean equal
--- base measures (incremental refresh).
-CREATE OR REPLACE TEMP TABLE cube_fp AS
-SELECT place AS village, mi, bit_xor(h) AS fp FROM (
-	SELECT x.place, x.mi, hash(x.person_id, greatest(x.s, m.mstart), least(x.e, m.mend), x.dies AND x.e < m.mend, x.sex, x.bymd, x.reg_county,
-		x.household_id, {{married_at}}, {{contra_at}}, x.reward_base, x.special_base, x.special_mother_bymd, m.mend) AS h
-	FROM (SELECT sp.*, unnest(generate_series(sp.m0, sp.m1)) AS mi FROM cube_spells sp) x
-	JOIN cube_months m ON m.mi = x.mi
-	UNION ALL
-	SELECT e.place, year(e.event_date) * 12 + month(e.event_date) - 1,
-		hash(e.event_id, e.event_type, e.person_id, e.event_date, e.recorded_date, e.from_place, e.to_place, e.birth_order,
-			e.policy_conforming, e.mother_person_id, e.spouse_person_id, c.sex, mo.bymd)
-	FROM {{events}} e
-	LEFT JOIN cube_people c ON c.person_id = e.person_id
-	LEFT JOIN cube_people mo ON mo.person_id = e.mother_person_id
-	WHERE e.event_date >= DATE {{ps}} AND e.event_date < DATE {{pe}}
-)
-GROUP BY ALL;
-
 -- name: births
 -- Births of the period with the child's sex and the mother's age at the
 -- birth (NULL when the mother is not in the snapshot).
@@ -134,19 +138,22 @@ SELECT e.place, year(e.event_date) * 12 + month(e.event_date) - 1 AS mi,
 FROM {{events}} e
 LEFT JOIN cube_people c ON c.person_id = e.person_id
 LEFT JOIN cube_people m ON m.person_id = e.mother_person_id
-WHERE e.event_type = 'birth' AND e.event_date >= DATE {{ps}} AND e.event_date < DATE {{pe}};
+WHERE e.event_type = 'birth' AND e.event_date >= DATE {{ev_from}} AND e.event_date < DATE {{ev_to}} {{ev_where}};
 
 -- name: village_months
--- The base measures per village and month.
+-- The base measures per village and month, and cube_rows: the
+-- person-months of the village-month (a village is in the cube when it has
+-- person-months or events).
 CREATE OR REPLACE TEMP TABLE cube_vm AS
-SELECT place AS village, mi, {{measure_sums}}
+SELECT place AS village, mi, {{measure_sums}}, coalesce(sum(cube_rows), 0) AS cube_rows
 FROM (
 	SELECT place, mi,
-{{pm_measures}}
-	FROM cube_pm {{vm_filter_pm}} GROUP BY place, mi
+{{pm_measures}},
+		count(*) AS cube_rows
+	FROM cube_pm GROUP BY place, mi
 	UNION ALL BY NAME
 	SELECT place, mi, count(*) AS households, sum(n) AS household_members
-	FROM (SELECT place, mi, household_id, count(*) AS n FROM cube_pm {{vm_filter_pm}}
+	FROM (SELECT place, mi, household_id, count(*) AS n FROM cube_pm
 		WHERE stock AND household_id IS NOT NULL GROUP BY ALL) hh
 	GROUP BY place, mi
 	UNION ALL BY NAME
@@ -158,7 +165,7 @@ FROM (
 		count(*) FILTER (WHERE birth_order = 2) AS births_order2,
 		count(*) FILTER (WHERE birth_order >= 3) AS births_order3plus,
 		count(*) FILTER (WHERE policy_conforming) AS births_policy
-	FROM cube_births {{vm_filter_births}} GROUP BY place, mi
+	FROM cube_births GROUP BY place, mi
 	UNION ALL BY NAME
 	SELECT place, mi,
 		count(*) FILTER (WHERE event_type = 'in') AS migrants_in,
@@ -171,8 +178,8 @@ FROM (
 		count(DISTINCT CASE WHEN event_type = 'divorce' THEN least(person_id, coalesce(spouse_person_id, person_id)) || '|' || greatest(person_id, coalesce(spouse_person_id, person_id)) END) AS divorces,
 		count(*) AS events,
 		count(*) FILTER (WHERE recorded_date - event_date <= 30) AS events_timely
-	FROM (SELECT *, year(event_date) * 12 + month(event_date) - 1 AS mi FROM {{events}}
-		WHERE event_date >= DATE {{ps}} AND event_date < DATE {{pe}}) ev {{vm_filter_events}}
+	FROM (SELECT *, year(event_date) * 12 + month(event_date) - 1 AS mi FROM {{events}} e
+		WHERE e.event_date >= DATE {{ev_from}} AND e.event_date < DATE {{ev_to}} {{ev_where}}) ev
 	GROUP BY place, mi
 )
 GROUP BY place, mi;
@@ -186,15 +193,15 @@ CREATE OR REPLACE TEMP TABLE cube_am AS
 SELECT unit, mi, sex, age, sum(pop) AS pop, sum(py) AS py, sum(deaths) AS deaths, sum(births) AS births
 FROM (
 	SELECT left(place, {{agelen}}) AS unit, mi, sex, age_eom AS age, count(*)::DOUBLE AS pop, 0::DOUBLE AS py, 0::DOUBLE AS deaths, 0::DOUBLE AS births
-	FROM cube_pm {{am_filter_pm}} WHERE stock GROUP BY ALL
+	FROM cube_pm WHERE stock GROUP BY ALL
 	UNION ALL
 	SELECT left(place, {{agelen}}), mi, sex, age_mid, 0, sum(days) / 365.25, 0, 0
-	FROM cube_pm {{am_filter_pm}} WHERE days > 0 GROUP BY ALL
+	FROM cube_pm WHERE days > 0 GROUP BY ALL
 	UNION ALL
 	SELECT left(place, {{agelen}}), mi, sex, age_exit, 0, 0, count(*), 0
-	FROM cube_pm {{am_filter_pm}} WHERE death GROUP BY ALL
+	FROM cube_pm WHERE death GROUP BY ALL
 	UNION ALL
 	SELECT left(place, {{agelen}}), mi, 2::TINYINT, mother_age, 0, 0, 0, count(*)
-	FROM cube_births {{am_filter_births}} WHERE mother_age IS NOT NULL GROUP BY ALL
+	FROM cube_births WHERE mother_age IS NOT NULL GROUP BY ALL
 )
 GROUP BY ALL;

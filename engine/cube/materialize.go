@@ -67,9 +67,10 @@ type AgeKey struct {
 
 // materialize writes cube.values of version: every derivable indicator of
 // the catalog for the units down to opts.ValueLevel, and the age-table
-// methods for the units down to opts.AgeLevel.
-func materialize(ctx context.Context, conn *sql.Conn, version int64, opts Options) (int64, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT `+MeasureSelect()+` FROM cube.measures WHERE version = ? AND level <= ?`, version, int(opts.ValueLevel))
+// methods for the units down to opts.AgeLevel; with only (a table of
+// division, ptype and period), for those units and periods only.
+func materialize(ctx context.Context, conn *sql.Conn, version int64, opts Options, only string) (int64, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT `+MeasureSelect()+` FROM cube.measures`+onlyJoin(only)+` WHERE version = ? AND level <= ?`, version, int(opts.ValueLevel))
 	if err != nil {
 		return 0, fmt.Errorf("values: %w", err)
 	}
@@ -78,7 +79,7 @@ func materialize(ctx context.Context, conn *sql.Conn, version int64, opts Option
 	if err != nil {
 		return 0, fmt.Errorf("values: %w", err)
 	}
-	ages, order, err := readAges(ctx, conn, version, "")
+	ages, order, err := readAges(ctx, conn, version, only, "")
 	if err != nil {
 		return 0, err
 	}
@@ -141,12 +142,21 @@ func materialize(ctx context.Context, conn *sql.Conn, version int64, opts Option
 	return n, nil
 }
 
-// readAges reads the age table of version (one unit when division is not
-// empty) grouped by unit and period, in table order.
+// onlyJoin restricts a query of a cube table to the units and periods of
+// the table only (none when empty).
+func onlyJoin(only string) string {
+	if only == "" {
+		return ""
+	}
+	return " t SEMI JOIN " + only + " k ON k.division = t.division AND k.ptype = t.ptype AND k.period = t.period"
+}
+
+// readAges reads the age table of version (restricted by onlyJoin(only)
+// and where) grouped by unit and period, in table order.
 func readAges(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, version int64, where string, args ...any) (map[AgeKey]*AgeCounts, []AgeKey, error) {
-	query := `SELECT division, level, ptype, period, sex, age, pop, py, deaths, births FROM cube.age WHERE version = ?`
+}, version int64, only, where string, args ...any) (map[AgeKey]*AgeCounts, []AgeKey, error) {
+	query := `SELECT division, level, ptype, period, sex, age, pop, py, deaths, births FROM cube.age` + onlyJoin(only) + ` WHERE version = ?`
 	if where != "" {
 		query += " AND " + where
 	}
@@ -180,7 +190,7 @@ func readAges(ctx context.Context, q interface {
 func ReadAges(ctx context.Context, q interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 }, version int64, division, ptype, period string) (*AgeCounts, bool, error) {
-	m, _, err := readAges(ctx, q, version, "division = ? AND ptype = ? AND period = ?", division, ptype, period)
+	m, _, err := readAges(ctx, q, version, "", "division = ? AND ptype = ? AND period = ?", division, ptype, period)
 	if err != nil {
 		return nil, false, err
 	}

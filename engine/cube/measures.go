@@ -20,6 +20,9 @@ var stockMeasures = map[string]bool{
 // IsStock reports whether measure id is a stock (end of period) measure.
 func IsStock(id string) bool { return stockMeasures[id] }
 
+// exposureMeasures are the person-years measures (sums of days / 365.25).
+var exposureMeasures = map[string]bool{"person_years": true, "person_years_female_15_49": true}
+
 // pmMeasureSQL are the measures aggregated from the person-months (cube_pm)
 // of one village and month.
 var pmMeasureSQL = map[string]string{

@@ -4,42 +4,45 @@
 -- {{levels}} {{age_levels}} {{first_r12}} and the generated column lists.
 
 -- name: level months
--- Every level by month: the village rows summed by code prefix.
-CREATE OR REPLACE TEMP TABLE cube_lm AS
+-- Every level by month: the village rows ({{vm}}, cube_vm in a build)
+-- summed by code prefix into {{lm}} (cube_lm).
+CREATE OR REPLACE TEMP TABLE {{lm}} AS
 SELECT left(v.village, l.len) AS division, l.level, v.mi, {{sum_cols}}
-FROM cube_vm v CROSS JOIN {{levels}}
+FROM {{vm}} v CROSS JOIN {{levels}}
 GROUP BY ALL;
 
 -- name: dense months
--- Every unit × every month (zeros where nothing happened), so that
--- windows over months are exact.
-CREATE OR REPLACE TEMP TABLE cube_dm AS
+-- Every unit × every month of {{months}} (cube_months; zeros where nothing
+-- happened) into {{dm}} (cube_dm), so that windows over months are exact.
+CREATE OR REPLACE TEMP TABLE {{dm}} AS
 SELECT d.division, d.level, m.mi, {{coalesce_cols}}
-FROM (SELECT DISTINCT division, level FROM cube_lm) d CROSS JOIN cube_months m
-LEFT JOIN cube_lm x ON x.division = d.division AND x.mi = m.mi;
+FROM (SELECT DISTINCT division, level FROM {{lm}}) d CROSS JOIN {{months}} m
+LEFT JOIN {{lm}} x ON x.division = d.division AND x.mi = m.mi;
 
 -- name: rollup measures
 -- Months as they are; complete quarters and years from their months
--- (stocks from the last month); rolling 12 months by a window.
-INSERT INTO cube.measures BY NAME
+-- (stocks from the last month; {{pmap}}, cube_pmap); rolling 12 months by
+-- a window. Into {{measures_out}} (cube.measures).
+INSERT INTO {{measures_out}} BY NAME
 SELECT {{version}} AS version, division, level, 'month' AS ptype, printf('%04d-%02d', mi // 12, mi % 12 + 1) AS period, {{plain_cols}}
-FROM cube_dm
+FROM {{dm}}
 UNION ALL BY NAME
 SELECT {{version}} AS version, d.division, d.level, p.ptype, p.period, {{period_cols}}
-FROM cube_dm d JOIN cube_pmap p ON p.mi = d.mi AND p.ptype IN ('quarter', 'year')
+FROM {{dm}} d JOIN {{pmap}} p ON p.mi = d.mi AND p.ptype IN ('quarter', 'year')
 GROUP BY ALL
 UNION ALL BY NAME
 SELECT {{version}} AS version, division, level, 'r12' AS ptype, printf('R12-%04d-%02d', mi // 12, mi % 12 + 1) AS period, {{plain_cols}}
-FROM (SELECT division, level, mi, {{window_cols}} FROM cube_dm
+FROM (SELECT division, level, mi, {{window_cols}} FROM {{dm}}
 	WINDOW w AS (PARTITION BY division ORDER BY mi ROWS BETWEEN 11 PRECEDING AND CURRENT ROW))
 WHERE mi >= {{first_r12}}
 ORDER BY level, division, ptype, period;
 
 -- name: level ages
-CREATE OR REPLACE TEMP TABLE cube_la AS
+-- The same for the age rows: {{am}} (cube_am) into {{la}} (cube_la).
+CREATE OR REPLACE TEMP TABLE {{la}} AS
 SELECT left(a.unit, l.len) AS division, l.level, a.mi, a.sex, a.age,
 	sum(a.pop) AS pop, sum(a.py) AS py, sum(a.deaths) AS deaths, sum(a.births) AS births
-FROM cube_am a CROSS JOIN {{age_levels}}
+FROM {{am}} a CROSS JOIN {{age_levels}}
 GROUP BY ALL;
 
 -- name: dense ages
@@ -50,8 +53,11 @@ FROM (SELECT DISTINCT division, level, sex, age FROM cube_la) d CROSS JOIN cube_
 LEFT JOIN cube_la x ON x.division = d.division AND x.sex = d.sex AND x.age = d.age AND x.mi = m.mi;
 
 -- name: rollup ages
+-- Person-years are sums of days / 365.25, rounded here to that exact
+-- quotient: zero is then exactly zero (a refresh finds the rows that
+-- become empty by adding differences).
 INSERT INTO cube.age BY NAME
-SELECT * FROM (
+SELECT * FROM (SELECT * REPLACE (round(py * 365.25) / 365.25 AS py) FROM (
 	SELECT {{version}} AS version, division, level, 'month' AS ptype, printf('%04d-%02d', mi // 12, mi % 12 + 1) AS period, sex, age, pop, py, deaths, births
 	FROM cube_da
 	UNION ALL BY NAME
@@ -66,6 +72,13 @@ SELECT * FROM (
 		FROM cube_da
 		WINDOW w AS (PARTITION BY division, sex, age ORDER BY mi ROWS BETWEEN 11 PRECEDING AND CURRENT ROW))
 	WHERE mi >= {{first_r12}}
-)
+))
 WHERE pop > 0 OR py > 0 OR deaths > 0 OR births > 0
 ORDER BY level, division, ptype, period, sex, age;
+
+-- name: villages
+-- The rows (person-months and events) of every village over the period:
+-- a refresh adds the differences to find the villages, and so the units,
+-- of the next version.
+INSERT INTO cube.villages
+SELECT {{version}}, village, sum(cube_rows + events)::BIGINT FROM cube_vm GROUP BY village;

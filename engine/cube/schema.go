@@ -16,8 +16,12 @@ const (
 	MeasuresTable = "cube.measures" // base measures per version, unit and period
 	AgeTable      = "cube.age"      // age-specific counts per version, unit, period, sex and age
 	ValuesTable   = "cube.values"   // materialised indicator values with intervals
-	BaseTable     = "cube.base"     // per village and month measures and input fingerprints (incremental refresh)
+	PersonsTable  = "cube.persons"  // per version and person, a hash of the person's inputs (incremental refresh)
+	VillagesTable = "cube.villages" // per version and village, its rows (person-months and events; incremental refresh)
 )
+
+// tables are the cube tables keyed by version.
+var tables = []string{RunsTable, MeasuresTable, AgeTable, ValuesTable, PersonsTable, VillagesTable}
 
 const keyColumns = `version BIGINT NOT NULL, division VARCHAR NOT NULL, level TINYINT NOT NULL, ptype VARCHAR NOT NULL, period VARCHAR NOT NULL`
 
@@ -33,14 +37,15 @@ CREATE TABLE IF NOT EXISTS cube.runs (
 	built_at TIMESTAMP NOT NULL, mode VARCHAR NOT NULL, base_version BIGINT, duration_ms BIGINT NOT NULL,
 	age_level TINYINT NOT NULL, value_level TINYINT NOT NULL, measure_rows BIGINT NOT NULL,
 	months INTEGER NOT NULL, months_recomputed INTEGER NOT NULL, villages_changed BIGINT NOT NULL);
+ALTER TABLE cube.runs ADD COLUMN IF NOT EXISTS signature VARCHAR;
 CREATE TABLE IF NOT EXISTS cube.measures (` + keyColumns + `, ` + strings.Join(cols, ", ") + `);
 CREATE TABLE IF NOT EXISTS cube.age (` + keyColumns + `, sex TINYINT NOT NULL, age SMALLINT NOT NULL,
 	pop DOUBLE NOT NULL, py DOUBLE NOT NULL, deaths DOUBLE NOT NULL, births DOUBLE NOT NULL);
 CREATE TABLE IF NOT EXISTS cube.values (version BIGINT NOT NULL, indicator VARCHAR NOT NULL, division VARCHAR NOT NULL,
 	level TINYINT NOT NULL, ptype VARCHAR NOT NULL, period VARCHAR NOT NULL, breakdown VARCHAR NOT NULL,
 	value DOUBLE, lower DOUBLE, upper DOUBLE, numerator DOUBLE, denominator DOUBLE, flag VARCHAR NOT NULL);
-CREATE TABLE IF NOT EXISTS cube.base (version BIGINT NOT NULL, village VARCHAR NOT NULL, mi INTEGER NOT NULL,
-	fp UBIGINT NOT NULL, ` + strings.Join(cols, ", ") + `);`
+CREATE TABLE IF NOT EXISTS cube.persons (version BIGINT NOT NULL, person_id VARCHAR NOT NULL, h UBIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS cube.villages (version BIGINT NOT NULL, village VARCHAR NOT NULL, n BIGINT NOT NULL);`
 }
 
 // migrate creates the cube schema and adds the columns of measures added
@@ -52,7 +57,7 @@ func migrate(ctx context.Context, db interface {
 	if _, err := db.ExecContext(ctx, ddl()); err != nil {
 		return fmt.Errorf("create cube schema: %w", err)
 	}
-	for _, tbl := range []string{"measures", "base"} {
+	for _, tbl := range []string{"measures"} {
 		rows, err := db.QueryContext(ctx, `SELECT column_name FROM duckdb_columns() WHERE schema_name = 'cube' AND table_name = ?`, tbl)
 		if err != nil {
 			return fmt.Errorf("cube schema: %w", err)

@@ -2,7 +2,6 @@ package cube
 
 import (
 	_ "embed"
-	"strings"
 )
 
 //go:embed facts.sql
@@ -10,7 +9,3 @@ var factsSQL string
 
 //go:embed rollup.sql
 var rollupSQL string
-
-func containsFold(s, sub string) bool {
-	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
-}
