@@ -14,6 +14,7 @@ import (
 
 	"github.com/padis/padis/datasets"
 	"github.com/padis/padis/datasets/synth"
+	"github.com/padis/padis/engine/cpuclock"
 	"github.com/padis/padis/engine/load"
 	"github.com/padis/padis/engine/pii"
 	"github.com/padis/padis/engine/store"
@@ -101,17 +102,17 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "load average before: %s\n", loadAvg())
 	var bestBase, bestLoad, bestBaseCPU, bestLoadCPU time.Duration
 	for r := 1; r <= *runs; r++ {
-		c0 := cpuTime()
+		c0 := cpuclock.Process()
 		base, err := benchBaseline(ctx, stdout, cfg, filepath.Join(dir, fmt.Sprintf("base-%d", r)), snap, m)
 		if err != nil {
 			return err
 		}
-		c1 := cpuTime()
+		c1 := cpuclock.Process()
 		ld, rep, err := benchLoad(ctx, stdout, cfg, filepath.Join(dir, fmt.Sprintf("padis-%d", r)), snap, keys, tree)
 		if err != nil {
 			return err
 		}
-		c2 := cpuTime()
+		c2 := cpuclock.Process()
 		baseCPU, loadCPU := c1-c0, c2-c1
 		fmt.Fprintf(stdout, "run %d: duckdb CREATE TABLE AS %s (cpu %s)  padis load %s (cpu %s)  ratio wall %.2f cpu %.2f  load avg %s\n", r,
 			base.Round(time.Millisecond), baseCPU.Round(time.Millisecond), ld.Round(time.Millisecond), loadCPU.Round(time.Millisecond),
@@ -126,7 +127,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintln(stdout, "padis load steps (last run):")
 			for _, p := range rep.Phases {
 				if p.Duration >= 50*time.Millisecond {
-					fmt.Fprintf(stdout, "  %-44s %s\n", p.Phase, p.Duration.Round(time.Millisecond))
+					fmt.Fprintf(stdout, "  %-44s %9s  cpu %s\n", p.Phase, p.Duration.Round(time.Millisecond), p.CPU.Round(time.Millisecond))
 				}
 			}
 		}
@@ -177,11 +178,12 @@ func benchBaseline(ctx context.Context, out io.Writer, cfg store.Config, dir, sn
 	}
 	// Closing checkpoints what the statements wrote; both sides are timed
 	// up to a closed, checkpointed database.
+	c1 := cpuclock.Process()
 	if err := st.Close(); err != nil {
 		return 0, err
 	}
 	d := time.Since(t0)
-	fmt.Fprintf(out, "  duckdb: %s, close %s\n", strings.Join(parts, ", "), (d - sum).Round(time.Millisecond))
+	fmt.Fprintf(out, "  duckdb: %s, close %s (cpu %s)\n", strings.Join(parts, ", "), (d - sum).Round(time.Millisecond), (cpuclock.Process() - c1).Round(time.Millisecond))
 	return d, nil
 }
 
@@ -200,17 +202,19 @@ func benchLoad(ctx context.Context, out io.Writer, cfg store.Config, dir, snap s
 	}
 	stop := sampleRSS()
 	t0 := time.Now()
-	rep, err := load.Load(ctx, st, snap, load.Options{Keys: keys})
+	rep, err := load.Load(ctx, st, snap, load.Options{Keys: keys, CPUTime: cpuclock.Process})
 	if err != nil {
 		stop()
 		return 0, nil, err
 	}
+	t1, c1 := time.Now(), cpuclock.Process()
 	if err := st.Close(); err != nil {
 		stop()
 		return 0, nil, err
 	}
 	d := time.Since(t0)
-	fmt.Fprintf(out, "  padis: peak resident memory during the load %s\n", stop())
+	fmt.Fprintf(out, "  padis: close %s (cpu %s), peak resident memory during the load %s\n",
+		time.Since(t1).Round(time.Millisecond), (cpuclock.Process() - c1).Round(time.Millisecond), stop())
 	return d, rep, nil
 }
 
@@ -286,17 +290,6 @@ func memTotal() string {
 		}
 	}
 	return "?"
-}
-
-// cpuTime returns the user + system CPU time of the process so far, all
-// threads (DuckDB's included): unlike wall time it does not depend on other
-// processes competing for the cores.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func loadAvg() string {

@@ -4,19 +4,13 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/padis/padis/engine/cpuclock"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
 )
-
-func cpuNow() time.Duration {
-	var ru syscall.Rusage
-	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // BenchmarkLoad loads a generated 20,000-person snapshot and, in the same
 // iteration, DuckDB's own CREATE TABLE AS over the same files; it reports
@@ -35,7 +29,7 @@ func BenchmarkLoad(b *testing.B) {
 			var base, padis, baseCPU, padisCPU time.Duration
 			for b.Loop() {
 				st := openStore(b, b.TempDir())
-				c0, t0 := cpuNow(), time.Now()
+				c0, t0 := cpuclock.Process(), time.Now()
 				for _, f := range m.Files {
 					reader := "read_parquet"
 					if f.Format == "csv" {
@@ -46,18 +40,18 @@ func BenchmarkLoad(b *testing.B) {
 					}
 				}
 				base += time.Since(t0)
-				baseCPU += cpuNow() - c0
+				baseCPU += cpuclock.Process() - c0
 				st.Close()
 				st = openStore(b, b.TempDir())
 				if err := st.SetDivisions(ctx, tree); err != nil {
 					b.Fatal(err)
 				}
-				c0, t0 = cpuNow(), time.Now()
+				c0, t0 = cpuclock.Process(), time.Now()
 				if _, err := Load(ctx, st, snap, Options{Keys: testKeys(b)}); err != nil {
 					b.Fatal(err)
 				}
 				padis += time.Since(t0)
-				padisCPU += cpuNow() - c0
+				padisCPU += cpuclock.Process() - c0
 				st.Close()
 			}
 			b.ReportMetric(float64(base.Milliseconds())/float64(b.N), "duckdb-ms/op")

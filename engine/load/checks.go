@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/padis/padis/engine/store"
@@ -32,7 +33,36 @@ func (c *checker) ok(table, alias string) string {
 	return fmt.Sprintf(`%[1]s._problem IS NULL AND %[1]s._row NOT IN (SELECT "row" FROM load_problems WHERE tbl = %[2]s AND action = 'quarantined')`, alias, q(table))
 }
 
+// A reference from one table's column to the key of a target table. The
+// order of refs is the order in which a row's references are checked: a
+// row with several unknown references is quarantined for the first.
+type ref struct {
+	table, col, target string
+	unknown            string // reason when the key names no row at all ("" : flag it instead)
+	flag               string // reason when the key names no accepted row
+}
+
+var refs = []ref{
+	{models.TablePersons, "household_id", models.TableHouseholds, ReasonHouseholdUnknown, ReasonHouseholdQuarantined},
+	{models.TablePersons, "mother_person_id", models.TablePersons, ReasonMotherUnknown, ReasonMotherQuarantined},
+	{models.TablePersons, "father_person_id", models.TablePersons, ReasonFatherUnknown, ReasonFatherQuarantined},
+	{models.TableEvents, "person_id", models.TablePersons, ReasonPersonUnknown, ReasonPersonQuarantined},
+	{models.TableEvents, "mother_person_id", models.TablePersons, ReasonMotherUnknown, ReasonMotherQuarantined},
+	{models.TableHouseholds, "head_person_id", models.TablePersons, "", ReasonHeadUnknown},
+	{models.TableEvents, "spouse_person_id", models.TablePersons, "", ReasonSpouseUnknown},
+}
+
+// targets are the tables references point to, in the order of refs.
+var targets = []string{models.TableHouseholds, models.TablePersons}
+
 // run runs the checks in dependency order.
+//
+// Each table's keys are grouped once (key, the first row still accepted
+// with it, how many rows are), which gives the duplicates and answers every
+// reference to that table: the references of all tables to one target are
+// joined with the target's keys once (one hash table over them, not one
+// per column and check), and that join gives both the unknown references
+// and, once every quarantine is known, the flags.
 func (c *checker) run(ctx context.Context) error {
 	for _, tb := range models.SnapshotTables {
 		if !c.loaded[tb.Name] {
@@ -45,43 +75,23 @@ func (c *checker) run(ctx context.Context) error {
 			return err
 		}
 	}
-	// References that name no row of the file at all: quarantined.
-	refs := []struct{ table, col, target, reason, flag string }{
-		{models.TablePersons, "household_id", models.TableHouseholds, ReasonHouseholdUnknown, ReasonHouseholdQuarantined},
-		{models.TablePersons, "mother_person_id", models.TablePersons, ReasonMotherUnknown, ReasonMotherQuarantined},
-		{models.TablePersons, "father_person_id", models.TablePersons, ReasonFatherUnknown, ReasonFatherQuarantined},
-		{models.TableEvents, "person_id", models.TablePersons, ReasonPersonUnknown, ReasonPersonQuarantined},
-		{models.TableEvents, "mother_person_id", models.TablePersons, ReasonMotherUnknown, ReasonMotherQuarantined},
-	}
-	for _, r := range refs {
-		if err := c.unknownRef(ctx, r.table, r.col, r.target, r.reason); err != nil {
+	// References that name no row of the target file at all: quarantined,
+	// for the first such reference of the row. Households go first, as in
+	// refs: a person's household is checked before its parents.
+	for _, target := range targets {
+		if err := c.references(ctx, target); err != nil {
 			return err
 		}
 	}
-	// From here on no row is quarantined: the accepted keys of persons and
-	// households are final and are materialised once for the flags.
-	for _, tb := range []string{models.TablePersons, models.TableHouseholds} {
-		if !c.loaded[tb] {
-			continue
-		}
-		k := id(targetKey(tb))
-		if _, err := c.exec(ctx, "accepted keys "+tb, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %s AS SELECT DISTINCT t.%s AS k FROM %s t WHERE %s`,
-			okKeys(tb), k, c.t(tb), c.ok(tb, "t"))); err != nil {
-			return err
-		}
-	}
-	// References to rows that exist but were quarantined: flagged. These
+	// References to keys whose rows were all quarantined: flagged. These
 	// run after every quarantine is known, and flags remove nothing, so
 	// there is no cascade.
-	for _, r := range refs {
-		if err := c.quarantinedRef(ctx, r.table, r.col, r.target, r.flag); err != nil {
+	for _, target := range targets {
+		if err := c.flags(ctx, target); err != nil {
 			return err
 		}
 	}
-	if err := c.flagReference(ctx, models.TableHouseholds, "head_person_id", ReasonHeadUnknown); err != nil {
-		return err
-	}
-	return c.flagReference(ctx, models.TableEvents, "spouse_person_id", ReasonSpouseUnknown)
+	return nil
 }
 
 // divisions quarantines rows whose division columns are not villages of
@@ -103,70 +113,120 @@ SELECT %[1]s, _row, field, %[2]s, 'quarantined' FROM (
 	return err
 }
 
-// duplicates quarantines every row but the first (in file order) of each
-// key among the rows accepted so far.
+// dropKeys drops the temporary tables of keys and references.
+func dropKeys() string {
+	var b strings.Builder
+	for _, tb := range targets {
+		b.WriteString("DROP TABLE IF EXISTS " + keys(tb) + "; DROP TABLE IF EXISTS " + refsTable(tb) + "; ")
+	}
+	return b.String()
+}
+
+// keys names the temporary table of the keys of a table references point
+// to: every key of a staged row (k), the first row accepted with it after
+// the division check (keep, NULL when none) and the number of such rows (n).
+func keys(table string) string { return "load_keys_" + store.TableName(table) }
+
+// duplicates groups the keys of the table and quarantines every row but
+// the first (in file order) of each key among the rows accepted so far.
+// The keys of a table that references point to are kept for them.
 func (c *checker) duplicates(ctx context.Context, tb models.Table) error {
 	k := id(tb.Key)
+	grouped := fmt.Sprintf(`SELECT r.%[1]s AS k, min(r._row) FILTER (WHERE %[2]s) AS keep, count(*) FILTER (WHERE %[2]s) AS n
+FROM %[3]s r WHERE r.%[1]s IS NOT NULL GROUP BY r.%[1]s`, k, c.ok(tb.Name, "r"), c.t(tb.Name))
+	if isTarget(tb.Name) {
+		if _, err := c.exec(ctx, "keys "+tb.Name, `CREATE OR REPLACE TEMP TABLE `+keys(tb.Name)+` AS `+grouped); err != nil {
+			return err
+		}
+		grouped = keys(tb.Name)
+	} else {
+		grouped = "(" + grouped + ")"
+	}
 	_, err := c.exec(ctx, "duplicates "+tb.Name, fmt.Sprintf(`INSERT INTO load_problems
-SELECT %[1]s, _row, %[2]s, %[3]s, 'quarantined' FROM (
-	SELECT r._row, row_number() OVER (PARTITION BY r.%[4]s ORDER BY r._row) AS n
-	FROM %[5]s r
-	WHERE %[6]s AND r.%[4]s IN (SELECT %[4]s FROM %[5]s WHERE _problem IS NULL GROUP BY %[4]s HAVING count(*) > 1)
-) WHERE n > 1`, q(tb.Name), q(tb.Key), q(ReasonDuplicateKey), k, c.t(tb.Name), c.ok(tb.Name, "r")))
-	return err
-}
-
-// targetKey is the key column referenced in target.
-func targetKey(target string) string {
-	t, _ := store.SnapshotTable(target)
-	return t.Key
-}
-
-// unknownRef quarantines the accepted rows of table whose column col names
-// no row of target at all.
-func (c *checker) unknownRef(ctx context.Context, table, col, target, reason string) error {
-	if !c.loaded[table] || !c.loaded[target] {
-		return nil
-	}
-	key := id(targetKey(target))
-	_, err := c.exec(ctx, "references "+table+"."+col, fmt.Sprintf(`INSERT INTO load_problems
 SELECT %[1]s, r._row, %[2]s, %[3]s, 'quarantined'
-FROM %[4]s r
-WHERE %[5]s AND r.%[6]s IS NOT NULL
-	AND r.%[6]s NOT IN (SELECT %[7]s FROM %[8]s WHERE %[7]s IS NOT NULL)`,
-		q(table), q(col), q(reason), c.t(table), c.ok(table, "r"), id(col), key, c.t(target)))
+FROM %[4]s r JOIN (SELECT k, keep FROM %[5]s WHERE n > 1) d ON d.k = r.%[6]s
+WHERE r._row <> d.keep AND %[7]s`, q(tb.Name), q(tb.Key), q(ReasonDuplicateKey), c.t(tb.Name), grouped, k, c.ok(tb.Name, "r")))
 	return err
 }
 
-// okKeys names the temporary table of the accepted keys of table.
-func okKeys(table string) string { return "load_ok_" + store.TableName(table) }
+// isTarget reports whether references point to table.
+func isTarget(table string) bool { return slices.Contains(targets, table) }
 
-// quarantinedRef flags the accepted rows of table whose column col names
-// a row of target that exists but was quarantined (every reference to no
-// row at all was quarantined before).
-func (c *checker) quarantinedRef(ctx context.Context, table, col, target, reason string) error {
-	if !c.loaded[table] || !c.loaded[target] {
+// refsTable names the temporary table of the references to target.
+func refsTable(target string) string { return "load_refs_" + store.TableName(target) }
+
+// final reports whether the accepted rows of table are known once its
+// duplicates are: no reference from it can quarantine one of its rows.
+func final(table string) bool {
+	return !slices.ContainsFunc(refs, func(r ref) bool { return r.table == table && r.unknown != "" })
+}
+
+// references joins the references of every table to target, from the rows
+// accepted so far, with target's keys, once, into a temporary table (the
+// reference's table, row and position in refs; whether the key names no
+// row at all; the key's kept row), and quarantines each row for its first
+// reference (in refs order) that names no row of target. When target is
+// final, only the references that will be quarantined or flagged are kept.
+func (c *checker) references(ctx context.Context, target string) error {
+	if !c.loaded[target] {
 		return nil
 	}
-	_, err := c.exec(ctx, "flags "+table+"."+col, fmt.Sprintf(`INSERT INTO load_problems
-SELECT %[1]s, r._row, %[2]s, %[3]s, 'flagged'
-FROM %[4]s r
-WHERE %[5]s AND r.%[6]s IS NOT NULL
-	AND r.%[6]s NOT IN (SELECT k FROM %[7]s)`,
-		q(table), q(col), q(reason), c.t(table), c.ok(table, "r"), id(col), okKeys(target)))
+	var edges, unknown, ords []string
+	for i, r := range refs {
+		if r.target != target || !c.loaded[r.table] {
+			continue
+		}
+		edges = append(edges, fmt.Sprintf(`SELECT %[1]s AS tbl, r._row, %[2]d AS ord, r.%[3]s AS k FROM %[4]s r WHERE r.%[3]s IS NOT NULL AND %[5]s`,
+			q(r.table), i, id(r.col), c.t(r.table), c.ok(r.table, "r")))
+		if r.unknown != "" {
+			unknown = append(unknown, fmt.Sprintf("WHEN %d THEN [%s, %s]", i, q(r.col), q(r.unknown)))
+			ords = append(ords, fmt.Sprint(i))
+		}
+	}
+	if len(edges) == 0 {
+		return nil
+	}
+	where := ""
+	if final(target) {
+		where = "\nWHERE t.k IS NULL OR t.keep IS NULL"
+	}
+	if _, err := c.exec(ctx, "references "+target, fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE %[1]s AS
+SELECT e.tbl, e._row, e.ord, t.k IS NULL AS unknown, t.keep
+FROM (%[2]s) e LEFT JOIN %[3]s t ON t.k = e.k%[4]s`,
+		refsTable(target), strings.Join(edges, "\n\tUNION ALL "), keys(target), where)); err != nil {
+		return err
+	}
+	if len(unknown) == 0 {
+		return nil
+	}
+	_, err := c.exec(ctx, "unknown references "+target, fmt.Sprintf(`INSERT INTO load_problems
+SELECT tbl, _row, f[1], f[2], 'quarantined' FROM (
+	SELECT tbl, _row, CASE min(ord) %[1]s END AS f
+	FROM %[2]s WHERE unknown AND ord IN (%[3]s) GROUP BY tbl, _row)`,
+		strings.Join(unknown, " "), refsTable(target), strings.Join(ords, ", ")))
 	return err
 }
 
-// flagReference flags accepted rows of table whose col names no accepted
-// person.
-func (c *checker) flagReference(ctx context.Context, table, col, reason string) error {
-	if !c.loaded[table] || !c.loaded[models.TablePersons] {
+// flags flags each reference to target of a row still accepted whose key
+// has no accepted row in target: a key's kept row is accepted unless a
+// reference check quarantined it (it is neither a duplicate nor a row with
+// a problem). References that name no row at all quarantined their row,
+// except those that are only flagged.
+func (c *checker) flags(ctx context.Context, target string) error {
+	if !c.loaded[target] {
 		return nil
 	}
-	_, err := c.exec(ctx, "flags "+table+"."+col, fmt.Sprintf(`INSERT INTO load_problems
-SELECT %[1]s, r._row, %[2]s, %[3]s, 'flagged' FROM %[4]s r
-WHERE %[5]s AND r.%[6]s IS NOT NULL
-	AND r.%[6]s NOT IN (SELECT k FROM %[7]s)`,
-		q(table), q(col), q(reason), c.t(table), c.ok(table, "r"), id(col), okKeys(models.TablePersons)))
+	var whens []string
+	for i, r := range refs {
+		if r.target == target {
+			whens = append(whens, fmt.Sprintf("WHEN %d THEN [%s, %s]", i, q(r.col), q(r.flag)))
+		}
+	}
+	_, err := c.exec(ctx, "flags "+target, fmt.Sprintf(`INSERT INTO load_problems
+SELECT tbl, _row, f[1], f[2], 'flagged' FROM (
+	SELECT r.tbl, r._row, CASE r.ord %[1]s END AS f FROM %[2]s r
+	WHERE (r.keep IS NULL OR r.keep IN (SELECT "row" FROM load_problems WHERE tbl = %[3]s AND action = 'quarantined'))
+		AND NOT EXISTS (SELECT 1 FROM load_problems p WHERE p.tbl = r.tbl AND p."row" = r._row AND p.action = 'quarantined'))`,
+		strings.Join(whens, " "), refsTable(target), q(target)))
 	return err
 }

@@ -3,8 +3,10 @@ package load
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"unicode/utf8"
 )
 
@@ -51,14 +53,22 @@ func TestCSVScanner(t *testing.T) {
 }
 
 func TestWriteCleanCSV(t *testing.T) {
-	in := "a,b\n1,2\nbad\n\"q\n,x\",3\n4,5,6\n7,8"
-	var out bytes.Buffer
-	if err := writeCleanCSV(strings.NewReader(in), &out); err != nil {
-		t.Fatal(err)
-	}
-	want := "_row,a,b\n1,1,2\n3,\"q\n,x\",3\n5,7,8\n"
-	if out.String() != want {
-		t.Errorf("got %q, want %q", out.String(), want)
+	for _, tc := range []struct{ in, want string }{
+		{"a,b\n1,2\nbad\n\"q\n,x\",3\n4,5,6\n7,8", "_row,a,b\n1,1,2\n3,\"q\n,x\",3\n5,7,8\n"},
+		{"\xef\xbb\xbfa,b\r\n1,2\r\n\r\n3,4\r\n", "_row,a,b\r\n1,1,2\r\n3,3,4\r\n"},
+		{"a\n", "_row,a\n"},
+	} {
+		// Whole, and one byte per read: records that span reads are
+		// copied whole.
+		for _, r := range []io.Reader{strings.NewReader(tc.in), iotest.OneByteReader(strings.NewReader(tc.in))} {
+			var out bytes.Buffer
+			if err := writeCleanCSV(r, &out); err != nil {
+				t.Fatal(err)
+			}
+			if out.String() != tc.want {
+				t.Errorf("%q: got %q, want %q", tc.in, out.String(), tc.want)
+			}
+		}
 	}
 }
 

@@ -29,7 +29,6 @@ type input struct {
 	encoding  string   // csv: UTF-8 or GB18030
 	columns   []string // column names in the file
 	rowsIn    int64    // data rows in the file (malformed CSV records included)
-	cleaned   bool     // csv: malformed records removed, _row column added
 	malformed []malformedRow
 }
 
@@ -204,7 +203,8 @@ func (in *input) check(ctx context.Context, tmp string) error {
 }
 
 // useCSV takes the header and record count from a scan of readPath, and
-// removes malformed records into a clean copy when there are any.
+// makes the copy DuckDB reads: malformed records removed, every record
+// numbered (writeCleanCSV).
 func (in *input) useCSV(scan *csvScanner, tmp string) error {
 	if scan.records == 0 {
 		return fmt.Errorf("%s: empty file: a CSV needs a header", in.entry.Path)
@@ -216,14 +216,11 @@ func (in *input) useCSV(scan *csvScanner, tmp string) error {
 	in.columns = names
 	in.rowsIn = scan.dataRows()
 	in.malformed = scan.malformed
-	if len(in.malformed) > 0 {
-		p := filepath.Join(tmp, store.TableName(in.entry.Table)+".clean.csv")
-		if err := cleanFile(in.readPath, p); err != nil {
-			return fmt.Errorf("%s: %w", in.entry.Path, err)
-		}
-		in.readPath = p
-		in.cleaned = true
+	p := filepath.Join(tmp, store.TableName(in.entry.Table)+".clean.csv")
+	if err := cleanFile(in.readPath, p); err != nil {
+		return fmt.Errorf("%s: %w", in.entry.Path, err)
 	}
+	in.readPath = p
 	in.readAs = "csv"
 	return nil
 }

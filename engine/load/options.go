@@ -24,6 +24,9 @@ type Options struct {
 	Logger *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// CPUTime, when set, returns the process's CPU time so far (user +
+	// system, all threads); each phase then records the CPU it used.
+	CPUTime func() time.Duration
 }
 
 // Progress reports how far a load is.
@@ -73,5 +76,6 @@ type Report struct {
 type PhaseTime struct {
 	Phase    string
 	Duration time.Duration
-	Rows     int64 // rows written by the step, when it writes
+	CPU      time.Duration // process CPU time of the step, with Options.CPUTime
+	Rows     int64         // rows written by the step, when it writes
 }

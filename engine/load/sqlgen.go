@@ -39,33 +39,66 @@ func (t *tableSQL) has(c string) bool { _, ok := t.colType[c]; return ok }
 // isText reports whether the file's column c is text.
 func (t *tableSQL) isText(c string) bool { return t.colType[c] == "VARCHAR" }
 
-// text is the column as VARCHAR, with the empty string as NULL.
-func (t *tableSQL) text(c string) string {
+// The read statement has three levels: the first casts each column of
+// the file once (srcText, srcTyped); the second computes the pseudonyms,
+// the seal and the checks over those columns (text, typed), so that a cast
+// used by several checks is computed once; the third adds the raw row of
+// the rows with a problem and drops the work columns.
+
+// asText is expr, the value of the file's column c, as VARCHAR with the
+// empty string as NULL.
+func (t *tableSQL) asText(c, expr string) string {
 	switch {
 	case !t.has(c):
 		return "CAST(NULL AS VARCHAR)"
 	case t.isText(c):
-		return "nullif(s." + id(c) + ", '')"
+		return "nullif(" + expr + ", '')"
 	default:
-		return "CAST(s." + id(c) + " AS VARCHAR)"
+		return "CAST(" + expr + " AS VARCHAR)"
 	}
 }
 
-// typed is the column cast to its schema type (NULL when the cast fails).
-func (t *tableSQL) typed(c models.Column) string {
+// srcText is the file's column as VARCHAR, with the empty string as NULL.
+func (t *tableSQL) srcText(c string) string { return t.asText(c, "s."+id(c)) }
+
+// srcTyped is the file's column cast to its schema type (NULL when the
+// cast fails).
+func (t *tableSQL) srcTyped(c models.Column) string {
 	src := t.colType[c.Name]
 	switch {
 	case !t.has(c.Name):
 		return "CAST(NULL AS " + string(c.Type) + ")"
 	case c.Type == models.TypeString:
-		return t.text(c.Name)
+		return t.srcText(c.Name)
 	case src == string(c.Type):
 		return "s." + id(c.Name)
 	case c.Type == models.TypeDate && strings.HasPrefix(src, "TIMESTAMP"):
 		return "CAST(s." + id(c.Name) + " AS DATE)"
 	default:
-		return "TRY_CAST(" + t.text(c.Name) + " AS " + string(c.Type) + ")"
+		return "TRY_CAST(" + t.srcText(c.Name) + " AS " + string(c.Type) + ")"
 	}
+}
+
+// Names of the first level's work columns: the text of a PII column and
+// the raw value of any other column.
+func textCol(c string) string { return id("_t_" + c) }
+func rawCol(c string) string  { return id("_r_" + c) }
+
+// text is column c of the first level as VARCHAR, with the empty string as
+// NULL.
+func (t *tableSQL) text(c string) string {
+	if col, _ := t.in.schema.Column(c); col.PII != "" {
+		return textCol(c)
+	}
+	return t.asText(c, rawCol(c))
+}
+
+// typed is column c of the first level, of its schema type.
+func (t *tableSQL) typed(c models.Column) string {
+	if c.PII != "" {
+		return textCol(c.Name)
+	}
+	return id(c.Name)
 }
 
 // castCanFail reports whether a value of the file's column can fail to cast.
@@ -94,12 +127,13 @@ func when(cond, reason, field string) string {
 	return "WHEN " + cond + " THEN " + q(reason+":"+field)
 }
 
-func inList(codes []string) string {
+// codeList is a list literal of codes.
+func codeList(codes []string) string {
 	qs := make([]string, len(codes))
 	for i, c := range codes {
 		qs[i] = q(c)
 	}
-	return "(" + strings.Join(qs, ", ") + ")"
+	return "[" + strings.Join(qs, ", ") + "]"
 }
 
 func dateLit(d time.Time) string { return "DATE " + q(d.Format(time.DateOnly)) }
@@ -121,7 +155,10 @@ func (t *tableSQL) problems() []string {
 	codes := models.CodeTables()
 	for _, c := range sch.Columns {
 		if c.CodeList != "" {
-			w = append(w, when(t.typed(c)+" NOT IN "+inList(codes[c.CodeList].Codes), ReasonUnknownCode, c.Name))
+			// list_contains over a constant list, not NOT IN: DuckDB plans
+			// an IN list of more than a few values as a join (measured 8×
+			// the CPU). Both are NULL for a NULL value.
+			w = append(w, when("NOT list_contains("+codeList(codes[c.CodeList].Codes)+", "+t.typed(c)+")", ReasonUnknownCode, c.Name))
 		}
 	}
 	for _, c := range sch.Columns {
@@ -216,10 +253,8 @@ func (t *tableSQL) source() string {
 	switch {
 	case in.readAs == "parquet":
 		return "(SELECT file_row_number + 1 AS _row, * EXCLUDE (file_row_number) FROM read_parquet(" + path + ", file_row_number = true))"
-	case in.cleaned:
+	default: // csv: the copy made by writeCleanCSV, rows numbered
 		return "(SELECT CAST(_row AS BIGINT) AS _row, * EXCLUDE (_row) FROM " + t.readCSV(append([]string{"_row"}, in.columns...)) + ")"
-	default:
-		return "(SELECT row_number() OVER () AS _row, * FROM " + t.readCSV(in.columns) + ")"
 	}
 }
 
@@ -246,48 +281,46 @@ func (t *tableSQL) extras() []string {
 // build returns the CREATE TABLE AS statement.
 func (t *tableSQL) build() string {
 	sch := t.in.schema
-	var inner, rawFields, excl []string
-	inner = append(inner, "s._row AS _row")
-	var piiText []string
+	var cast, mid, rawFields, excl, piiText []string
+	cast = append(cast, "s._row AS _row")
+	mid = append(mid, "_row")
 	for _, c := range sch.Columns {
 		if c.PII != "" {
-			inner = append(inner, pii.FuncPseudonym+"("+t.text(c.Name)+") AS "+id(pii.KeyColumn(c.Name)))
-			piiText = append(piiText, t.text(c.Name))
+			cast = append(cast, t.srcText(c.Name)+" AS "+textCol(c.Name))
+			excl = append(excl, textCol(c.Name))
+			mid = append(mid, pii.FuncPseudonym+"("+textCol(c.Name)+") AS "+id(pii.KeyColumn(c.Name)))
+			piiText = append(piiText, textCol(c.Name))
 			rawFields = append(rawFields, id(pii.KeyColumn(c.Name))+" := "+id(pii.KeyColumn(c.Name)))
 			continue
 		}
-		inner = append(inner, t.typed(c)+" AS "+id(c.Name))
+		cast = append(cast, t.srcTyped(c)+" AS "+id(c.Name))
+		mid = append(mid, id(c.Name))
 		// The raw value passes through untouched; it is turned into text
 		// only for the rows with a problem, in the outer CASE.
-		r := "_r_" + c.Name
 		raw := "CAST(NULL AS VARCHAR)"
 		if t.has(c.Name) {
-			inner = append(inner, "s."+id(c.Name)+" AS "+id(r))
-			excl = append(excl, id(r))
-			raw = "CAST(" + id(r) + " AS VARCHAR)"
-			if t.isText(c.Name) {
-				raw = "nullif(" + id(r) + ", '')"
-			}
+			cast = append(cast, "s."+id(c.Name)+" AS "+rawCol(c.Name))
+			excl = append(excl, rawCol(c.Name))
+			raw = t.text(c.Name)
 		}
 		rawFields = append(rawFields, id(c.Name)+" := "+raw)
 	}
-	inner = append(inner, "CAST("+pii.FuncSeal+"("+strings.Join(piiText, ", ")+") AS BIGINT) AS "+pii.LocatorColumn)
+	mid = append(mid, "CAST("+pii.FuncSeal+"("+strings.Join(piiText, ", ")+") AS BIGINT) AS "+pii.LocatorColumn)
 	rawFields = append(rawFields, pii.LocatorColumn+" := "+pii.LocatorColumn)
-	inner = append(inner, caseOf(t.problems())+" AS "+colProblem)
-	inner = append(inner, caseOf(t.flags())+" AS "+colFlag)
+	mid = append(mid, caseOf(t.problems())+" AS "+colProblem)
+	mid = append(mid, caseOf(t.flags())+" AS "+colFlag)
 	if ex := t.extras(); len(ex) > 0 {
 		var fs []string
 		for _, c := range ex {
 			fs = append(fs, id(c)+" := s."+id(c))
 		}
-		inner = append(inner, "struct_pack("+strings.Join(fs, ", ")+") AS "+colExtra)
+		cast = append(cast, "struct_pack("+strings.Join(fs, ", ")+") AS "+colExtra)
+		mid = append(mid, colExtra)
 		rawFields = append(rawFields, colExtra+" := "+colExtra)
 	}
-	sel := "SELECT *"
-	if len(excl) > 0 {
-		sel = "SELECT * EXCLUDE (" + strings.Join(excl, ", ") + ")"
-	}
-	return "CREATE TABLE " + t.target + " AS\n" + sel + ",\n\tCASE WHEN " + colProblem +
+	mid = append(mid, excl...)
+	return "CREATE TABLE " + t.target + " AS\nSELECT * EXCLUDE (" + strings.Join(excl, ", ") + "),\n\tCASE WHEN " + colProblem +
 		" IS NOT NULL THEN CAST(to_json(struct_pack(" + strings.Join(rawFields, ", ") + ")) AS VARCHAR) END AS " + colRaw +
-		"\nFROM (SELECT\n\t" + strings.Join(inner, ",\n\t") + "\nFROM " + t.source() + " s)"
+		"\nFROM (SELECT\n\t" + strings.Join(mid, ",\n\t") +
+		"\nFROM (SELECT\n\t" + strings.Join(cast, ",\n\t") + "\nFROM " + t.source() + " s))"
 }

@@ -112,9 +112,9 @@ func (p pseudonymFunc) Executor() duckdb.ScalarFuncExecutor {
 				return err
 			}
 			if !ok {
-				if err := w.SetNull(i); err != nil {
-					return err
-				}
+				// duckdb-go's default NULL handling sets the result of a
+				// NULL input to NULL after this callback: setting it here
+				// too would cost a second cgo call per NULL.
 				continue
 			}
 			buf = ps.Append(buf[:0], s)
