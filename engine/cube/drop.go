@@ -28,22 +28,11 @@ func Drop(ctx context.Context, st *store.Store, version int64) error {
 	return nil
 }
 
-// deleteVersion deletes the rows of version from every cube table, and
-// from cube.base, where cubes built before the per-person refresh kept
-// their village-months.
+// deleteVersion deletes the rows of version from every cube table.
 func deleteVersion(ctx context.Context, db interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
-	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, version int64) error {
-	ts := tables
-	var legacy int
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'cube' AND table_name = 'base'`).Scan(&legacy); err != nil {
-		return err
-	}
-	if legacy > 0 {
-		ts = append(ts[:len(ts):len(ts)], "cube.base")
-	}
-	for _, t := range ts {
+	for _, t := range tables {
 		if _, err := db.ExecContext(ctx, `DELETE FROM `+t+` WHERE version = ?`, version); err != nil {
 			return fmt.Errorf("%s: %w", t, err)
 		}

@@ -45,7 +45,8 @@ CREATE TABLE IF NOT EXISTS cube.values (version BIGINT NOT NULL, indicator VARCH
 	level TINYINT NOT NULL, ptype VARCHAR NOT NULL, period VARCHAR NOT NULL, breakdown VARCHAR NOT NULL,
 	value DOUBLE, lower DOUBLE, upper DOUBLE, numerator DOUBLE, denominator DOUBLE, flag VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS cube.persons (version BIGINT NOT NULL, person_id VARCHAR NOT NULL, h UBIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS cube.villages (version BIGINT NOT NULL, village VARCHAR NOT NULL, n BIGINT NOT NULL);`
+CREATE TABLE IF NOT EXISTS cube.villages (version BIGINT NOT NULL, village VARCHAR NOT NULL, n BIGINT NOT NULL);
+DROP TABLE IF EXISTS cube.base; -- the village-months of the refresh before cube.persons; nothing reads it`
 }
 
 // migrate creates the cube schema and adds the columns of measures added

@@ -41,6 +41,10 @@ type Options struct {
 	// Force recomputes a version that was already linked with the same
 	// options.
 	Force bool
+	// CPUTime, when set, returns the process's CPU time so far (as
+	// load.Options.CPUTime); each Phase then records the CPU used since
+	// the previous one.
+	CPUTime func() time.Duration `json:"-"`
 }
 
 func (o Options) withDefaults() Options {
@@ -72,12 +76,9 @@ type Result struct {
 	Duration time.Duration    `json:"duration"`
 	Phases   []Phase          `json:"phases"`
 
-	cpuMark time.Duration // processCPU at the end of the last phase
+	cpuTime func() time.Duration // Options.CPUTime
+	cpuMark time.Duration        // cpuTime at the end of the last phase
 }
-
-// processCPU, when set (by the benchmark), reads the process's CPU time;
-// each phase then records the CPU used since the previous one.
-var processCPU func() time.Duration
 
 // Phase is the timing of one statement or step of a run.
 type Phase struct {
@@ -89,7 +90,7 @@ type Phase struct {
 	// bookkeeping of the run.
 	Duplicates bool `json:"duplicates,omitempty"`
 	// CPU is the process's CPU time (all threads) since the previous
-	// phase, recorded only when measuring (see processCPU).
+	// phase, recorded only with Options.CPUTime.
 	CPU time.Duration `json:"cpu,omitempty"`
 }
 
@@ -100,8 +101,8 @@ var duplicatePhases = map[string]bool{"duplicates": true, "u estimate": true, "c
 // phase records the time since t0 as phase name.
 func (res *Result) phase(name string, t0 time.Time) {
 	p := Phase{Name: name, Duration: time.Since(t0), Duplicates: duplicatePhases[name]}
-	if processCPU != nil {
-		now := processCPU()
+	if res.cpuTime != nil {
+		now := res.cpuTime()
 		p.CPU, res.cpuMark = now-res.cpuMark, now
 	}
 	res.Phases = append(res.Phases, p)
@@ -147,9 +148,9 @@ func Run(ctx context.Context, st *store.Store, version int64, opts Options) (*Re
 		return nil, err
 	}
 	optJSON, _ := json.Marshal(opts)
-	res := &Result{Version: version, Items: map[string]int64{}, Links: map[string]int64{}}
-	if processCPU != nil {
-		res.cpuMark = processCPU()
+	res := &Result{Version: version, Items: map[string]int64{}, Links: map[string]int64{}, cpuTime: opts.CPUTime}
+	if res.cpuTime != nil {
+		res.cpuMark = res.cpuTime()
 	}
 	var prev string
 	err = conn.QueryRowContext(ctx, `SELECT options FROM linkage.runs WHERE version = ?`, version).Scan(&prev)
@@ -339,18 +340,27 @@ UNION ALL SELECT 'police_quarantined', count(*) FROM lk_pol_q
 UNION ALL SELECT 'deaths_' || method, count(*) FROM lk_death GROUP BY 1
 UNION ALL SELECT 'birth_certificates_' || method, count(*) FROM lk_cert GROUP BY 1
 UNION ALL SELECT 'duplicate_pairs_scored', count(*) FROM lk_pairs`
-	rows, err := conn.QueryContext(ctx, q)
-	if err != nil {
+	if err := countsInto(ctx, conn, res.Links, q); err != nil {
 		return fmt.Errorf("linkage: count links: %w", err)
+	}
+	return nil
+}
+
+// countsInto runs q, whose rows are (key, count), and stores each count
+// in m under its key.
+func countsInto(ctx context.Context, conn *sql.Conn, m map[string]int64, q string, args ...any) error {
+	rows, err := conn.QueryContext(ctx, q, args...)
+	if err != nil {
+		return err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var k string
 		var n int64
 		if err := rows.Scan(&k, &n); err != nil {
-			return fmt.Errorf("linkage: count links: %w", err)
+			return err
 		}
-		res.Links[k] = n
+		m[k] = n
 	}
 	return rows.Err()
 }
@@ -358,24 +368,11 @@ UNION ALL SELECT 'duplicate_pairs_scored', count(*) FROM lk_pairs`
 // readCounts fills res.Items (and, for a skipped run, the saved links and
 // parameters) from the stored tables.
 func (res *Result) readCounts(ctx context.Context, conn *sql.Conn, version int64) error {
-	rows, err := conn.QueryContext(ctx, `SELECT kind, count(*) FROM linkage.items WHERE version = ? GROUP BY kind`, version)
-	if err != nil {
-		return fmt.Errorf("linkage: count items: %w", err)
-	}
-	defer rows.Close()
 	for _, k := range Kinds {
 		res.Items[k] = 0
 	}
-	for rows.Next() {
-		var k string
-		var n int64
-		if err := rows.Scan(&k, &n); err != nil {
-			return fmt.Errorf("linkage: count items: %w", err)
-		}
-		res.Items[k] = n
-	}
-	if err := rows.Err(); err != nil {
-		return err
+	if err := countsInto(ctx, conn, res.Items, `SELECT kind, count(*) FROM linkage.items WHERE version = ? GROUP BY kind`, version); err != nil {
+		return fmt.Errorf("linkage: count items: %w", err)
 	}
 	if !res.Skipped {
 		return nil
