@@ -110,8 +110,8 @@ func ParseIDNumber(s string) (IDInfo, error) {
 	if s[0] == '0' || s[:2] == "00" {
 		return IDInfo{}, idErr(IDAddress, "address code %s does not start with a province code", s[:6])
 	}
-	birth, err := time.Parse("20060102", s[6:14])
-	if err != nil {
+	birth, ok := parseIDDate(s[6:14])
+	if !ok {
 		return IDInfo{}, idErr(IDBirthDate, "birth date %s is not a real date", s[6:14])
 	}
 	if birth.Year() < 1850 {
@@ -130,6 +130,32 @@ func ParseIDNumber(s string) (IDInfo, error) {
 		sex = SexMale
 	}
 	return IDInfo{Address: s[:6], Birth: birth, Sequence: seq, Sex: sex}, nil
+}
+
+// parseIDDate parses eight digits YYYYMMDD as time.Parse("20060102")
+// does, at UTC midnight, and reports whether they are a real date. It is
+// what every loaded ID number goes through, so it avoids time.Parse's
+// layout interpretation (a third of the ID check's cost).
+func parseIDDate(d string) (time.Time, bool) {
+	if len(d) != 8 || !allDigits(d) {
+		return time.Time{}, false
+	}
+	num := func(s string) int {
+		n := 0
+		for i := 0; i < len(s); i++ {
+			n = n*10 + int(s[i]-'0')
+		}
+		return n
+	}
+	y, m, day := num(d[:4]), num(d[4:6]), num(d[6:])
+	if m < 1 || m > 12 || day < 1 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC)
+	if t.Day() != day { // past the month's end: time.Date normalised it
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // ValidateIDNumber reports whether s is a well-formed ID number.

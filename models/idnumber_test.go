@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -242,6 +243,36 @@ func TestMasking(t *testing.T) {
 	for _, tc := range tests {
 		if tc.got != tc.want {
 			t.Errorf("got %q, want %q", tc.got, tc.want)
+		}
+	}
+}
+
+// TestParseIDDateAgreesWithTimeParse checks parseIDDate against
+// time.Parse("20060102") on every day-of-month 00–39 of every month 00–13
+// of years around the leap-year rules, and on malformed strings.
+func TestParseIDDateAgreesWithTimeParse(t *testing.T) {
+	var cases []string
+	for _, y := range []int{0, 1, 1849, 1850, 1900, 1999, 2000, 2023, 2024, 2100, 9999} {
+		for m := 0; m <= 13; m++ {
+			for d := 0; d <= 39; d++ {
+				cases = append(cases, fmt.Sprintf("%04d%02d%02d", y, m, d))
+			}
+		}
+	}
+	cases = append(cases, "", "2024011", "202401011", "2024-1-1", "2024 101", "2O240101", "+0240101")
+	for _, c := range cases {
+		want, werr := time.Parse("20060102", c)
+		got, ok := parseIDDate(c)
+		if ok != (werr == nil) || (ok && !got.Equal(want)) || (ok && got.Location() != time.UTC) {
+			t.Errorf("parseIDDate(%q) = %v, %v; time.Parse: %v, %v", c, got, ok, want, werr)
+		}
+	}
+}
+
+func BenchmarkParseIDNumber(b *testing.B) {
+	for b.Loop() {
+		if _, err := ParseIDNumber("11010519491231002X"); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

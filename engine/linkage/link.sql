@@ -201,7 +201,7 @@ FROM s;
 
 -- name: items duplicate
 INSERT INTO linkage.items
-SELECT {{V}}, {{scope}}, 'dup-' || left(md5({{scope}} || '|duplicate|' || d.id_number_key || '|' || d.person_id), 16),
+SELECT {{V}}, {{scope}}, 'dup-' || left(md5({{scope}} || '|duplicate|' || replace(CAST(d.id_number_key AS VARCHAR), '-', '') || '|' || d.person_id), 16),
 	'duplicate', 'same_id_number', d.res_place, d.person_id, d.kept, NULL, NULL, NULL, d.registered_date,
 	json_object('card', d.rk,
 		'database', json_object('person_id', d.person_id, 'registered_date', d.registered_date, 'res_place', d.res_place,
@@ -225,7 +225,7 @@ FROM lk_pairs WHERE score >= {{possible}};
 -- name: items unregistered
 INSERT INTO linkage.items
 SELECT {{V}}, {{scope}}, 'unreg-' || left(md5({{scope}} || '|unregistered|' ||
-		coalesce(r_idk, r_name || '|' || r_birth || '|' || r_sex)), 16),
+		coalesce(replace(CAST(r_idk AS VARCHAR), '-', ''), replace(CAST(r_name AS VARCHAR), '-', '') || '|' || r_birth || '|' || r_sex)), 16),
 	'unregistered',
 	CASE WHEN r_status = '2' THEN 'dead_in_police_register' WHEN r_birth >= {{start}} THEN 'born_in_period'
 		ELSE 'not_in_database' END,

@@ -321,7 +321,7 @@ func sourceTable(ctx context.Context, conn *sql.Conn, st *store.Store, version i
 	for _, c := range t.Columns {
 		name, typ := c.Name, string(c.Type)
 		if c.PII != "" {
-			name = pii.KeyColumn(c.Name)
+			name, typ = pii.KeyColumn(c.Name), pii.KeyType
 		}
 		cols = append(cols, store.Ident(name)+" "+typ)
 	}

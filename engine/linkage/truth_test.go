@@ -55,7 +55,7 @@ func loadTruth(ctx context.Context, conn *sql.Conn, keys *pii.Keys, snap string)
 		reader = "read_csv(" + store.Quote(filepath.Join(snap, "truth", "defects.csv")) + ", all_varchar = true)"
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE lk_truth (kind VARCHAR, key VARCHAR, related VARCHAR,
-		detail VARCHAR, idk VARCHAR, cert VARCHAR, record VARCHAR, event_date DATE)`); err != nil {
+		detail VARCHAR, idk UUID, cert VARCHAR, record VARCHAR, event_date DATE)`); err != nil {
 		return err
 	}
 	rows, err := conn.QueryContext(ctx, `SELECT kind, coalesce(key, ''), coalesce(related_key, ''), coalesce(detail, '') FROM `+reader+

@@ -32,7 +32,8 @@ func TestPseudonymIsHMAC(t *testing.T) {
 	} {
 		m := hmac.New(sha256.New, k.mac)
 		m.Write([]byte(tc.norm))
-		want := hex.EncodeToString(m.Sum(nil))[:PseudonymLen]
+		h := hex.EncodeToString(m.Sum(nil))[:2*PseudonymSize]
+		want := h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
 		if got := k.Pseudonym(tc.in); got != want {
 			t.Errorf("Pseudonym(%q) = %s, want %s", tc.in, got, want)
 		}

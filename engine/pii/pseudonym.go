@@ -9,15 +9,16 @@ import (
 	"unsafe"
 )
 
-// PseudonymLen is the length in hex characters of a pseudonym (128 bits).
-const PseudonymLen = 32
+// PseudonymSize is the size in bytes of a pseudonym: the first 128 bits
+// of the HMAC. The store keeps it as a DuckDB UUID (16 bytes, fixed width:
+// half the size of its hex, and cheaper to hash and join on).
+const PseudonymSize = 16
 
 // Pseudonymizer computes pseudonyms. It is not safe for concurrent use;
 // make one per goroutine with Keys.Pseudonymizer.
 type Pseudonymizer struct {
 	mac hash.Hash
 	sum [sha256.Size]byte
-	out [PseudonymLen]byte
 }
 
 // Pseudonymizer returns a new pseudonymizer under k.
@@ -46,16 +47,11 @@ func normalized(v string) (head string, x bool) {
 	return v, false
 }
 
-// Pseudonym returns the hex of the first 128 bits of
-// HMAC-SHA256(key, Normalize(v)).
-func (p *Pseudonymizer) Pseudonym(v string) string {
-	return string(p.Append(nil, v))
-}
-
 var upperX = []byte{'X'}
 
-// Append appends the pseudonym of v to dst: Normalize without copying v.
-func (p *Pseudonymizer) Append(dst []byte, v string) []byte {
+// Sum returns the pseudonym of v: the first 128 bits of
+// HMAC-SHA256(key, Normalize(v)), normalising without copying v.
+func (p *Pseudonymizer) Sum(v string) [PseudonymSize]byte {
 	head, x := normalized(v)
 	p.mac.Reset()
 	p.mac.Write(unsafe.Slice(unsafe.StringData(head), len(head))) // the hash only reads it
@@ -63,8 +59,29 @@ func (p *Pseudonymizer) Append(dst []byte, v string) []byte {
 		p.mac.Write(upperX)
 	}
 	p.mac.Sum(p.sum[:0])
-	hex.Encode(p.out[:], p.sum[:PseudonymLen/2])
-	return append(dst, p.out[:]...)
+	return [PseudonymSize]byte(p.sum[:PseudonymSize])
+}
+
+// Pseudonym returns the pseudonym of v as the store prints it: the UUID
+// text form of Sum (8-4-4-4-12 hexadecimal digits). DuckDB compares a UUID
+// column with this text, or with the 32 digits without hyphens.
+func (p *Pseudonymizer) Pseudonym(v string) string {
+	return FormatPseudonym(p.Sum(v))
+}
+
+// FormatPseudonym returns the UUID text form of a pseudonym.
+func FormatPseudonym(s [PseudonymSize]byte) string {
+	var b [36]byte
+	hex.Encode(b[0:8], s[0:4])
+	b[8] = '-'
+	hex.Encode(b[9:13], s[4:6])
+	b[13] = '-'
+	hex.Encode(b[14:18], s[6:8])
+	b[18] = '-'
+	hex.Encode(b[19:23], s[8:10])
+	b[23] = '-'
+	hex.Encode(b[24:], s[10:])
+	return string(b[:])
 }
 
 // Pseudonym is a convenience that computes one pseudonym under k.

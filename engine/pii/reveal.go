@@ -22,6 +22,9 @@ const LocatorColumn = "_vault"
 // column col in the store: id_number → id_number_key.
 func KeyColumn(col string) string { return col + "_key" }
 
+// KeyType is the SQL type of a pseudonym column (padis_pseudonym's result).
+const KeyType = "UUID"
+
 // PIIColumns returns the PII columns of t in schema order, which is the
 // order of the fields in its vault rows.
 func PIIColumns(t models.Table) []string {

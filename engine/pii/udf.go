@@ -14,8 +14,8 @@ import (
 
 // SQL names of the functions registered by RegisterFunctions.
 const (
-	// FuncPseudonym is padis_pseudonym(VARCHAR) → VARCHAR: the pseudonym of
-	// a value, NULL for NULL.
+	// FuncPseudonym is padis_pseudonym(VARCHAR) → UUID: the pseudonym of a
+	// value (Pseudonymizer.Sum), NULL for NULL.
 	FuncPseudonym = "padis_pseudonym"
 	// FuncSeal is padis_seal(VARCHAR, …) → VARCHAR: seals the row's
 	// arguments into the vault of the current SealSession and returns the
@@ -87,39 +87,28 @@ func varcharType() duckdb.TypeInfo {
 type pseudonymFunc struct{ f *Functions }
 
 func (p pseudonymFunc) Config() duckdb.ScalarFuncConfig {
-	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{varcharType()}, ResultTypeInfo: varcharType()}
+	uuid, err := duckdb.NewTypeInfo(duckdb.TYPE_UUID)
+	if err != nil {
+		panic(err) // a primitive type cannot fail
+	}
+	return duckdb.ScalarFuncConfig{InputTypeInfos: []duckdb.TypeInfo{varcharType()}, ResultTypeInfo: uuid}
 }
 
 func (p pseudonymFunc) Executor() duckdb.ScalarFuncExecutor {
 	return duckdb.ScalarFuncExecutor{ChunkContextExecutor: func(_ context.Context, st *duckdb.ChunkIteratorState) error {
-		in, err := st.GetInputChunk().GetVector(0)
-		if err != nil {
-			return err
-		}
-		view, err := duckdb.GetVectorView[string](in)
-		if err != nil {
-			return err
-		}
-		w, err := duckdb.GetVectorWriter[string](st.GetResultVector())
-		if err != nil {
-			return err
-		}
 		ps := p.f.keys.Pseudonymizer()
-		var buf []byte
-		for i := 0; i < view.Len(); i++ {
-			s, ok, err := view.GetValueBorrowed(i)
+		// Rows skips NULL inputs (their result is NULL) and SetResult writes
+		// the fixed-width UUID straight into the result vector, without the
+		// cgo call and DuckDB heap string a VARCHAR result costs per value.
+		for r, err := range st.Rows() {
 			if err != nil {
 				return err
 			}
+			v, ok := (*r.GetValuePtr(0)).(string)
 			if !ok {
-				// duckdb-go's default NULL handling sets the result of a
-				// NULL input to NULL after this callback: setting it here
-				// too would cost a second cgo call per NULL.
-				continue
+				return fmt.Errorf("%s: argument is %T, not a string", FuncPseudonym, *r.GetValuePtr(0))
 			}
-			buf = ps.Append(buf[:0], s)
-			// DuckDB copies the value: no Go string needs to be allocated.
-			if err := w.Set(i, unsafe.String(&buf[0], len(buf))); err != nil {
+			if err := r.SetResult(duckdb.UUID(ps.Sum(v))); err != nil {
 				return err
 			}
 		}

@@ -42,7 +42,7 @@ func TestFunctionsInSQL(t *testing.T) {
 	ctx := context.Background()
 	conn, f := udfDB(t, 5000)
 	k := keysFor(t)
-	rows, err := conn.QueryContext(ctx, `SELECT v, padis_pseudonym(v) FROM ids`)
+	rows, err := conn.QueryContext(ctx, `SELECT v, CAST(padis_pseudonym(v) AS VARCHAR) FROM ids`)
 	if err != nil {
 		t.Fatal(err)
 	}
