@@ -54,14 +54,16 @@ func writeIndicators(ctx context.Context, conn *sql.Conn, v *store.Version) erro
 	q := `INSERT INTO cube.values
 WITH it AS (` + effectiveItems + ` WHERE i.version = $1 AND i.village IS NOT NULL),
 lv AS (SELECT * FROM (VALUES (1, 2), (2, 4), (3, 6), (4, 9), (5, 12)) l(level, len)),
+cv AS (
+	SELECT village, kind, count(*) FILTER (WHERE status IN ('open', 'verified')) AS outstanding, count(*) AS total
+	FROM it GROUP BY ALL),
+c AS (
+	SELECT left(village, len) AS division, level, kind, sum(outstanding) AS outstanding, sum(total) AS total
+	FROM cv, lv GROUP BY ALL),
 units AS (
 	SELECT DISTINCT division, level FROM cube.values WHERE version = $1 AND ptype = 'month' AND period = $2 AND level BETWEEN 1 AND 5
-	UNION SELECT DISTINCT left(village, len), level FROM it, lv),
-kinds AS (SELECT unnest([` + strings.Join(kinds, ", ") + `]) AS kind),
-c AS (
-	SELECT left(village, len) AS division, level, kind,
-		count(*) FILTER (WHERE status IN ('open', 'verified')) AS outstanding, count(*) AS total
-	FROM it, lv GROUP BY ALL)
+	UNION SELECT division, level FROM c),
+kinds AS (SELECT unnest([` + strings.Join(kinds, ", ") + `]) AS kind)
 SELECT $1, '` + IndicatorPrefix + `' || k.kind, u.division, u.level, 'month', $2, '',
 	coalesce(c.outstanding, 0), NULL, NULL, coalesce(c.outstanding, 0), coalesce(c.total, 0), ''
 FROM units u CROSS JOIN kinds k LEFT JOIN c ON c.division = u.division AND c.level = u.level AND c.kind = k.kind`

@@ -24,9 +24,18 @@ QUALIFY count(*) OVER (PARTITION BY id_number_key) > 1;
 -- filtering every card before.
 CREATE OR REPLACE TEMP TABLE lk_later AS SELECT rid FROM lk_dup WHERE rk > 1;
 
+-- name: police counties
+-- The counties the police extract covers (it holds the province's
+-- registrations only): a card registered elsewhere can be linked to a
+-- police record by ID but never by name, and is never over-coverage.
+CREATE OR REPLACE TEMP TABLE lk_counties AS SELECT DISTINCT left(reg_place, 6) AS county FROM {{R}};
+
 -- name: police
 -- One full join on the ID pseudonym; only what needs a second look is
--- kept: unmatched rows of either side and matched rows that disagree. The
+-- kept: unmatched rows of either side and matched rows that disagree,
+-- cards without a police record only when registered in a covered county
+-- (most are registered outside the province: all that the name link and
+-- the over-coverage list look at is in a covered county). The
 -- police side carries only its row id and the compared columns (the rest
 -- of the few kept records is fetched by row id in the next step), and the
 -- later cards of exact duplicates are left out after the join, on the
@@ -40,7 +49,8 @@ FROM (SELECT rowid AS rid, id_number_key, person_id, name_key, sex, birth_date, 
 		FROM {{P}}) p
 	FULL JOIN (SELECT rowid AS rid, id_number_key, sex, birth_date, reg_place FROM {{R}}) r ON p.id_number_key = r.id_number_key
 WHERE (p.rid IS NULL OR r.rid IS NULL OR p.sex <> r.sex OR p.birth_date <> r.birth_date OR p.reg_place <> r.reg_place)
-	AND (p.rid IS NULL OR p.rid NOT IN (SELECT rid FROM lk_later));
+	AND (p.rid IS NULL OR p.rid NOT IN (SELECT rid FROM lk_later))
+	AND (r.rid IS NOT NULL OR left(p.reg_place, 6) IN (SELECT county FROM lk_counties));
 
 -- name: police records
 CREATE OR REPLACE TEMP TABLE lk_pol AS
@@ -259,15 +269,19 @@ FROM lk_death WHERE p_status = '1' AND death_date <= {{cut}}
 QUALIFY row_number() OVER (PARTITION BY person_id ORDER BY death_date, record_id) = 1;
 
 -- name: mismatches
+-- The linked pairs that differ in a compared value (most death links agree).
 CREATE OR REPLACE TEMP TABLE lk_mis AS
-SELECT person_id, 'police' AS source, record_id, method, p_sex, r_sex AS s_sex, p_birth, r_birth AS s_birth,
-	p_reg, r_reg AS s_place, p_res
-FROM (SELECT * FROM lk_pol WHERE person_id IS NOT NULL AND record_id IS NOT NULL
-	UNION ALL BY NAME SELECT * FROM lk_pol_name)
-UNION ALL
-SELECT person_id, 'deaths', record_id, method, p_sex, d_sex, p_birth, d_birth, NULL, NULL, p_res FROM lk_death;
+SELECT * FROM (
+	SELECT person_id, 'police' AS source, record_id, method, p_sex, r_sex AS s_sex, p_birth, r_birth AS s_birth,
+		p_reg, r_reg AS s_place, p_res
+	FROM (SELECT * FROM lk_pol WHERE person_id IS NOT NULL AND record_id IS NOT NULL
+		UNION ALL BY NAME SELECT * FROM lk_pol_name)
+	UNION ALL
+	SELECT person_id, 'deaths', record_id, method, p_sex, d_sex, p_birth, d_birth, NULL, NULL, p_res FROM lk_death)
+WHERE p_sex <> s_sex OR p_birth <> s_birth OR p_reg <> s_place;
 
 -- name: items mismatch
+-- The evidence lists the police record before the death record.
 INSERT INTO linkage.items
 WITH m AS (
 	SELECT 'mismatch_sex' AS kind, 'msex' AS pre, *, p_sex AS db_value, s_sex AS src_value FROM lk_mis WHERE p_sex <> s_sex
@@ -279,11 +293,13 @@ SELECT {{V}}, {{scope}}, any_value(pre) || '-' || left(md5({{scope}} || '|' || k
 	kind, 'differs_from_' || string_agg(DISTINCT source, '_and_' ORDER BY source), any_value(p_res), person_id, NULL,
 	string_agg(DISTINCT source, ',' ORDER BY source), min(record_id), NULL, NULL,
 	json_object('database', json_object('person_id', person_id, 'value', any_value(db_value), 'res_place', any_value(p_res)),
-		'sources', json_group_array(json_object('source', source, 'record_id', record_id, 'linked_by', method,
-			'value', src_value)))::VARCHAR
+		'sources', to_json(list(json_object('source', source, 'record_id', record_id, 'linked_by', method,
+			'value', src_value) ORDER BY source DESC, record_id)))::VARCHAR
 FROM m GROUP BY kind, person_id;
 
 -- name: items over-coverage
+-- The cards of lk_pol without a police record are all registered in a
+-- county the police extract covers (see police).
 INSERT INTO linkage.items
 SELECT {{V}}, {{scope}}, 'over-' || left(md5({{scope}} || '|over_coverage|' || person_id), 16),
 	'over_coverage', 'unknown_to_sources', p_res, person_id, NULL, NULL, NULL, NULL, p_registered,
@@ -292,7 +308,6 @@ SELECT {{V}}, {{scope}}, 'over-' || left(md5({{scope}} || '|over_coverage|' || p
 		'not_found_in', json_array('police', 'deaths', 'birth_certificates'))::VARCHAR
 FROM lk_pol
 WHERE record_id IS NULL AND p_status = '1' AND p_birth <= {{newborn}}
-	AND left(p_reg, 6) IN (SELECT DISTINCT left(reg_place, 6) FROM {{R}})
 	AND person_id NOT IN (SELECT person_id FROM lk_pol_name)
 	AND person_id NOT IN (SELECT person_id FROM lk_death)
 	AND person_id NOT IN (SELECT person_id FROM lk_cert WHERE person_id IS NOT NULL)
