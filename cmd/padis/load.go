@@ -52,7 +52,7 @@ func addStoreFlags(fs *flag.FlagSet) *storeFlags {
 	f := &storeFlags{}
 	fs.StringVar(&f.data, "data", "", "data directory holding padis.duckdb and padis.key (default $PADIS_DATA, else ./padis-data)")
 	fs.IntVar(&f.threads, "threads", 0, "DuckDB threads (default $PADIS_THREADS, else the number of CPUs)")
-	fs.StringVar(&f.memoryLimit, "memory-limit", "", "DuckDB memory limit, e.g. 8GB (default $PADIS_MEMORY_LIMIT, else 8GB)")
+	fs.StringVar(&f.memoryLimit, "memory-limit", "", "memory budget, e.g. 8GB; DuckDB gets 80% of it (default $PADIS_MEMORY_LIMIT, else 8GB)")
 	fs.StringVar(&f.tempDir, "temp-dir", "", "DuckDB spill and load work directory (default $PADIS_TEMP_DIR, else DATA/tmp)")
 	return f
 }

@@ -42,7 +42,7 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	settings := []string{
 		fmt.Sprintf("SET threads = %d", cfg.Threads),
-		fmt.Sprintf("SET memory_limit = '%s'", cfg.MemoryLimit),
+		fmt.Sprintf("SET memory_limit = '%s'", cfg.DuckDBMemoryLimit()),
 		fmt.Sprintf("SET temp_directory = '%s'", cfg.TempDir),
 		"SET preserve_insertion_order = true",
 	}

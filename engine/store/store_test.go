@@ -178,3 +178,28 @@ func TestOpenDropsUnfinished(t *testing.T) {
 		t.Fatalf("load work directory left behind: %v", err)
 	}
 }
+
+// TestDuckDBGetsItsShareOfTheBudget checks the memory_limit DuckDB runs
+// with: DuckDBShare of the configured budget, whatever its unit.
+func TestDuckDBGetsItsShareOfTheBudget(t *testing.T) {
+	for _, tc := range []struct{ budget, want string }{
+		{"8GB", "6.4GB"}, {"500MB", "400MB"}, {"2GiB", "1.6GIB"}, {" 10gb ", "8GB"}, {"50%", "40%"},
+	} {
+		if got := (Config{MemoryLimit: tc.budget}).DuckDBMemoryLimit(); got != tc.want {
+			t.Errorf("DuckDBMemoryLimit(%q) = %q, want %q", tc.budget, got, tc.want)
+		}
+	}
+	s, err := Open(context.Background(), Config{Dir: t.TempDir(), Threads: 1, MemoryLimit: "1GB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var shown string
+	if err := s.DB().QueryRow(`SELECT current_setting('memory_limit')`).Scan(&shown); err != nil {
+		t.Fatal(err)
+	}
+	// 1GB × 0.8 = 800,000,000 bytes, which DuckDB prints in MiB.
+	if shown != "762.9 MiB" {
+		t.Errorf("memory_limit = %s, want 762.9 MiB (800 MB)", shown)
+	}
+}
