@@ -3,10 +3,11 @@ package pii
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/hex"
 	"hash"
 	"strings"
 	"unsafe"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
 )
 
 // PseudonymSize is the size in bytes of a pseudonym: the first 128 bits
@@ -66,22 +67,8 @@ func (p *Pseudonymizer) Sum(v string) [PseudonymSize]byte {
 // text form of Sum (8-4-4-4-12 hexadecimal digits). DuckDB compares a UUID
 // column with this text, or with the 32 digits without hyphens.
 func (p *Pseudonymizer) Pseudonym(v string) string {
-	return FormatPseudonym(p.Sum(v))
-}
-
-// FormatPseudonym returns the UUID text form of a pseudonym.
-func FormatPseudonym(s [PseudonymSize]byte) string {
-	var b [36]byte
-	hex.Encode(b[0:8], s[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], s[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], s[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], s[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:], s[10:])
-	return string(b[:])
+	u := duckdb.UUID(p.Sum(v))
+	return u.String()
 }
 
 // Pseudonym is a convenience that computes one pseudonym under k.

@@ -60,10 +60,7 @@ func (c Config) validate() error {
 	if c.Threads < 1 || c.Threads > 1024 {
 		return fmt.Errorf("store config: threads %d outside 1–1024", c.Threads)
 	}
-	ml := strings.ToUpper(strings.TrimSpace(c.MemoryLimit))
-	num := strings.TrimRight(ml, "KMGTIB%")
-	unit := ml[len(num):]
-	if _, err := strconv.ParseFloat(strings.TrimSpace(num), 64); err != nil || !validUnit(unit) {
+	if _, _, ok := parseSize(c.MemoryLimit); !ok {
 		return fmt.Errorf("store config: memory limit %q: want a size like 8GB or 500MB", c.MemoryLimit)
 	}
 	if strings.ContainsAny(c.TempDir, "'\x00") {
@@ -84,18 +81,22 @@ const DuckDBShare = 0.8
 // budget: DuckDBShare of it, in the same unit ("8GB" → "6.4GB", "50%" →
 // "40%"). The budget must have passed validate.
 func (c Config) DuckDBMemoryLimit() string {
-	ml := strings.ToUpper(strings.TrimSpace(c.MemoryLimit))
-	num := strings.TrimRight(ml, "KMGTIB%")
-	n, _ := strconv.ParseFloat(strings.TrimSpace(num), 64)
-	return strconv.FormatFloat(n*DuckDBShare, 'f', -1, 64) + ml[len(num):]
+	n, unit, _ := parseSize(c.MemoryLimit)
+	return strconv.FormatFloat(n*DuckDBShare, 'f', -1, 64) + unit
 }
 
-func validUnit(u string) bool {
-	switch u {
+// parseSize splits a size such as "8GB", " 10gb " or "50%" into its number
+// and its upper-case unit, and reports whether it is one DuckDB takes.
+func parseSize(s string) (n float64, unit string, ok bool) {
+	s = strings.ToUpper(strings.TrimSpace(s))
+	num := strings.TrimRight(s, "KMGTIB%")
+	unit = s[len(num):]
+	n, err := strconv.ParseFloat(strings.TrimSpace(num), 64)
+	switch unit {
 	case "B", "KB", "MB", "GB", "TB", "KIB", "MIB", "GIB", "TIB", "%":
-		return true
+		return n, unit, err == nil
 	}
-	return false
+	return 0, "", false
 }
 
 // DBPath returns the path of the DuckDB file.
