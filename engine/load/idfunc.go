@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/padis/padis/engine/vecmem"
 	"github.com/padis/padis/models"
 )
 
@@ -50,7 +51,14 @@ func (idProblemFunc) Executor() duckdb.ScalarFuncExecutor {
 		if err != nil {
 			return err
 		}
+		// Almost every number is valid: its NULL is a bit written in
+		// place (vecmem), not a cgo call; the rare reason is written
+		// through the driver.
 		w, err := duckdb.GetVectorWriter[string](st.GetResultVector())
+		if err != nil {
+			return err
+		}
+		out, err := vecmem.Result(st)
 		if err != nil {
 			return err
 		}
@@ -65,11 +73,8 @@ func (idProblemFunc) Executor() duckdb.ScalarFuncExecutor {
 				r = idReason(models.ProblemOf(perr))
 			}
 			if r == "" {
-				err = w.SetNull(i)
-			} else {
-				err = w.Set(i, r)
-			}
-			if err != nil {
+				out.SetValid(i, false)
+			} else if err := w.Set(i, r); err != nil {
 				return err
 			}
 		}

@@ -305,7 +305,7 @@ func (t *tableSQL) build() string {
 		}
 		rawFields = append(rawFields, id(c.Name)+" := "+raw)
 	}
-	mid = append(mid, "CAST("+pii.FuncSeal+"("+strings.Join(piiText, ", ")+") AS BIGINT) AS "+pii.LocatorColumn)
+	mid = append(mid, pii.FuncSeal+"("+strings.Join(piiText, ", ")+") AS "+pii.LocatorColumn)
 	rawFields = append(rawFields, pii.LocatorColumn+" := "+pii.LocatorColumn)
 	mid = append(mid, caseOf(t.problems())+" AS "+colProblem)
 	mid = append(mid, caseOf(t.flags())+" AS "+colFlag)

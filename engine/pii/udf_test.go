@@ -72,7 +72,7 @@ func TestFunctionsInSQL(t *testing.T) {
 		}
 		close(done)
 	}()
-	rows, err = conn.QueryContext(ctx, `SELECT v, name, CAST(padis_seal(v, name) AS BIGINT) FROM ids`)
+	rows, err = conn.QueryContext(ctx, `SELECT v, name, padis_seal(v, name) FROM ids`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +148,7 @@ func BenchmarkSealUDF(b *testing.B) {
 	var counter atomic.Int64
 	f.SetSession(NewSealSession(1, "persons", &counter, out, nil))
 	for b.Loop() {
-		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TABLE o AS SELECT CAST(padis_seal(v, name) AS BIGINT) AS l FROM ids`); err != nil {
+		if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TABLE o AS SELECT padis_seal(v, name) AS l FROM ids`); err != nil {
 			b.Fatal(err)
 		}
 	}
