@@ -53,20 +53,27 @@ func TestCSVScanner(t *testing.T) {
 }
 
 func TestWriteCleanCSV(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"a,b\n1,2\nbad\n\"q\n,x\",3\n4,5,6\n7,8", "_row,a,b\n1,1,2\n3,\"q\n,x\",3\n5,7,8\n"},
-		{"\xef\xbb\xbfa,b\r\n1,2\r\n\r\n3,4\r\n", "_row,a,b\r\n1,1,2\r\n3,3,4\r\n"},
-		{"a\n", "_row,a\n"},
+	for _, tc := range []struct {
+		in, want        string
+		rows, malformed int
+	}{
+		{"a,b\n1,2\nbad\n\"q\n,x\",3\n4,5,6\n7,8", "_row,a,b\n1,1,2\n3,\"q\n,x\",3\n5,7,8\n", 5, 2},
+		{"\xef\xbb\xbfa,b\r\n1,2\r\n\r\n3,4\r\n", "_row,a,b\r\n1,1,2\r\n3,3,4\r\n", 3, 1},
+		{"a\n", "_row,a\n", 0, 0},
 	} {
 		// Whole, and one byte per read: records that span reads are
 		// copied whole.
 		for _, r := range []io.Reader{strings.NewReader(tc.in), iotest.OneByteReader(strings.NewReader(tc.in))} {
 			var out bytes.Buffer
-			if err := writeCleanCSV(r, &out); err != nil {
+			s, err := writeCleanCSV(r, &out)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if out.String() != tc.want {
 				t.Errorf("%q: got %q, want %q", tc.in, out.String(), tc.want)
+			}
+			if s.dataRows() != int64(tc.rows) || len(s.malformed) != tc.malformed {
+				t.Errorf("%q: scanned %d rows, %d malformed; want %d, %d", tc.in, s.dataRows(), len(s.malformed), tc.rows, tc.malformed)
 			}
 		}
 	}

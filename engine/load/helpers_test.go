@@ -66,6 +66,16 @@ func fileSHA(t testing.TB, path string) string {
 	return hex.EncodeToString(s[:])
 }
 
+// scanFile scans the records of a UTF-8 CSV file as the loader does.
+func scanFile(path string) (*csvScanner, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return writeCleanCSV(f, io.Discard)
+}
+
 // csvRows counts the data records of a UTF-8 CSV, tolerating malformed
 // ones the way the loader counts them.
 func csvRows(t testing.TB, path string) int64 {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -135,35 +136,20 @@ func (in *input) check(ctx context.Context, tmp string) error {
 		return fmt.Errorf("%s: %w", in.entry.Path, err)
 	}
 	defer f.Close()
-	h := sha256.New()
-	var scan *csvScanner
-	var u8 *utf8Checker
 	declared := strings.ToUpper(in.entry.Encoding)
-	if in.entry.Format == "csv" {
-		scan = newCSVScanner()
-		u8 = newUTF8Checker()
+	gbDeclared := declared == "GB18030" || declared == "GBK" || declared == "GB2312"
+	h := sha256.New()
+	r := io.TeeReader(ctxReader{ctx, f}, h)
+	if in.entry.Format == "csv" && !gbDeclared {
+		// Checksum, UTF-8 check, record scan and the numbered copy DuckDB
+		// reads, in one pass over the file.
+		return in.checkCSV(ctx, r, h, declared, tmp)
 	}
-	buf := make([]byte, 1<<20)
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		n, rerr := f.Read(buf)
-		b := buf[:n]
-		h.Write(b)
-		if scan != nil {
-			u8.feed(b)
-			scan.feed(b)
-		}
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			return fmt.Errorf("%s: read: %w", in.entry.Path, rerr)
-		}
+	if _, err := io.Copy(io.Discard, r); err != nil {
+		return fmt.Errorf("%s: read: %w", in.entry.Path, err)
 	}
-	if got := hex.EncodeToString(h.Sum(nil)); !strings.EqualFold(got, in.entry.SHA256) {
-		return fmt.Errorf("%s: SHA-256 is %s but the manifest says %s; the file changed or is incomplete", in.entry.Path, got, in.entry.SHA256)
+	if err := in.checkSum(h); err != nil {
+		return err
 	}
 	if in.entry.Format == "arrow" {
 		p := filepath.Join(tmp, store.TableName(in.entry.Table)+".arrow.csv")
@@ -171,41 +157,78 @@ func (in *input) check(ctx context.Context, tmp string) error {
 			return fmt.Errorf("%s: cannot read as Arrow IPC: %w", in.entry.Path, err)
 		}
 		in.encoding, in.readPath = "", p
-		s, err := scanFile(p)
-		if err != nil {
-			return fmt.Errorf("%s: %w", in.entry.Path, err)
-		}
-		return in.useCSV(s, tmp)
+		return in.cleanCSV(p, tmp)
 	}
-	if scan == nil {
+	if in.entry.Format != "csv" {
 		return nil
 	}
-	scan.finish()
-	gb := declared == "GB18030" || declared == "GBK" || declared == "GB2312" || (declared == "" && !u8.ok())
-	if !gb && !u8.ok() {
-		return fmt.Errorf("%s: declared UTF-8 but is not valid UTF-8", in.entry.Path)
-	}
-	in.encoding = "UTF-8"
-	in.readPath = in.path
-	if gb {
-		in.encoding = "GB18030"
-		p := filepath.Join(tmp, store.TableName(in.entry.Table)+".utf8.csv")
-		if err := transcodeGB18030(ctx, in.path, p); err != nil {
-			return fmt.Errorf("%s: %w", in.entry.Path, err)
-		}
-		in.readPath = p
-		// Scan the text DuckDB will read.
-		if scan, err = scanFile(p); err != nil {
-			return fmt.Errorf("%s: %w", in.entry.Path, err)
-		}
-	}
-	return in.useCSV(scan, tmp)
+	return in.transcode(ctx, tmp)
 }
 
-// useCSV takes the header and record count from a scan of readPath, and
-// makes the copy DuckDB reads: malformed records removed, every record
-// numbered (writeCleanCSV).
-func (in *input) useCSV(scan *csvScanner, tmp string) error {
+// checkSum compares the SHA-256 of the file, h, with the manifest's.
+func (in *input) checkSum(h hash.Hash) error {
+	if got := hex.EncodeToString(h.Sum(nil)); !strings.EqualFold(got, in.entry.SHA256) {
+		return fmt.Errorf("%s: SHA-256 is %s but the manifest says %s; the file changed or is incomplete", in.entry.Path, got, in.entry.SHA256)
+	}
+	return nil
+}
+
+// checkCSV reads a CSV file not declared GB18030 from r (which feeds h),
+// writing the numbered copy DuckDB reads as it goes, and checks its
+// checksum and UTF-8. A file without a declared encoding that is not
+// UTF-8 is read again as GB18030.
+func (in *input) checkCSV(ctx context.Context, r io.Reader, h hash.Hash, declared, tmp string) error {
+	u8 := newUTF8Checker()
+	p := filepath.Join(tmp, store.TableName(in.entry.Table)+".clean.csv")
+	scan, err := cleanCopy(io.TeeReader(r, u8), p)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.entry.Path, err)
+	}
+	if err := in.checkSum(h); err != nil {
+		return err
+	}
+	if !u8.ok() {
+		os.Remove(p)
+		if declared != "" {
+			return fmt.Errorf("%s: declared UTF-8 but is not valid UTF-8", in.entry.Path)
+		}
+		return in.transcode(ctx, tmp)
+	}
+	in.encoding, in.readPath = "UTF-8", p
+	return in.useCSV(scan)
+}
+
+// transcode makes the UTF-8 copy of a GB18030 file and its numbered copy.
+func (in *input) transcode(ctx context.Context, tmp string) error {
+	in.encoding = "GB18030"
+	p := filepath.Join(tmp, store.TableName(in.entry.Table)+".utf8.csv")
+	if err := transcodeGB18030(ctx, in.path, p); err != nil {
+		return fmt.Errorf("%s: %w", in.entry.Path, err)
+	}
+	in.readPath = p
+	return in.cleanCSV(p, tmp)
+}
+
+// cleanCSV makes the numbered copy of the UTF-8 CSV file src and reads
+// from it.
+func (in *input) cleanCSV(src, tmp string) error {
+	f, err := os.Open(src)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.entry.Path, err)
+	}
+	defer f.Close()
+	p := filepath.Join(tmp, store.TableName(in.entry.Table)+".clean.csv")
+	scan, err := cleanCopy(f, p)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.entry.Path, err)
+	}
+	in.readPath = p
+	return in.useCSV(scan)
+}
+
+// useCSV takes the header and record count from the scan of the numbered
+// copy in readPath (writeCleanCSV).
+func (in *input) useCSV(scan *csvScanner) error {
 	if scan.records == 0 {
 		return fmt.Errorf("%s: empty file: a CSV needs a header", in.entry.Path)
 	}
@@ -216,55 +239,26 @@ func (in *input) useCSV(scan *csvScanner, tmp string) error {
 	in.columns = names
 	in.rowsIn = scan.dataRows()
 	in.malformed = scan.malformed
-	p := filepath.Join(tmp, store.TableName(in.entry.Table)+".clean.csv")
-	if err := cleanFile(in.readPath, p); err != nil {
-		return fmt.Errorf("%s: %w", in.entry.Path, err)
-	}
-	in.readPath = p
 	in.readAs = "csv"
 	return nil
 }
 
-func scanFile(path string) (*csvScanner, error) {
-	f, err := os.Open(path)
+// cleanCopy writes the numbered copy of the CSV read from r to dst
+// (writeCleanCSV) and returns the scan of its records.
+func cleanCopy(r io.Reader, dst string) (*csvScanner, error) {
+	out, err := os.Create(dst)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	s := newCSVScanner()
-	buf := make([]byte, 1<<20)
-	for {
-		n, err := f.Read(buf)
-		s.feed(buf[:n])
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	s.finish()
-	return s, nil
-}
-
-func cleanFile(src, dst string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
 	bw := newBufWriter(out)
-	if err := writeCleanCSV(in, bw); err != nil {
+	scan, err := writeCleanCSV(r, bw)
+	if err != nil {
 		out.Close()
-		return fmt.Errorf("remove malformed records: %w", err)
+		return nil, fmt.Errorf("remove malformed records: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
 		out.Close()
-		return err
+		return nil, err
 	}
-	return out.Close()
+	return scan, out.Close()
 }
