@@ -137,13 +137,13 @@ func (l *loader) load(ctx context.Context, dir string) (*Report, error) {
 	}
 	defer conn.Close()
 	l.conn = conn
-	restore, err := holdCheckpoints(ctx, conn)
+	restore, err := loadSettings(ctx, conn)
 	if err != nil {
 		return nil, err
 	}
 	defer func() {
 		if err := restore(); err != nil {
-			l.log.Error("restore checkpoint threshold", "err", err)
+			l.log.Error("restore DuckDB settings", "err", err)
 		}
 	}()
 	if err := l.stage(ctx, m, inputs); err != nil {
@@ -156,28 +156,52 @@ func (l *loader) load(ctx context.Context, dir string) (*Report, error) {
 	return &l.rep, nil
 }
 
-// holdCheckpoints raises DuckDB's automatic checkpoint threshold until
-// restore is called, so that the load is checkpointed once, after it (by
-// the next write or the closing of the store), instead of whenever its
-// write-ahead log passes the threshold: a checkpoint in the middle of the
-// load, and the final one after the DELETE of quarantined rows, cost more
-// together than the single one (1 M persons, alternating runs: 8.5–10.4
-// CPU-s against 5.7–6.5; see docs/performance.md). The setting is
-// database-wide; loads are serialised by Store.LockLoad. A load killed
-// meanwhile leaves a longer log for DuckDB to replay on the next open,
-// which then drops the unfinished version as before (TestKillMidLoad).
-func holdCheckpoints(ctx context.Context, conn *sql.Conn) (restore func() error, err error) {
-	var was string
-	if err := conn.QueryRowContext(ctx, `SELECT current_setting('checkpoint_threshold')`).Scan(&was); err != nil {
-		return nil, fmt.Errorf("checkpoint threshold: %w", err)
-	}
-	if _, err := conn.ExecContext(ctx, `SET checkpoint_threshold = '1TB'`); err != nil {
-		return nil, fmt.Errorf("checkpoint threshold: %w", err)
+// loadSettings changes two DuckDB settings until restore is called.
+//
+// The automatic checkpoint threshold is raised, so that the load is
+// checkpointed once, after it (by the next write or the closing of the
+// store), instead of whenever its write-ahead log passes the threshold: a
+// checkpoint in the middle of the load, and the final one after the DELETE
+// of quarantined rows, cost more together than the single one (1 M
+// persons, alternating runs: 8.5–10.4 CPU-s against 5.7–6.5; see
+// docs/performance.md). A load killed meanwhile leaves a longer log for
+// DuckDB to replay on the next open, which then drops the unfinished
+// version as before (TestKillMidLoad).
+//
+// Insertion order is not preserved. A read statement that must preserve
+// it inserts each input batch (a Parquet row group, a CSV chunk) as a row
+// group of its own, which DuckDB writes to disk half full (about 64 k of
+// the 122,880 rows a row group holds) and then, at the next checkpoint,
+// reads back, merges and compresses again: that second pass cost about as
+// much CPU as the read itself (1 M persons: CREATE TABLE AS 4.2 CPU-s, the
+// checkpoint after it 3.3; without the order, 4.1 and 0.01). The loaded
+// tables need no physical order: every row carries its file row number in
+// _row, and every query that needs an order says so.
+//
+// Both settings are database-wide; loads are serialised by Store.LockLoad,
+// and other connections only see rows in another physical order.
+func loadSettings(ctx context.Context, conn *sql.Conn) (restore func() error, err error) {
+	set := map[string]string{"checkpoint_threshold": "'1TB'", "preserve_insertion_order": "false"}
+	was := map[string]string{}
+	for name, value := range set {
+		var v string
+		if err := conn.QueryRowContext(ctx, `SELECT CAST(current_setting(`+q(name)+`) AS VARCHAR)`).Scan(&v); err != nil {
+			return nil, fmt.Errorf("setting %s: %w", name, err)
+		}
+		was[name] = v
+		if _, err := conn.ExecContext(ctx, `SET `+name+` = `+value); err != nil {
+			return nil, fmt.Errorf("setting %s: %w", name, err)
+		}
 	}
 	return func() error {
-		// With its own context: a cancelled load must restore it too.
-		_, err := conn.ExecContext(context.Background(), `SET checkpoint_threshold = `+q(was))
-		return err
+		// With its own context: a cancelled load must restore them too.
+		var errs []error
+		for name, v := range was {
+			if _, err := conn.ExecContext(context.Background(), `SET `+name+` = `+q(v)); err != nil {
+				errs = append(errs, fmt.Errorf("restore %s: %w", name, err))
+			}
+		}
+		return errors.Join(errs...)
 	}, nil
 }
 

@@ -79,13 +79,32 @@ func TestIdempotentReload(t *testing.T) {
 
 // TestFileLevelErrors checks that each file-level problem aborts with a
 // message naming the file and leaves the previous version current.
+// duckdbSettings returns the DuckDB settings a load changes for its
+// duration (loadSettings), as one string.
+func duckdbSettings(t *testing.T, st *store.Store) string {
+	t.Helper()
+	var s string
+	if err := st.DB().QueryRow(`SELECT concat_ws(' ', current_setting('preserve_insertion_order'), current_setting('checkpoint_threshold'))`).Scan(&s); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// TestFileLevelErrors checks that a file-level problem stops the load with
+// an error naming the file, leaves the previous version current and no
+// trace of the failed one, and restores the DuckDB settings the load
+// changed (as a successful load does).
 func TestFileLevelErrors(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t, t.TempDir())
 	defer st.Close()
+	settings := duckdbSettings(t, st)
 	good, err := Load(ctx, st, badSnapshot(t), testOptions(t))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := duckdbSettings(t, st); got != settings {
+		t.Fatalf("settings after a load: %q, before %q", got, settings)
 	}
 	files := func() []models.FileEntry {
 		return []models.FileEntry{
@@ -158,6 +177,9 @@ func TestFileLevelErrors(t *testing.T) {
 			st.DB().QueryRow(`SELECT count(*) FROM duckdb_schemas() WHERE schema_name LIKE 'v%'`).Scan(&schemas)
 			if schemas != 1 {
 				t.Fatalf("%d version schemas after a failed load", schemas)
+			}
+			if got := duckdbSettings(t, st); got != settings {
+				t.Fatalf("settings after a failed load: %q, before %q", got, settings)
 			}
 		})
 	}

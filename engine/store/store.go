@@ -34,17 +34,21 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
 	}
+	tuneAllocator()
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
 	if err := os.MkdirAll(cfg.TempDir, 0o700); err != nil {
 		return nil, fmt.Errorf("open store: temp directory: %w", err)
 	}
+	// These run on every new connection. Settings a load changes for its
+	// duration (engine/load: preserve_insertion_order,
+	// checkpoint_threshold) are database-wide and must not be here, or the
+	// next connection opened would undo them.
 	settings := []string{
 		fmt.Sprintf("SET threads = %d", cfg.Threads),
 		fmt.Sprintf("SET memory_limit = '%s'", cfg.DuckDBMemoryLimit()),
 		fmt.Sprintf("SET temp_directory = '%s'", cfg.TempDir),
-		"SET preserve_insertion_order = true",
 	}
 	connector, err := duckdb.NewConnector(cfg.DBPath(), func(ex driver.ExecerContext) error {
 		for _, s := range settings {
