@@ -77,8 +77,6 @@ func TestIdempotentReload(t *testing.T) {
 	}
 }
 
-// TestFileLevelErrors checks that each file-level problem aborts with a
-// message naming the file and leaves the previous version current.
 // duckdbSettings returns the DuckDB settings a load changes for its
 // duration (loadSettings), as one string.
 func duckdbSettings(t *testing.T, st *store.Store) string {
