@@ -43,11 +43,7 @@ func (idProblemFunc) Config() duckdb.ScalarFuncConfig {
 
 func (idProblemFunc) Executor() duckdb.ScalarFuncExecutor {
 	return duckdb.ScalarFuncExecutor{ChunkContextExecutor: func(_ context.Context, st *duckdb.ChunkIteratorState) error {
-		in, err := st.GetInputChunk().GetVector(0)
-		if err != nil {
-			return err
-		}
-		view, err := duckdb.GetVectorView[string](in)
+		view, err := vecmem.Strings(st, 0)
 		if err != nil {
 			return err
 		}

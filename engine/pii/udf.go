@@ -99,11 +99,7 @@ func (p pseudonymFunc) Executor() duckdb.ScalarFuncExecutor {
 		// The input is read in place and the fixed-width UUID written
 		// straight into the result vector: no allocation and no cgo call
 		// per value (vecmem).
-		in, err := st.GetInputChunk().GetVector(0)
-		if err != nil {
-			return err
-		}
-		view, err := duckdb.GetVectorView[string](in)
+		view, err := vecmem.Strings(st, 0)
 		if err != nil {
 			return err
 		}

@@ -97,6 +97,16 @@ func Result(st *duckdb.ChunkIteratorState) (Vector, error) {
 	return v, nil
 }
 
+// Strings returns a read-only view of input column col of a scalar
+// function call, a VARCHAR: its values are borrowed, not copied.
+func Strings(st *duckdb.ChunkIteratorState, col int) (duckdb.VectorView[string], error) {
+	in, err := st.GetInputChunk().GetVector(col)
+	if err != nil {
+		return duckdb.VectorView[string]{}, err
+	}
+	return duckdb.GetVectorView[string](in)
+}
+
 // Len returns the number of rows.
 func (v Vector) Len() int { return v.n }
 

@@ -24,11 +24,7 @@ func (f testFunc) Config() duckdb.ScalarFuncConfig {
 
 func (f testFunc) Executor() duckdb.ScalarFuncExecutor {
 	return duckdb.ScalarFuncExecutor{ChunkContextExecutor: func(_ context.Context, st *duckdb.ChunkIteratorState) error {
-		in, err := st.GetInputChunk().GetVector(0)
-		if err != nil {
-			return err
-		}
-		view, err := duckdb.GetVectorView[string](in)
+		view, err := Strings(st, 0)
 		if err != nil {
 			return err
 		}
