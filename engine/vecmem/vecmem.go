@@ -1,5 +1,6 @@
-// Package vecmem writes the results of DuckDB scalar functions straight
-// into the memory of their result vectors.
+// Package vecmem gives DuckDB scalar functions written in Go direct access
+// to their vectors: VARCHAR inputs as borrowed views, and results written
+// straight into the memory of the result vector.
 //
 // duckdb-go writes a fixed-width result only through
 // ChunkIteratorState.Rows and SetResult, which box every input and result
@@ -9,7 +10,7 @@
 // that costs more than the functions' own work. duckdb-go's Vector keeps
 // the data and validity pointers DuckDB gives it
 // (duckdb_vector_get_data, duckdb_vector_get_validity, the latter made
-// writable for a result) in unexported fields. Of reads them by name
+// writable for a result) in unexported fields. Of finds them by name
 // through reflect, once: a driver that renames or retypes them makes Of
 // return an error, never a write to the wrong place. The tests write every
 // supported type through this package and read it back with SQL.
