@@ -195,9 +195,17 @@ func appendFile(t *testing.T, path, s string) {
 	}
 }
 
-// TestGB18030 loads the fixture with persons in GB18030 (detected, not
-// declared), including a name outside the BMP, and reveals the names.
+// TestGB18030 loads the fixture with persons in GB18030, detected and
+// declared (as GBK, which GB18030 includes), including a name outside the
+// BMP: the encoding is recorded, the names reveal intact and the
+// quarantine is the UTF-8 file's.
 func TestGB18030(t *testing.T) {
+	for _, declared := range []string{"", "GBK"} {
+		t.Run("declared="+declared, func(t *testing.T) { testGB18030(t, declared) })
+	}
+}
+
+func testGB18030(t *testing.T, declared string) {
 	ctx := context.Background()
 	dir := copyDir(t, "testdata/bad")
 	p := filepath.Join(dir, "persons.csv")
@@ -213,7 +221,7 @@ func TestGB18030(t *testing.T) {
 	os.WriteFile(p, gb, 0o644)
 	utf8Rows := csvRows(t, filepath.Join("testdata/bad", "persons.csv"))
 	writeManifest(t, dir, province51, []models.FileEntry{
-		{Table: models.TablePersons, Path: "persons.csv", Rows: utf8Rows},
+		{Table: models.TablePersons, Path: "persons.csv", Rows: utf8Rows, Encoding: declared},
 		{Table: models.TableHouseholds, Path: "households.csv"},
 		{Table: models.TableEvents, Path: "events.csv"},
 	})

@@ -156,8 +156,13 @@ func (in *input) check(ctx context.Context, tmp string) error {
 		if _, err := arrowToCSV(ctx, in.path, p); err != nil {
 			return fmt.Errorf("%s: cannot read as Arrow IPC: %w", in.entry.Path, err)
 		}
-		in.encoding, in.readPath = "", p
-		return in.cleanCSV(p, tmp)
+		f, err := os.Open(p)
+		if err != nil {
+			return fmt.Errorf("%s: %w", in.entry.Path, err)
+		}
+		defer f.Close()
+		in.encoding = ""
+		return in.cleanCSV(f, tmp)
 	}
 	if in.entry.Format != "csv" {
 		return nil
@@ -173,13 +178,19 @@ func (in *input) checkSum(h hash.Hash) error {
 	return nil
 }
 
+// cleanPath is where the numbered copy of the input's CSV goes
+// (writeCleanCSV).
+func (in *input) cleanPath(tmp string) string {
+	return filepath.Join(tmp, store.TableName(in.entry.Table)+".clean.csv")
+}
+
 // checkCSV reads a CSV file not declared GB18030 from r (which feeds h),
 // writing the numbered copy DuckDB reads as it goes, and checks its
 // checksum and UTF-8. A file without a declared encoding that is not
 // UTF-8 is read again as GB18030.
 func (in *input) checkCSV(ctx context.Context, r io.Reader, h hash.Hash, declared, tmp string) error {
 	u8 := newUTF8Checker()
-	p := filepath.Join(tmp, store.TableName(in.entry.Table)+".clean.csv")
+	p := in.cleanPath(tmp)
 	scan, err := cleanCopy(io.TeeReader(r, u8), p)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.entry.Path, err)
@@ -194,41 +205,36 @@ func (in *input) checkCSV(ctx context.Context, r io.Reader, h hash.Hash, declare
 		}
 		return in.transcode(ctx, tmp)
 	}
-	in.encoding, in.readPath = "UTF-8", p
-	return in.useCSV(scan)
+	in.encoding = "UTF-8"
+	return in.useCSV(scan, p)
 }
 
-// transcode makes the UTF-8 copy of a GB18030 file and its numbered copy.
+// transcode makes the numbered copy of a GB18030 file, in UTF-8, in one
+// pass.
 func (in *input) transcode(ctx context.Context, tmp string) error {
-	in.encoding = "GB18030"
-	p := filepath.Join(tmp, store.TableName(in.entry.Table)+".utf8.csv")
-	if err := transcodeGB18030(ctx, in.path, p); err != nil {
-		return fmt.Errorf("%s: %w", in.entry.Path, err)
-	}
-	in.readPath = p
-	return in.cleanCSV(p, tmp)
-}
-
-// cleanCSV makes the numbered copy of the UTF-8 CSV file src and reads
-// from it.
-func (in *input) cleanCSV(src, tmp string) error {
-	f, err := os.Open(src)
+	f, err := os.Open(in.path)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.entry.Path, err)
 	}
 	defer f.Close()
-	p := filepath.Join(tmp, store.TableName(in.entry.Table)+".clean.csv")
-	scan, err := cleanCopy(f, p)
+	in.encoding = "GB18030"
+	return in.cleanCSV(gb18030Reader(ctx, f), tmp)
+}
+
+// cleanCSV makes the numbered copy of the UTF-8 CSV read from r and reads
+// from it.
+func (in *input) cleanCSV(r io.Reader, tmp string) error {
+	p := in.cleanPath(tmp)
+	scan, err := cleanCopy(r, p)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.entry.Path, err)
 	}
-	in.readPath = p
-	return in.useCSV(scan)
+	return in.useCSV(scan, p)
 }
 
-// useCSV takes the header and record count from the scan of the numbered
-// copy in readPath (writeCleanCSV).
-func (in *input) useCSV(scan *csvScanner) error {
+// useCSV reads from the numbered copy at path, taking the header and the
+// record count from its scan.
+func (in *input) useCSV(scan *csvScanner, path string) error {
 	if scan.records == 0 {
 		return fmt.Errorf("%s: empty file: a CSV needs a header", in.entry.Path)
 	}
@@ -239,7 +245,7 @@ func (in *input) useCSV(scan *csvScanner) error {
 	in.columns = names
 	in.rowsIn = scan.dataRows()
 	in.malformed = scan.malformed
-	in.readAs = "csv"
+	in.readAs, in.readPath = "csv", path
 	return nil
 }
 
