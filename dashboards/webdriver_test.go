@@ -30,6 +30,9 @@ func startChromium(t *testing.T) *wd {
 	browser, err1 := exec.LookPath("chromium")
 	driver, err2 := exec.LookPath("chromedriver")
 	if err1 != nil || err2 != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("browser tests under CI need chromium and chromedriver: .ci/run installs them")
+		}
 		t.Skip("browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver); not installed")
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
