@@ -372,8 +372,15 @@ func TestLoginCookiesAndRateLimit(t *testing.T) {
 	if rec := bad.do("POST", "/api/v1/login", map[string]string{"user": "admin", "password": "password-admin"}); rec.Code != 429 {
 		t.Errorf("right password while limited: %d, want 429", rec.Code)
 	}
-	// …but another client is not affected.
-	loggedIn(t, e, "admin")
+	// …and from another address too (the account is throttled, not only
+	// the address)…
+	other := newClient(t, e, "10.3.0.3")
+	other.do("GET", "/login", nil)
+	if rec := other.do("POST", "/api/v1/login", map[string]string{"user": "admin", "password": "password-admin"}); rec.Code != 429 {
+		t.Errorf("right password from another address while the account is limited: %d, want 429", rec.Code)
+	}
+	// …but other accounts are not affected.
+	loggedIn(t, e, "province")
 	rs, _ := e.audit.Records(context.Background(), "", "login_failed")
 	n := 0
 	for _, r := range rs {

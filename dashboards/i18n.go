@@ -22,6 +22,7 @@ var messages = map[string][2]string{
 	"login.password":     {"密码", "Password"},
 	"login.submit":       {"登录", "Log in"},
 	"login.failed":       {"用户名或密码错误", "Wrong user name or password"},
+	"login.limited":      {"登录失败次数过多，请稍后再试", "Too many failed logins; try again later"},
 	"key.title":          {"主要指标", "Key figures"},
 	"key.vsMonth":        {"比上月", "vs last month"},
 	"key.vsYear":         {"比上年同期", "vs last year"},
