@@ -39,6 +39,7 @@ func (s *Server) langMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if s.tokenAuth(c) {
+			c.Set(ctxToken, true)
 			c.Set(ctxUser, &User{Name: tokenUser, Roles: []Role{RoleAdmin}, Jurisdiction: models.NationCode})
 			return next(c)
 		}
@@ -60,6 +61,12 @@ func (s *Server) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 // wrap applies the route's access rule and builds the request context.
 func (s *Server) wrap(r *route) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if r.Personal {
+			// Neither the browser nor a proxy may keep it.
+			h := c.Response().Header()
+			h.Set("Cache-Control", "no-store")
+			h.Set("Pragma", "no-cache")
+		}
 		rq := &req{c: c, s: s, lang: c.Get(ctxLang).(models.Lang)}
 		if u, ok := c.Get(ctxUser).(*User); ok {
 			rq.user = u

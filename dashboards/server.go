@@ -156,6 +156,9 @@ func New(cfg Config) (*Server, error) {
 	static, _ := fs.Sub(staticFS, "static")
 	s.geo = newGeoStore(static, s.tree)
 	s.routes = s.routeTable()
+	if err := checkRoutes(s.routes); err != nil {
+		return nil, err
+	}
 	s.e = s.newEcho(static)
 	return s, nil
 }
