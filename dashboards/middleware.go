@@ -55,7 +55,7 @@ func (s *Server) newEcho(static fs.FS) *echo.Echo {
 					lvl = slog.LevelError
 				}
 			}
-			s.log.LogAttrs(context.Background(), lvl, "request", attrs...)
+			s.cfg.AccessLog.LogAttrs(context.Background(), lvl, "request", attrs...)
 			return nil
 		},
 	}))
