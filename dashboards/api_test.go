@@ -120,7 +120,7 @@ var routeCases = map[string]routeCase{
 	}},
 	"report":    {user: "county", method: "GET", path: "/api/v1/reports/r-510104-2025-06", status: 200, check: contains("<h1>锦江区人口形势分析月报 2025-06</h1>")},
 	"snapshots": {user: "admin", method: "GET", path: "/api/v1/snapshots", status: 200, check: contains(`"quarantined":10`)},
-	"startLoad": {user: "admin", method: "POST", path: "/api/v1/admin/loads", body: map[string]any{"dir": "/snapshots/51-2025-07"}, status: 202, check: contains(`"state":"running"`, `"dir":"/snapshots/51-2025-07"`, `"user":"admin"`)},
+	"startLoad": {user: "admin", method: "POST", path: "/api/v1/admin/loads", body: map[string]any{"dir": "51-2025-07"}, status: 202, check: contains(`"state":"running"`, `/snapshots/51-2025-07"`, `"scope":"51"`, `"user":"admin"`)},
 	"loadJobs":  {user: "admin", method: "GET", path: "/api/v1/admin/loads", status: 200, check: contains(`"id":"job-0"`, `"version":4`)},
 	"loadJob":   {user: "admin", method: "GET", path: "/api/v1/admin/loads/job-0", status: 200, check: contains(`"state":"done"`, `"published":true`)},
 	"audit":     {user: "admin", method: "GET", path: "/api/v1/audit", status: 200, check: contains(`"action":"login"`, `"user":"admin"`)},

@@ -134,7 +134,7 @@ func TestScopingCountyUser(t *testing.T) {
 }
 
 // writeManifest writes a minimal valid manifest of scope sc into dir.
-func writeManifest(t *testing.T, dir string, sc models.Scope) {
+func writeManifest(t testing.TB, dir string, sc models.Scope) {
 	t.Helper()
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
