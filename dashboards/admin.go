@@ -103,13 +103,19 @@ func (r *req) snapshots() ([]Snapshot, error) {
 	return out, nil
 }
 
-// loadJobs lists the loads submitted to the server, for users of the
-// nation (a load may touch any scope).
+// loadJobs lists the loads submitted to the server that the user may
+// see (jobVisible).
 func (r *req) loadJobs() []LoadJob {
-	if r.s.cfg.Loader == nil || r.user.Jurisdiction != models.NationCode {
+	if r.s.cfg.Loader == nil {
 		return nil
 	}
-	return r.s.cfg.Loader.LoadJobs()
+	var out []LoadJob
+	for _, j := range r.s.cfg.Loader.LoadJobs() {
+		if r.jobVisible(j) {
+			out = append(out, j)
+		}
+	}
+	return out
 }
 
 func (s *Server) apiSnapshots(r *req) error {

@@ -120,7 +120,7 @@ var routeCases = map[string]routeCase{
 	}},
 	"report":    {user: "county", method: "GET", path: "/api/v1/reports/r-510104-2025-06", status: 200, check: contains("<h1>锦江区人口形势分析月报 2025-06</h1>")},
 	"snapshots": {user: "admin", method: "GET", path: "/api/v1/snapshots", status: 200, check: contains(`"quarantined":10`)},
-	"startLoad": {user: "admin", method: "POST", path: "/api/v1/admin/loads", body: map[string]any{"dir": "/snapshots/51-2025-07"}, status: 202, check: contains(`"state":"running"`, `"dir":"/snapshots/51-2025-07"`, `"user":"admin"`)},
+	"startLoad": {user: "admin", method: "POST", path: "/api/v1/admin/loads", body: map[string]any{"dir": "51-2025-07"}, status: 202, check: contains(`"state":"running"`, `/snapshots/51-2025-07"`, `"scope":"51"`, `"user":"admin"`)},
 	"loadJobs":  {user: "admin", method: "GET", path: "/api/v1/admin/loads", status: 200, check: contains(`"id":"job-0"`, `"version":4`)},
 	"loadJob":   {user: "admin", method: "GET", path: "/api/v1/admin/loads/job-0", status: 200, check: contains(`"state":"done"`, `"published":true`)},
 	"audit":     {user: "admin", method: "GET", path: "/api/v1/audit", status: 200, check: contains(`"action":"login"`, `"user":"admin"`)},
@@ -372,8 +372,15 @@ func TestLoginCookiesAndRateLimit(t *testing.T) {
 	if rec := bad.do("POST", "/api/v1/login", map[string]string{"user": "admin", "password": "password-admin"}); rec.Code != 429 {
 		t.Errorf("right password while limited: %d, want 429", rec.Code)
 	}
-	// …but another client is not affected.
-	loggedIn(t, e, "admin")
+	// …and from another address too (the account is throttled, not only
+	// the address)…
+	other := newClient(t, e, "10.3.0.3")
+	other.do("GET", "/login", nil)
+	if rec := other.do("POST", "/api/v1/login", map[string]string{"user": "admin", "password": "password-admin"}); rec.Code != 429 {
+		t.Errorf("right password from another address while the account is limited: %d, want 429", rec.Code)
+	}
+	// …but other accounts are not affected.
+	loggedIn(t, e, "province")
 	rs, _ := e.audit.Records(context.Background(), "", "login_failed")
 	n := 0
 	for _, r := range rs {

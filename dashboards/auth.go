@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -37,6 +39,7 @@ func (s *Server) langMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 func (s *Server) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if s.tokenAuth(c) {
+			c.Set(ctxToken, true)
 			c.Set(ctxUser, &User{Name: tokenUser, Roles: []Role{RoleAdmin}, Jurisdiction: models.NationCode})
 			return next(c)
 		}
@@ -58,6 +61,12 @@ func (s *Server) sessionMiddleware(next echo.HandlerFunc) echo.HandlerFunc {
 // wrap applies the route's access rule and builds the request context.
 func (s *Server) wrap(r *route) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if r.Personal {
+			// Neither the browser nor a proxy may keep it.
+			h := c.Response().Header()
+			h.Set("Cache-Control", "no-store")
+			h.Set("Pragma", "no-cache")
+		}
 		rq := &req{c: c, s: s, lang: c.Get(ctxLang).(models.Lang)}
 		if u, ok := c.Get(ctxUser).(*User); ok {
 			rq.user = u
@@ -126,25 +135,40 @@ func (s *Server) login(r *req) error {
 		name, pw = c.FormValue("user"), c.FormValue("password")
 	}
 	api := strings.HasPrefix(c.Request().URL.Path, "/api/")
-	key := c.RealIP() + "|" + name
+	// Failures are counted per client address (RealIP: the socket
+	// address unless the request came through a trusted proxy) and per
+	// account, so that neither many names from one address nor one name
+	// from many addresses gets more than its share of guesses.
+	addrKey, userKey := c.RealIP(), name
 	now := s.cfg.Now()
-	if !s.limiter.allow(key, now) {
+	if !s.addrLimiter.allow(addrKey, now) || !s.userLimiter.allow(userKey, now) {
 		r.audit("login_limited", name, "", "")
-		return echo.NewHTTPError(http.StatusTooManyRequests, "too many failed logins; try again later")
+		return echo.NewHTTPError(http.StatusTooManyRequests, msg(r.lang, "login.limited"))
 	}
 	u, err := s.cfg.Users.User(r.ctx(), name)
 	if err != nil && !errors.Is(err, ErrNoUser) {
 		return err
 	}
-	if err != nil || u.Disabled || !u.CheckPassword(pw) {
-		s.limiter.fail(key, now)
+	// One bcrypt comparison whatever the outcome: an unknown or disabled
+	// account costs as long as a wrong password, so the response time
+	// does not tell which names exist.
+	check := User{PasswordHash: string(s.dummyHash)}
+	if err == nil {
+		check = u
+	}
+	pwOK := check.CheckPassword(pw)
+	if err != nil || u.Disabled || !pwOK {
+		s.addrLimiter.fail(addrKey, now)
+		s.userLimiter.fail(userKey, now)
 		r.audit("login_failed", name, "", "")
 		if api {
-			return echo.NewHTTPError(http.StatusUnauthorized, "wrong user name or password")
+			return echo.NewHTTPError(http.StatusUnauthorized, msg(r.lang, "login.failed"))
 		}
 		return s.renderLogin(r, http.StatusUnauthorized, msg(r.lang, "login.failed"), c.FormValue("next"))
 	}
-	s.limiter.succeed(key)
+	// A success clears the account's failures, not the address's: owning
+	// one account must not reset the count of guesses at others.
+	s.userLimiter.succeed(userKey)
 	tok := s.sess.create(u.Name, now)
 	c.SetCookie(&http.Cookie{Name: sessionCookie, Value: tok, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
 	r.user = &u
@@ -152,11 +176,46 @@ func (s *Server) login(r *req) error {
 	if api {
 		return c.JSON(http.StatusOK, meOf(&u))
 	}
-	next := c.FormValue("next")
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		next = "/"
+	return c.Redirect(http.StatusSeeOther, safeNext(c.FormValue("next")))
+}
+
+// safeNext returns next when it is a path on this site ("/units/51",
+// "/explorer?unit=5101"), else "/". It refuses, in next and in its
+// percent-decoded forms (decoded up to three times): anything not
+// starting with exactly one '/', '//' anywhere, any backslash, control
+// or white-space character (browsers drop tabs and newlines, turning
+// "/\t/evil" into "//evil", and read '\\' as '/'), and anything that
+// parses with a scheme or host.
+func safeNext(next string) string {
+	if next == "" {
+		return "/"
 	}
-	return c.Redirect(http.StatusSeeOther, next)
+	forms := []string{next}
+	for d := next; len(forms) < 4; {
+		u, err := url.PathUnescape(d)
+		if err != nil {
+			return "/"
+		}
+		if u == d {
+			break
+		}
+		forms = append(forms, u)
+		d = u
+	}
+	for _, f := range forms {
+		if !strings.HasPrefix(f, "/") || strings.Contains(f, "//") || strings.ContainsRune(f, '\\') {
+			return "/"
+		}
+		for _, r := range f {
+			if unicode.IsControl(r) || unicode.IsSpace(r) || r == utf8.RuneError {
+				return "/"
+			}
+		}
+		if u, err := url.Parse(f); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+			return "/"
+		}
+	}
+	return next
 }
 
 // logout ends the session.

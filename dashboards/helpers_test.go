@@ -15,6 +15,8 @@ import (
 	"testing"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"github.com/padis/padis/models"
 )
 
 func TestMain(m *testing.M) {
@@ -87,8 +89,10 @@ func newTestEnv(t testing.TB) *testEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { audit.Close() })
+	// The snapshot area holds one snapshot of province 51.
+	writeManifest(t, filepath.Join(dir, "snapshots", "51-2025-07"), models.Scope{Kind: "province", Province: "51"})
 	srv, err := New(Config{Source: src, Users: users, Audit: audit, Reports: fakeReports{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Loader: newFakeLoader(), AdminToken: testAdminToken})
+		Loader: newFakeLoader(), AdminToken: testAdminToken, SnapshotRoot: filepath.Join(dir, "snapshots")})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,6 +22,7 @@ var messages = map[string][2]string{
 	"login.password":     {"密码", "Password"},
 	"login.submit":       {"登录", "Log in"},
 	"login.failed":       {"用户名或密码错误", "Wrong user name or password"},
+	"login.limited":      {"登录失败次数过多，请稍后再试", "Too many failed logins; try again later"},
 	"key.title":          {"主要指标", "Key figures"},
 	"key.vsMonth":        {"比上月", "vs last month"},
 	"key.vsYear":         {"比上年同期", "vs last year"},
@@ -112,6 +113,10 @@ var messages = map[string][2]string{
 	"audit.export":       {"导出CSV", "Export CSV"},
 	"na":                 {"暂无数据", "not available"},
 	"error.title":        {"出错了", "Error"},
+	"error.internal":     {"服务器内部错误，请将请求编号告知系统管理员", "Internal error; please give the system administrator the request id"},
+	"error.notfound":     {"未找到所请求的内容", "The requested item was not found"},
+	"error.timeout":      {"请求超时，请稍后再试", "The request timed out; please try again later"},
+	"error.request":      {"请求编号", "request id"},
 }
 
 // msg returns the message key in lang (the key itself when missing).

@@ -6,10 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/padis/padis/models"
 )
 
 // Loader runs snapshot loads submitted to the server ('padis load' while
@@ -19,9 +23,11 @@ import (
 type Loader interface {
 	// StartLoad starts loading the snapshot directory dir (an absolute
 	// path on the server's machine) in the background; pipeline false
-	// only loads and publishes. It returns ErrLoadBusy while another load
-	// runs.
-	StartLoad(dir string, pipeline bool, user string) (LoadJob, error)
+	// only loads and publishes. scope is the manifest's scope key the
+	// server checked against the user's jurisdiction ("" when unchecked,
+	// for the local admin token): the loader fails the job if the version
+	// it loads has another. It returns ErrLoadBusy while another load runs.
+	StartLoad(dir, scope string, pipeline bool, user string) (LoadJob, error)
 	// LoadJob returns a job by id (ErrNotFound when unknown).
 	LoadJob(id string) (LoadJob, error)
 	// LoadJobs lists the jobs since the server started, newest first.
@@ -42,6 +48,7 @@ const (
 type LoadJob struct {
 	ID       string    `json:"id"`
 	Dir      string    `json:"dir"`
+	Scope    string    `json:"scope,omitempty"` // the manifest's scope key
 	User     string    `json:"user"`
 	State    string    `json:"state"`
 	Started  time.Time `json:"started"`
@@ -64,6 +71,8 @@ type LoadJob struct {
 
 // LoadRequest is the body of POST /api/v1/admin/loads.
 type LoadRequest struct {
+	// Dir is the snapshot directory: for dashboard users, a path under
+	// the server's snapshot area (absolute, or relative to the area).
 	Dir      string `json:"dir"`
 	Pipeline *bool  `json:"pipeline,omitempty"` // default true
 }
@@ -102,17 +111,106 @@ func (s *Server) apiStartLoad(r *req) error {
 	if err := r.c.Bind(&in); err != nil || strings.TrimSpace(in.Dir) == "" {
 		return echo.NewHTTPError(http.StatusBadRequest, "body must be {\"dir\": snapshot directory, \"pipeline\": true|false}")
 	}
-	job, err := l.StartLoad(in.Dir, in.Pipeline == nil || *in.Pipeline, r.user.Name)
+	dir, scope := in.Dir, ""
+	if r.c.Get(ctxToken) == nil {
+		if dir, scope, err = r.checkLoad(in.Dir); err != nil {
+			return err
+		}
+	}
+	job, err := l.StartLoad(dir, scope, in.Pipeline == nil || *in.Pipeline, r.user.Name)
 	if errors.Is(err, ErrLoadBusy) {
 		return echo.NewHTTPError(http.StatusConflict, err.Error())
 	}
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
-	if err := r.audit("load", in.Dir, "", ""); err != nil {
+	if err := r.audit("load", dir, scope, ""); err != nil {
 		return err
 	}
 	return r.c.JSON(http.StatusAccepted, job)
+}
+
+// checkLoad checks a load a dashboard user asks for: dir must resolve
+// (after "..", symlinks and, when relative, joining the snapshot area)
+// to a directory under the server's snapshot area, its manifest.json
+// must be a regular file there, and the manifest's scope must lie
+// inside the user's jurisdiction. It returns the resolved directory and
+// the scope key. The local admin token (the machine's own operator, who
+// could run 'padis load' anyway) is not checked.
+func (r *req) checkLoad(dir string) (string, string, error) {
+	root := r.s.cfg.SnapshotRoot
+	if root == "" {
+		return "", "", &scopeError{http.StatusForbidden, "this server has no snapshot area (padis serve --snapshot-root): loads are for the local administrator only"}
+	}
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return "", "", fmt.Errorf("snapshot area %s: %w", root, err)
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join(realRoot, dir)
+	}
+	outside := &scopeError{http.StatusForbidden, "snapshot directory " + quoteCode(dir) + " is not under the snapshot area " + root}
+	real, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		// Whether a path outside the area exists is not the user's
+		// business: the same answer as for an existing one.
+		if !within(realRoot, filepath.Clean(dir)) {
+			return "", "", outside
+		}
+		return "", "", echo.NewHTTPError(http.StatusBadRequest, "snapshot directory "+quoteCode(dir)+" does not exist")
+	}
+	if !within(realRoot, real) {
+		return "", "", outside
+	}
+	mpath := filepath.Join(real, "manifest.json")
+	if fi, err := os.Lstat(mpath); err != nil || !fi.Mode().IsRegular() {
+		return "", "", echo.NewHTTPError(http.StatusBadRequest, "snapshot directory "+quoteCode(dir)+": manifest.json is missing or not a regular file")
+	}
+	m, err := models.ReadManifest(mpath)
+	if err != nil {
+		// The reader's message may quote the file: not shown.
+		return "", "", echo.NewHTTPError(http.StatusBadRequest, "snapshot directory "+quoteCode(dir)+": manifest.json is not a valid manifest (padis load shows why)")
+	}
+	if !r.scopeAllowed(m.Scope) {
+		return "", "", &scopeError{http.StatusForbidden, "the snapshot's scope " + quoteCode(m.Scope.Key()) + " is outside your jurisdiction"}
+	}
+	return real, m.Scope.Key(), nil
+}
+
+// within reports whether path is dir or below it (both cleaned, absolute).
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
+}
+
+// scopeAllowed reports whether a snapshot of scope sc is the user's to
+// load or see: users of the nation, any; others only a scope named by a
+// division code in their jurisdiction whose province and counties are in
+// it too (not the monitoring panel, which spans provinces).
+func (r *req) scopeAllowed(sc models.Scope) bool {
+	if r.user.Jurisdiction == models.NationCode {
+		return true
+	}
+	d, ok := r.s.tree.Lookup(sc.Key())
+	if !ok || !InScope(r.user.Jurisdiction, d.Code) {
+		return false
+	}
+	if sc.Province != "" && !InScope(r.user.Jurisdiction, sc.Province) {
+		return false
+	}
+	for _, c := range sc.Counties {
+		if !InScope(r.user.Jurisdiction, c) {
+			return false
+		}
+	}
+	return true
+}
+
+// jobVisible reports whether the user may see a load job: their own, or
+// one of a scope in their jurisdiction (users of the nation see all).
+func (r *req) jobVisible(j LoadJob) bool {
+	return r.user.Jurisdiction == models.NationCode || j.User == r.user.Name ||
+		(j.Scope != "" && r.scopeAllowed(models.Scope{Name: j.Scope}))
 }
 
 func (s *Server) apiLoadJob(r *req) error {
@@ -123,6 +221,9 @@ func (s *Server) apiLoadJob(r *req) error {
 	job, err := l.LoadJob(r.c.Param("id"))
 	if err != nil {
 		return err
+	}
+	if !r.jobVisible(job) {
+		return fmt.Errorf("load %q: %w", job.ID, ErrNotFound)
 	}
 	return r.c.JSON(http.StatusOK, job)
 }

@@ -24,7 +24,7 @@ func newFakeLoader() *fakeLoader {
 		Started: time.Date(2025, 7, 1, 3, 0, 0, 0, time.UTC), Finished: time.Date(2025, 7, 1, 3, 5, 0, 0, time.UTC)}}}
 }
 
-func (f *fakeLoader) StartLoad(dir string, pipeline bool, user string) (LoadJob, error) {
+func (f *fakeLoader) StartLoad(dir, scope string, pipeline bool, user string) (LoadJob, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, j := range f.jobs {
@@ -32,7 +32,7 @@ func (f *fakeLoader) StartLoad(dir string, pipeline bool, user string) (LoadJob,
 			return LoadJob{}, ErrLoadBusy
 		}
 	}
-	j := LoadJob{ID: fmt.Sprintf("job-%d", len(f.jobs)), Dir: dir, User: user, State: LoadRunning, Phase: "start"}
+	j := LoadJob{ID: fmt.Sprintf("job-%d", len(f.jobs)), Dir: dir, Scope: scope, User: user, State: LoadRunning, Phase: "start"}
 	f.jobs = append(f.jobs, j)
 	return j, nil
 }

@@ -24,6 +24,17 @@ func (s *Server) newEcho(static fs.FS) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = s.handleError
+	e.IPExtractor = echo.ExtractIPDirect()
+	if len(s.proxies) > 0 {
+		// Only the configured proxies are trusted (not Echo's default
+		// loopback and private ranges): a client cannot pick its own
+		// address by sending X-Forwarded-For. X-Real-IP is never read.
+		opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+		for _, n := range s.proxies {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	}
 	e.Pre(middleware.RequestIDWithConfig(middleware.RequestIDConfig{}))
 	e.Use(middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
 		LogStatus: true, LogURI: true, LogMethod: true, LogLatency: true, LogRequestID: true,
@@ -44,7 +55,7 @@ func (s *Server) newEcho(static fs.FS) *echo.Echo {
 					lvl = slog.LevelError
 				}
 			}
-			s.log.LogAttrs(context.Background(), lvl, "request", attrs...)
+			s.cfg.AccessLog.LogAttrs(context.Background(), lvl, "request", attrs...)
 			return nil
 		},
 	}))
@@ -98,15 +109,24 @@ const (
 	ctxUser = "padis.user"
 	ctxLang = "padis.lang"
 	ctxCSRF = "padis.csrf"
+	// ctxToken is set on requests carrying the local admin token.
+	ctxToken = "padis.token"
 )
 
 // handleError answers errors as JSON under /api/ and as an HTML page
-// elsewhere, never exposing internal error text for 5xx.
+// elsewhere. Only messages written for the client (scope errors,
+// echo.HTTPError raised by handlers) are shown as they are; any other
+// error, which may carry a source's internal text (DuckDB messages, SQL),
+// is logged here with the request id, and the client gets a generic,
+// translated message and that request id.
 func (s *Server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
-	code, text := http.StatusInternalServerError, "internal error"
+	lang, _ := c.Get(ctxLang).(models.Lang)
+	id := c.Response().Header().Get(echo.HeaderXRequestID)
+	code, key := http.StatusInternalServerError, "error.internal"
+	text := ""
 	var he *echo.HTTPError
 	var se *scopeError
 	switch {
@@ -120,30 +140,34 @@ func (s *Server) handleError(err error, c echo.Context) {
 			text = http.StatusText(code)
 		}
 	case errors.Is(err, ErrNotFound):
-		code, text = http.StatusNotFound, err.Error()
+		code, key = http.StatusNotFound, "error.notfound"
 	case errors.Is(err, ErrNotAvailable):
-		code, text = http.StatusNotImplemented, err.Error()
+		code, key = http.StatusNotImplemented, "na.source"
 	case errors.Is(err, context.DeadlineExceeded):
-		code, text = http.StatusServiceUnavailable, "request timed out"
+		code, key = http.StatusServiceUnavailable, "error.timeout"
 	}
-	if code >= 500 {
-		s.log.Error("handler error", "id", c.Response().Header().Get(echo.HeaderXRequestID), "uri", c.Request().RequestURI, "error", err)
+	if text == "" {
+		text = msg(lang, key) + " (" + msg(lang, "error.request") + " " + id + ")"
+		lvl := slog.LevelInfo
+		if code >= 500 && code != http.StatusNotImplemented {
+			lvl = slog.LevelError
+		}
+		// The URI and the error name no person: codes, ids and
+		// pseudonymised keys only (the source never sees a name or an ID
+		// number in clear).
+		s.log.Log(c.Request().Context(), lvl, "handler error", "id", id, "uri", c.Request().URL.Path, "status", code, "error", err)
 	}
 	if strings.HasPrefix(c.Request().URL.Path, "/api/") || c.Request().Method == http.MethodHead {
 		if c.Request().Method == http.MethodHead {
 			c.NoContent(code)
 			return
 		}
-		c.JSON(code, map[string]any{"error": text, "status": code, "request_id": c.Response().Header().Get(echo.HeaderXRequestID)})
+		c.JSON(code, map[string]any{"error": text, "status": code, "request_id": id})
 		return
 	}
 	if code == http.StatusUnauthorized {
 		c.Redirect(http.StatusSeeOther, "/login?next="+urlQueryEscape(c.Request().URL.RequestURI()))
 		return
-	}
-	if code == http.StatusNotImplemented {
-		lang, _ := c.Get(ctxLang).(models.Lang)
-		text = msg(lang, "na.source") + " (" + err.Error() + ")"
 	}
 	s.renderError(c, code, text)
 }

@@ -5,8 +5,10 @@ import (
 	"time"
 )
 
-// loginLimiter limits failed logins per key (client address and user
-// name): at most max failures in a sliding window; a success clears the key.
+// loginLimiter limits failed logins per key (a client address, or an
+// account name): at most max failures in a sliding window; a success
+// clears the key. Keys with no failure left in the window are swept when
+// the map grows, so that a flood of made-up names cannot fill memory.
 type loginLimiter struct {
 	mu     sync.Mutex
 	max    int
@@ -20,6 +22,9 @@ func newLoginLimiter(max int, window time.Duration) *loginLimiter {
 
 // allow reports whether another attempt under key is permitted at now.
 func (l *loginLimiter) allow(key string, now time.Time) bool {
+	if len(key) > maxKey {
+		key = key[:maxKey]
+	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.prune(key, now)) < l.max
@@ -29,8 +34,21 @@ func (l *loginLimiter) allow(key string, now time.Time) bool {
 func (l *loginLimiter) fail(key string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	if len(l.fails) >= sweepAt {
+		for k := range l.fails {
+			l.prune(k, now)
+		}
+	}
+	if len(key) > maxKey {
+		key = key[:maxKey]
+	}
 	l.fails[key] = append(l.prune(key, now), now)
 }
+
+const (
+	sweepAt = 10000 // keys held before expired ones are swept
+	maxKey  = 128   // longer keys are cut (user names are at most 64 bytes)
+)
 
 // succeed forgets key's failures.
 func (l *loginLimiter) succeed(key string) {

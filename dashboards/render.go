@@ -245,5 +245,5 @@ func (s *Server) renderError(c echo.Context, code int, message string) {
 }
 
 func (s *Server) renderLogin(r *req, status int, errMsg, next string) error {
-	return r.render(status, "login", "login.title", nil, map[string]string{"Error": errMsg, "Next": next})
+	return r.render(status, "login", "login.title", nil, map[string]string{"Error": errMsg, "Next": safeNext(next)})
 }

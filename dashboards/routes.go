@@ -1,8 +1,20 @@
 package dashboards
 
 import (
+	"fmt"
 	"net/http"
 )
+
+// checkRoutes refuses a route table in which a route naming persons
+// would be cached.
+func checkRoutes(rs []route) error {
+	for _, r := range rs {
+		if r.Personal && (r.Cache || r.SelfGzip) {
+			return fmt.Errorf("dashboards: route %s names persons and must not be cached", r.Name)
+		}
+	}
+	return nil
+}
 
 // route is one entry of the route table, from which both the router and
 // the OpenAPI document are generated.
@@ -22,6 +34,10 @@ type route struct {
 	// Cache marks a GET API route whose JSON answer may be reused for
 	// the same URI, jurisdiction, language and export class (respcache.go).
 	Cache bool
+	// Personal marks a route whose answers name or list persons (masked
+	// or not): they are sent with Cache-Control: no-store and never kept
+	// in the response cache (New refuses Personal with Cache or SelfGzip).
+	Personal bool
 	// SelfGzip marks a page that compresses its own answers
 	// (renderCachedPage): the gzip middleware skips it.
 	SelfGzip bool
@@ -86,11 +102,11 @@ func (s *Server) routeTable() []route {
 		{Method: get, Path: "/alerts/:id", Name: "alertPage", Params: []param{pID}, h: s.alertPage},
 		{Method: post, Path: "/alerts/:id/ack", Name: "alertAckForm", Roles: ackers, Params: []param{pID}, h: s.alertAckForm},
 		{Method: get, Path: "/quality", Name: "qualityPage", Unit: "query", Params: []param{pUnit, pPeriod}, h: s.qualityPage},
-		{Method: get, Path: "/worklists", Name: "worklistsPage", Unit: "query", Roles: operators, Params: []param{pUnit, pKind, pItemSt, pOffset}, h: s.worklistPage},
-		{Method: post, Path: "/worklists/:id/status", Name: "workItemStatusForm", Roles: operators, Params: []param{pID}, h: s.workItemStatusForm},
+		{Method: get, Path: "/worklists", Name: "worklistsPage", Personal: true, Unit: "query", Roles: operators, Params: []param{pUnit, pKind, pItemSt, pOffset}, h: s.worklistPage},
+		{Method: post, Path: "/worklists/:id/status", Name: "workItemStatusForm", Personal: true, Roles: operators, Params: []param{pID}, h: s.workItemStatusForm},
 		{Method: get, Path: "/reports", Name: "reportsPage", Unit: "query", Params: []param{pUnit}, h: s.reportsPage},
 		{Method: get, Path: "/snapshots", Name: "snapshotsPage", Roles: admins, h: s.snapshotsPage},
-		{Method: get, Path: "/audit", Name: "auditPage", Roles: admins, h: s.auditPage},
+		{Method: get, Path: "/audit", Name: "auditPage", Personal: true, Roles: admins, h: s.auditPage},
 
 		// JSON API.
 		{Method: post, Path: "/api/v1/login", Name: "login", API: true, Public: true, Body: "Login", Summary: "Log in; sets the session cookie", h: s.login},
@@ -112,15 +128,15 @@ func (s *Server) routeTable() []route {
 		{Method: get, Path: "/api/v1/alerts/:id", Name: "alert", API: true, Params: []param{pID}, Summary: "One alert with explanation and history", h: s.apiAlert},
 		{Method: post, Path: "/api/v1/alerts/:id/ack", Name: "ackAlert", API: true, Roles: ackers, Params: []param{pID}, Body: "Ack", Summary: "Acknowledge an alert", h: s.apiAckAlert},
 		{Method: get, Path: "/api/v1/quality", Name: "quality", API: true, Cache: true, Unit: "query", Params: []param{pUnit, pPeriod, pCSV, pPublic}, Produces: []string{"application/json", mimeCSV}, Summary: "Data-quality measures of a unit and its children, score trend, worklist sizes; CSV export", h: s.apiQuality},
-		{Method: get, Path: "/api/v1/quality/worklist", Name: "worklist", API: true, Unit: "query", Roles: operators, Params: []param{pUnit, pKind, pItemSt, pOffset, pLimit, pCSV}, Produces: []string{"application/json", mimeCSV}, Summary: "Personal records to check, masked; CSV export (audited)", h: s.apiWorklist},
-		{Method: post, Path: "/api/v1/quality/worklist/:id/status", Name: "workItemStatus", API: true, Roles: operators, Params: []param{pID}, Body: "WorkItemStatus", Summary: "Set a worklist item's status with a note (audited)", h: s.apiWorkItemStatus},
-		{Method: post, Path: "/api/v1/quality/worklist/:id/reveal", Name: "reveal", API: true, Roles: operators, Params: []param{pID}, Body: "Reveal", Summary: "Reveal a worklist record's name and ID number (audited)", h: s.apiReveal},
+		{Method: get, Path: "/api/v1/quality/worklist", Name: "worklist", Personal: true, API: true, Unit: "query", Roles: operators, Params: []param{pUnit, pKind, pItemSt, pOffset, pLimit, pCSV}, Produces: []string{"application/json", mimeCSV}, Summary: "Personal records to check, masked; CSV export (audited)", h: s.apiWorklist},
+		{Method: post, Path: "/api/v1/quality/worklist/:id/status", Name: "workItemStatus", Personal: true, API: true, Roles: operators, Params: []param{pID}, Body: "WorkItemStatus", Summary: "Set a worklist item's status with a note (audited)", h: s.apiWorkItemStatus},
+		{Method: post, Path: "/api/v1/quality/worklist/:id/reveal", Name: "reveal", Personal: true, API: true, Roles: operators, Params: []param{pID}, Body: "Reveal", Summary: "Reveal a worklist record's name and ID number (audited)", h: s.apiReveal},
 		{Method: get, Path: "/api/v1/reports", Name: "reports", API: true, Unit: "query", Params: []param{pUnit}, Summary: "Monthly reports archive", h: s.apiReports},
 		{Method: get, Path: "/api/v1/reports/:id", Name: "report", API: true, Params: []param{pID}, Produces: []string{mimeHTML, "application/pdf"}, Summary: "Download one report", h: s.apiReport},
 		{Method: get, Path: "/api/v1/snapshots", Name: "snapshots", API: true, Roles: admins, Summary: "Loaded versions, load reports, quarantine summary", h: s.apiSnapshots},
 		{Method: post, Path: "/api/v1/admin/loads", Name: "startLoad", API: true, Roles: admins, Body: "LoadRequest", Summary: "Load a snapshot directory on the server's machine in the background, then run the post-load pipeline (also with the local admin token)", h: s.apiStartLoad},
 		{Method: get, Path: "/api/v1/admin/loads", Name: "loadJobs", API: true, Roles: admins, Summary: "Loads submitted to this server", h: s.apiLoadJobs},
 		{Method: get, Path: "/api/v1/admin/loads/:id", Name: "loadJob", API: true, Roles: admins, Params: []param{pID}, Summary: "One submitted load and its progress", h: s.apiLoadJob},
-		{Method: get, Path: "/api/v1/audit", Name: "audit", API: true, Roles: admins, Params: []param{{Name: "user", In: "query"}, {Name: "action", In: "query"}, {Name: "format", In: "query", Enum: []string{"json", "csv"}}}, Produces: []string{"application/json", mimeCSV}, Summary: "The audit log", h: s.apiAudit},
+		{Method: get, Path: "/api/v1/audit", Name: "audit", Personal: true, API: true, Roles: admins, Params: []param{{Name: "user", In: "query"}, {Name: "action", In: "query"}, {Name: "format", In: "query", Enum: []string{"json", "csv"}}}, Produces: []string{"application/json", mimeCSV}, Summary: "The audit log", h: s.apiAudit},
 	}
 }

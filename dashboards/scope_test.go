@@ -1,11 +1,16 @@
 package dashboards
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/padis/padis/models"
 )
 
 func TestInScope(t *testing.T) {
@@ -125,5 +130,169 @@ func TestScopingCountyUser(t *testing.T) {
 	}
 	if it, _ := e.src.WorkItem(t.Context(), "w-510105002"); it.Status != ItemOpen {
 		t.Error("a refused status update changed the worklist item")
+	}
+}
+
+// writeManifest writes a minimal valid manifest of scope sc into dir.
+func writeManifest(t testing.TB, dir string, sc models.Scope) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := json.Marshal(map[string]any{"schema_version": models.SchemaVersion, "as_of": "2025-06-30", "period_start": "2020-01-01", "scope": sc, "files": []any{}})
+	if err := os.WriteFile(filepath.Join(dir, "manifest.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestScopingProvinceAdmin is the scoping test of the admin routes: a
+// province administrator (of 51) starts loads only of snapshots under the
+// snapshot area whose scope is inside the province, and lists and follows
+// only their own loads and those of the province; versions of other
+// scopes are not listed. Every admin route must have a case here.
+func TestScopingProvinceAdmin(t *testing.T) {
+	e := newTestEnv(t)
+	tmp := t.TempDir()
+	root := filepath.Join(tmp, "snapshots")
+	e.srv.cfg.SnapshotRoot = root
+	p51 := models.Scope{Kind: "province", Province: "51"}
+	writeManifest(t, filepath.Join(root, "51-2025-06"), p51)
+	writeManifest(t, filepath.Join(root, "52-2025-06"), models.Scope{Kind: "province", Province: "52"})
+	writeManifest(t, filepath.Join(root, "disguised"), models.Scope{Kind: "province", Province: "52", Name: "51"})
+	writeManifest(t, filepath.Join(root, "monitoring"), models.Scope{Kind: "counties", Name: "monitoring", Counties: []string{"510104", "520102"}})
+	writeManifest(t, filepath.Join(root, "monitoring-51"), models.Scope{Kind: "counties", Name: "monitoring", Counties: []string{"510104"}})
+	writeManifest(t, filepath.Join(root, "5101-counties"), models.Scope{Kind: "counties", Name: "5101", Counties: []string{"510104"}})
+	outside := filepath.Join(tmp, "elsewhere")
+	writeManifest(t, outside, p51)
+	os.WriteFile(filepath.Join(tmp, "key"), []byte("secret key material"), 0o600)
+	os.Symlink(outside, filepath.Join(root, "link-out"))
+	os.MkdirAll(filepath.Join(root, "manifest-link"), 0o755)
+	os.Symlink(filepath.Join(outside, "manifest.json"), filepath.Join(root, "manifest-link", "manifest.json"))
+	os.MkdirAll(filepath.Join(root, "bad-manifest"), 0o755)
+	os.Symlink(filepath.Join(tmp, "key"), filepath.Join(root, "bad-manifest", "manifest.json"))
+	os.MkdirAll(filepath.Join(root, "garbage"), 0o755)
+	os.WriteFile(filepath.Join(root, "garbage", "manifest.json"), []byte("secret key material"), 0o644)
+
+	for _, u := range []struct{ name, juris string }{{"padmin", "51"}, {"padmin52", "52"}} {
+		nu, err := NewUser(u.name, "password-"+u.name, []Role{RoleAdmin}, u.juris, e.src.tree)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := e.users.Put(context.Background(), nu); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fl := e.srv.cfg.Loader.(*fakeLoader)
+	fl.jobs = append(fl.jobs,
+		LoadJob{ID: "job-52", Dir: root + "/52-2025-06", Scope: "52", User: "admin", State: LoadDone},
+		LoadJob{ID: "job-mon", Dir: root + "/monitoring", Scope: "monitoring", User: "admin", State: LoadDone},
+		LoadJob{ID: "job-51", Dir: root + "/51-2025-06", Scope: "51", User: "admin", State: LoadDone},
+		LoadJob{ID: "job-own", Dir: root + "/x", User: "padmin", State: LoadFailed})
+	e.src.snapshots = []Snapshot{{Version: 5, Scope: "monitoring"}, {Version: 4, Scope: "52"}, {Version: 3, Scope: "51"}}
+	padmin, admin := loggedIn(t, e, "padmin"), loggedIn(t, e, "admin")
+
+	jobIDs := func(c *client) string {
+		var ids []string
+		for _, j := range decode[[]LoadJob](t, c.do("GET", "/api/v1/admin/loads", nil)) {
+			ids = append(ids, j.ID)
+		}
+		return strings.Join(ids, ",")
+	}
+	cases := map[string]func(){
+		"snapshots": func() {
+			for _, s := range decode[[]Snapshot](t, padmin.do("GET", "/api/v1/snapshots", nil)) {
+				if s.Scope != "51" {
+					t.Errorf("province admin is listed version %d of scope %s", s.Version, s.Scope)
+				}
+			}
+		},
+		"snapshotsPage": func() {
+			page := padmin.do("GET", "/snapshots", nil).Body.String()
+			for _, s := range []string{"v4", "v5", "52-2025-06", "/monitoring", "<td>/snapshots/51-2025-06:"} {
+				if strings.Contains(page, s) {
+					t.Errorf("snapshots page of the province admin shows %q", s)
+				}
+			}
+			if !strings.Contains(page, root+"/51-2025-06") || !strings.Contains(page, root+"/x") {
+				t.Error("snapshots page of the province admin lacks the province's and its own loads")
+			}
+		},
+		"loadJobs": func() {
+			if got := jobIDs(padmin); got != "job-own,job-51" {
+				t.Errorf("province admin lists loads %s, want job-own,job-51", got)
+			}
+			if got := jobIDs(admin); got != "job-own,job-51,job-mon,job-52,job-0" {
+				t.Errorf("national admin lists loads %s, want all", got)
+			}
+			if got := jobIDs(loggedIn(t, e, "padmin52")); got != "job-52" {
+				t.Errorf("admin of 52 lists loads %s, want job-52", got)
+			}
+		},
+		"loadJob": func() {
+			for id, want := range map[string]int{"job-52": 404, "job-mon": 404, "job-0": 404, "job-51": 200, "job-own": 200} {
+				if rec := padmin.do("GET", "/api/v1/admin/loads/"+id, nil); rec.Code != want {
+					t.Errorf("province admin GET load %s: %d, want %d", id, rec.Code, want)
+				}
+			}
+		},
+		"startLoad": func() {
+			refused := []struct{ dir, why string }{
+				{root + "/52-2025-06", "another province"},
+				{"52-2025-06", "another province, relative"},
+				{root + "/disguised", "province 52 under the name 51"},
+				{root + "/monitoring", "the monitoring panel"},
+				{root + "/monitoring-51", "the national monitoring scope name"},
+				{outside, "outside the snapshot area"},
+				{root + "/../elsewhere", "'..' out of the area"},
+				{"../elsewhere", "relative '..' out of the area"},
+				{root + "/51-2025-06/../../elsewhere", "'..' after a real directory"},
+				{root + "/link-out", "a symlink out of the area"},
+				{root + "/manifest-link", "a manifest symlinked out of the area"},
+				{root + "/bad-manifest", "a manifest symlinked to a key file"},
+				{root + "/garbage", "not a manifest"},
+				{"/etc", "a system directory"},
+				{root + "/none", "no such directory"},
+				{tmp + "/none", "no such directory outside"},
+			}
+			for _, tt := range refused {
+				rec := padmin.do("POST", "/api/v1/admin/loads", map[string]string{"dir": tt.dir})
+				if rec.Code != 403 && rec.Code != 400 {
+					t.Errorf("start load of %s (%s): %d, want 403 or 400", tt.dir, tt.why, rec.Code)
+				}
+				if strings.Contains(rec.Body.String(), "secret") {
+					t.Errorf("start load of %s echoes a file's content: %s", tt.dir, rec.Body)
+				}
+			}
+			if got := jobIDs(admin); got != "job-own,job-51,job-mon,job-52,job-0" {
+				t.Fatalf("refused loads were started: %s", got)
+			}
+			// The national admin is held to the snapshot area too.
+			if rec := admin.do("POST", "/api/v1/admin/loads", map[string]string{"dir": outside}); rec.Code != 403 {
+				t.Errorf("national admin loads from outside the area: %d, want 403", rec.Code)
+			}
+			for _, dir := range []string{"5101-counties", root + "/51-2025-06/."} {
+				rec := padmin.do("POST", "/api/v1/admin/loads", map[string]string{"dir": dir})
+				j := decode[LoadJob](t, rec)
+				if rec.Code != 202 || !strings.HasPrefix(j.Dir, root) && !strings.Contains(j.Dir, "snapshots") || j.Scope == "" {
+					t.Errorf("province admin's load of %s: %d %+v, want 202 with the resolved directory and scope", dir, rec.Code, j)
+				}
+				fl.jobs[len(fl.jobs)-1].State = LoadDone
+			}
+			if got := jobIDs(padmin); !strings.HasPrefix(got, "job-6,job-5,") {
+				t.Errorf("province admin does not see its new loads: %s", got)
+			}
+		},
+	}
+	otherTests := map[string]string{
+		"audit":     "jurisdiction filter of the audit log: dashboards/audit.go's tests",
+		"auditPage": "jurisdiction filter of the audit log: dashboards/audit.go's tests",
+	}
+	for _, r := range e.srv.routes {
+		if len(r.Roles) == 1 && r.Roles[0] == RoleAdmin && cases[r.Name] == nil && otherTests[r.Name] == "" {
+			t.Errorf("admin route %s has no jurisdiction case in TestScopingProvinceAdmin", r.Name)
+		}
+	}
+	for _, n := range []string{"snapshots", "snapshotsPage", "loadJobs", "loadJob", "startLoad"} { // startLoad adds jobs: last
+		cases[n]()
 	}
 }

@@ -10,9 +10,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/padis/padis/models"
 )
@@ -41,10 +43,24 @@ type Config struct {
 	MinCell int
 	// RequestTimeout bounds each handler (default 30 s).
 	RequestTimeout time.Duration
-	// LoginAttempts failed logins per client and user name are allowed
-	// per LoginWindow (defaults 5 per 5 minutes).
-	LoginAttempts int
-	LoginWindow   time.Duration
+	// LoginAttempts failed logins per account, and
+	// LoginAttemptsPerAddress per client address, are allowed per
+	// LoginWindow (defaults 5, 20 and 5 minutes).
+	LoginAttempts           int
+	LoginAttemptsPerAddress int
+	LoginWindow             time.Duration
+	// TrustedProxies are the addresses (IPs or CIDR ranges) of reverse
+	// proxies in front of the server. Only a request whose socket address
+	// is one of them has its client address taken from X-Forwarded-For;
+	// with none, the socket address is the client's and forwarding
+	// headers are ignored.
+	TrustedProxies []string
+	// SnapshotRoot is the directory under which dashboard users may start
+	// loads (the local admin token may load from anywhere: it is the
+	// machine's own operator). Empty refuses loads by dashboard users.
+	SnapshotRoot string
+	// AccessLog receives one line per request; default Logger.
+	AccessLog *slog.Logger
 	// CacheTTL is how long source reads are reused (default 10 s; a
 	// negative value disables the cache). New cube builds show after at
 	// most this long.
@@ -55,19 +71,23 @@ type Config struct {
 
 // Server is the dashboards' HTTP server.
 type Server struct {
-	cfg     Config
-	src     Source
-	tree    *models.DivisionTree
-	cat     *models.Catalog
-	e       *echo.Echo
-	log     *slog.Logger
-	sess    *sessions
-	limiter *loginLimiter
-	pages   map[string]*template.Template
-	geo     *geoStore
-	routes  []route
-	resp    *respCache    // nil when caching is off
-	cache   *cachedSource // nil when caching is off
+	cfg  Config
+	src  Source
+	tree *models.DivisionTree
+	cat  *models.Catalog
+	e    *echo.Echo
+	log  *slog.Logger
+	sess *sessions
+	// addrLimiter and userLimiter count failed logins per client
+	// address and per account name.
+	addrLimiter, userLimiter *loginLimiter
+	dummyHash                []byte
+	proxies                  []*net.IPNet
+	pages                    map[string]*template.Template
+	geo                      *geoStore
+	routes                   []route
+	resp                     *respCache    // nil when caching is off
+	cache                    *cachedSource // nil when caching is off
 }
 
 // New builds a server from cfg.
@@ -87,11 +107,27 @@ func New(cfg Config) (*Server, error) {
 	if cfg.LoginAttempts <= 0 {
 		cfg.LoginAttempts = 5
 	}
+	if cfg.LoginAttemptsPerAddress <= 0 {
+		cfg.LoginAttemptsPerAddress = 4 * cfg.LoginAttempts
+	}
 	if cfg.LoginWindow <= 0 {
 		cfg.LoginWindow = 5 * time.Minute
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.AccessLog == nil {
+		cfg.AccessLog = cfg.Logger
+	}
+	proxies, err := ParseTrustedProxies(cfg.TrustedProxies)
+	if err != nil {
+		return nil, err
+	}
+	// The hash an unknown user's password is compared with, at the cost
+	// of real hashes (see login).
+	dummy, err := bcrypt.GenerateFromPassword([]byte(RandomPassword()), bcryptCost)
+	if err != nil {
+		return nil, fmt.Errorf("dashboards: %w", err)
 	}
 	src := cfg.Source
 	var resp *respCache
@@ -106,20 +142,55 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg: cfg, src: src, tree: cfg.Source.Divisions(), cat: cfg.Source.Catalog(), log: cfg.Logger,
-		sess:    newSessions(2*time.Hour, 12*time.Hour),
-		limiter: newLoginLimiter(cfg.LoginAttempts, cfg.LoginWindow),
-		resp:    resp,
-		cache:   cache,
+		sess:        newSessions(2*time.Hour, 12*time.Hour),
+		addrLimiter: newLoginLimiter(cfg.LoginAttemptsPerAddress, cfg.LoginWindow),
+		userLimiter: newLoginLimiter(cfg.LoginAttempts, cfg.LoginWindow),
+		dummyHash:   dummy,
+		proxies:     proxies,
+		resp:        resp,
+		cache:       cache,
 	}
-	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	s.geo = newGeoStore(static, s.tree)
 	s.routes = s.routeTable()
+	if err := checkRoutes(s.routes); err != nil {
+		return nil, err
+	}
 	s.e = s.newEcho(static)
 	return s, nil
+}
+
+// ParseTrustedProxies parses a list of IP addresses and CIDR ranges
+// ("10.0.0.5", "10.1.0.0/16", "::1").
+func ParseTrustedProxies(list []string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, p := range list {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		if !strings.Contains(p, "/") {
+			ip := net.ParseIP(p)
+			if ip == nil {
+				return nil, fmt.Errorf("trusted proxy %q: not an IP address or CIDR range", p)
+			}
+			bits := 128
+			if ip.To4() != nil {
+				ip, bits = ip.To4(), 32
+			}
+			out = append(out, &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)})
+			continue
+		}
+		_, n, err := net.ParseCIDR(p)
+		if err != nil {
+			return nil, fmt.Errorf("trusted proxy %q: not an IP address or CIDR range", p)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // Handler returns the server's HTTP handler.

@@ -134,6 +134,9 @@ func NewUser(name, password string, roles []Role, jurisdiction string, tree *mod
 	if !userNameRE.MatchString(name) {
 		return User{}, fmt.Errorf("user name %q: use 1–64 letters, digits, '_', '.', '@' or '-'", name)
 	}
+	if name == tokenUser {
+		return User{}, fmt.Errorf("user name %q is reserved for the local admin token", name)
+	}
 	d, ok := tree.Lookup(jurisdiction)
 	if !ok {
 		return User{}, fmt.Errorf("user %s: jurisdiction %q is not a division code", name, jurisdiction)

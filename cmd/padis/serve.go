@@ -33,7 +33,7 @@ func init() {
 	register(command{name: "serve", summary: "serve the leadership dashboards and the JSON API (Echo)", run: runServe})
 }
 
-const serveSynopsis = `serve [--addr 127.0.0.1:8080] [--data DIR] [flags]
+const serveSynopsis = `serve [--addr 127.0.0.1:8080] [--data DIR] [--snapshot-root DIR] [--trusted-proxy ADDR,…] [flags]
 
 Serves the dashboards (pages and /api/v1, described at /api/v1/openapi.json)
 on the cube of the store in DIR. Accounts are in DIR/users.json (manage them
@@ -42,6 +42,18 @@ random password is created and the password printed once. The audit log is
 DIR/audit.jsonl. The reports page lists the archive of 'padis report
 --archive --out DIR/reports' (--reports to change). New cube builds are picked up every --reload interval;
 requests keep reading the previous version until then.
+
+Dashboard administrators may start loads of snapshot directories under
+--snapshot-root only (default DIR/snapshots, where the default data is
+generated), and a province administrator only of snapshots whose
+manifest's scope lies in the province.
+
+The console shows start-up, shutdown and errors; one line per request
+goes to the access log, DIR/logs/access.log (JSON, rotated at 10 MB, five
+old files kept; --access-log to move it). Behind a reverse proxy, give its
+address with --trusted-proxy (IPs or CIDR ranges, comma-separated): only
+then is the client address read from X-Forwarded-For (login throttling,
+audit, access log); otherwise forwarding headers are ignored.
 
 While serving, 'padis load --data DIR SNAPSHOT' hands the load to this
 server (DIR/serve.json, mode 0600, holds its address and an admin token
@@ -71,6 +83,9 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	reports := fs.String("reports", "", "monthly report archive `DIR` written by 'padis report --archive' (default DATA/reports)")
 	reportConfig := fs.String("report-config", "", "report schedule configuration `FILE` (JSON; default DATA/report.json if it exists)")
 	noSchedule := fs.Bool("no-report-schedule", false, "do not generate reports on a schedule nor after loads")
+	snapRoot := fs.String("snapshot-root", "", "directory under which dashboard administrators may load snapshots (default DATA/snapshots)")
+	proxies := fs.String("trusted-proxy", "", "comma-separated `addresses` (IPs or CIDR ranges) of reverse proxies whose X-Forwarded-For is believed")
+	accessLog := fs.String("access-log", "", "access log `FILE`, rotated at 10 MB, 5 old files kept (default DATA/logs/access.log)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -83,9 +98,14 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if *reload < time.Second {
 		return usageErrorf("--reload %s: want at least 1s", *reload)
 	}
+	trusted := strings.Split(*proxies, ",")
+	if _, err := dashboards.ParseTrustedProxies(trusted); err != nil {
+		return usageErrorf("--trusted-proxy: %v", err)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	logger := slog.New(slog.NewJSONHandler(stderr, nil))
+	// The console is for people: start-up, shutdown, errors, loads.
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
 
 	st, err := sf.open(ctx)
 	if err != nil {
@@ -124,6 +144,23 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer audit.Close()
+	if *accessLog == "" {
+		*accessLog = filepath.Join(dir, "logs", "access.log")
+	}
+	alog, err := dashboards.OpenRotatingFile(*accessLog, 10<<20, 5)
+	if err != nil {
+		return err
+	}
+	defer alog.Close()
+	if *snapRoot == "" {
+		*snapRoot = filepath.Join(dir, "snapshots")
+	}
+	if *snapRoot, err = filepath.Abs(*snapRoot); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(*snapRoot, 0o750); err != nil {
+		return fmt.Errorf("snapshot area: %w", err)
+	}
 	var sched *report.Scheduler
 	if !*noSchedule {
 		if sched, err = serverScheduler(st, eng, tree, *reportConfig, *reports, logger); err != nil {
@@ -168,6 +205,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		Source: querysrc.New(eng, tree).WithLoads(st).WithStore(st).WithKeys(keys), Users: users, Audit: audit, Logger: logger,
 		Reports: querysrc.Reports{Archive: report.Archive{Dir: *reports}},
 		MinCell: *minCell, RequestTimeout: *timeout, Loader: loader, AdminToken: rand.Text(),
+		AccessLog: slog.New(slog.NewJSONHandler(alog, nil)), TrustedProxies: trusted, SnapshotRoot: *snapRoot,
 	}
 	srv, err = dashboards.New(srvCfg)
 	if err != nil {
@@ -215,7 +253,28 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	}
 	defer removeInfo()
 	fmt.Fprintf(stdout, "padis: serving the dashboards on http://%s/ (data %s); Ctrl-C stops\n", ln.Addr(), dir)
-	return srv.Serve(ctx, ln)
+	fmt.Fprintf(stdout, "padis: access log %s; snapshot area %s\n", *accessLog, *snapRoot)
+	// Ctrl-C (or SIGTERM) is announced at once, the end when shutdown is
+	// over.
+	served, announced := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(announced)
+		select {
+		case <-ctx.Done():
+		case <-served:
+			if ctx.Err() == nil {
+				return
+			}
+		}
+		fmt.Fprintln(stdout, "padis: stopping (signal received): requests in flight get up to 10 s, a running load is cancelled")
+	}()
+	err = srv.Serve(ctx, ln)
+	close(served)
+	<-announced
+	if err == nil {
+		fmt.Fprintln(stdout, "padis: stopped")
+	}
+	return err
 }
 
 // runsSignature identifies a list of cubes.

@@ -92,7 +92,8 @@ func TestLoadWhileServing(t *testing.T) {
 		}
 	}()
 	var base, password string
-	started := make(chan struct{})
+	var console bytes.Buffer // the console after the start-up line
+	started, consoleDone := make(chan struct{}), make(chan struct{})
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for base == "" && sc.Scan() {
@@ -104,7 +105,8 @@ func TestLoadWhileServing(t *testing.T) {
 			}
 		}
 		close(started)
-		io.Copy(io.Discard, stdout)
+		io.Copy(&console, stdout)
+		close(consoleDone)
 	}()
 	select {
 	case <-started:
@@ -273,13 +275,125 @@ func TestLoadWhileServing(t *testing.T) {
 		t.Errorf("second load: exit %d\n%s\n%s", code2, out2, errs2)
 	}
 
+	provinceAdmins(t, hc, base, data, s1)
+
 	srv.Process.Signal(syscall.SIGTERM)
+	<-consoleDone // read to the end before Wait closes the pipe
 	srv.Wait()
+	if c := console.String(); !strings.Contains(c, "padis: stopping (signal received)") || !strings.Contains(c, "padis: stopped") {
+		t.Errorf("the console does not announce the shutdown:\n%s", c)
+	}
+	// Requests went to the access log, not to the console.
+	if b, err := os.ReadFile(filepath.Join(data, "logs", "access.log")); err != nil || !strings.Contains(string(b), `"uri":"/api/v1/snapshots"`) {
+		t.Errorf("access log: %v\n%.300s", err, b)
+	}
+	if strings.Contains(srvLog.String(), "msg=request") {
+		t.Error("request lines reach the console")
+	}
 	if _, err := os.Stat(filepath.Join(data, "serve.json")); !os.IsNotExist(err) {
 		t.Errorf("serve.json left after shutdown: %v", err)
 	}
 	// With no server, a load opens the store itself again.
 	if code, out, errs := runStore("load", "--data", data, "--no-pipeline", s1); code != 0 || !strings.Contains(out, "already loaded") {
 		t.Errorf("load after the server stopped: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+// provinceAdmins checks, on the running server, administrators created
+// with 'padis users add' for provinces 51 and 52: the admin of 52 sees no
+// version nor load of 51 and may not load a snapshot of 51; the admin of
+// 51 may not load from outside the snapshot area, loads a snapshot of 51
+// copied into it (already loaded: nothing to do), and sees that load and
+// the one the local admin token submitted (scope 51) but not versions of
+// other scopes.
+func provinceAdmins(t *testing.T, hc *http.Client, base, data, snap string) {
+	t.Helper()
+	if err := os.CopyFS(filepath.Join(data, "snapshots", "51-copy"), os.DirFS(snap)); err != nil {
+		t.Fatal(err)
+	}
+	cookies := map[string]string{}
+	for _, p := range []string{"51", "52"} {
+		usersStdin = strings.NewReader("password-of-" + p + "\n")
+		var out, errs bytes.Buffer
+		if err := runUsers([]string{"add", "padmin" + p, "--roles", "admin", "--jurisdiction", p, "--password-stdin", "--data", data}, &out, &errs); err != nil {
+			t.Fatalf("padis users add: %v %s", err, errs.String())
+		}
+		usersStdin = nil
+		var err error
+		for range 30 { // the server re-reads users.json within a second
+			if cookies[p], err = dashboards.Login(hc, base, "padmin"+p, "password-of-"+p); err == nil {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	call := func(p, method, path, body string, v any) int {
+		t.Helper()
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Cookie", cookies[p])
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+			csrf, _, _ := strings.Cut(strings.TrimPrefix(cookies[p], "padis_csrf="), ";")
+			req.Header.Set("X-CSRF-Token", csrf)
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if v != nil && resp.StatusCode/100 == 2 {
+			if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+				t.Fatalf("%s %s: %v", method, path, err)
+			}
+		}
+		return resp.StatusCode
+	}
+	var snaps []struct{ Scope string }
+	var jobs []dashboards.LoadJob
+	if call("52", "GET", "/api/v1/snapshots", "", &snaps); len(snaps) != 0 {
+		t.Errorf("the admin of 52 sees versions %+v", snaps)
+	}
+	if call("52", "GET", "/api/v1/admin/loads", "", &jobs); len(jobs) != 0 {
+		t.Errorf("the admin of 52 sees loads %+v", jobs)
+	}
+	if c := call("52", "POST", "/api/v1/admin/loads", `{"dir":"51-copy"}`, nil); c != 403 {
+		t.Errorf("the admin of 52 loads a snapshot of 51: %d, want 403", c)
+	}
+	if c := call("51", "POST", "/api/v1/admin/loads", `{"dir":"`+snap+`"}`, nil); c != 403 {
+		t.Errorf("the admin of 51 loads from outside the snapshot area: %d, want 403", c)
+	}
+	var job dashboards.LoadJob
+	if c := call("51", "POST", "/api/v1/admin/loads", `{"dir":"51-copy","pipeline":false}`, &job); c != 202 || job.Scope != "51" {
+		t.Fatalf("the admin of 51 loads a snapshot of 51: %d %+v, want 202", c, job)
+	}
+	for job.State == dashboards.LoadRunning {
+		time.Sleep(100 * time.Millisecond)
+		call("51", "GET", "/api/v1/admin/loads/"+job.ID, "", &job)
+	}
+	if job.State != dashboards.LoadDone {
+		t.Errorf("the province admin's load: %+v", job)
+	}
+	// Its own load and the two the local admin token submitted (scope 51).
+	call("51", "GET", "/api/v1/admin/loads", "", &jobs)
+	var seen []string
+	for _, j := range jobs {
+		seen = append(seen, j.User+"/"+j.Scope)
+	}
+	if got := strings.Join(seen, ","); got != "padmin51/51,local-admin-token/51,local-admin-token/51" {
+		t.Errorf("the admin of 51 sees loads %s, want its own and the token's two of scope 51", got)
+	}
+	if c := call("52", "GET", "/api/v1/admin/loads/"+job.ID, "", nil); c != 404 {
+		t.Errorf("the admin of 52 follows a load of 51: %d, want 404", c)
+	}
+	if call("51", "GET", "/api/v1/snapshots", "", &snaps); len(snaps) == 0 {
+		t.Error("the admin of 51 sees no version")
+	}
+	for _, s := range snaps {
+		if s.Scope != "51" {
+			t.Errorf("the admin of 51 sees a version of scope %s", s.Scope)
+		}
 	}
 }

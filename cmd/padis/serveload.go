@@ -45,7 +45,7 @@ type serverLoader struct {
 var _ dashboards.Loader = (*serverLoader)(nil)
 
 // StartLoad implements dashboards.Loader.
-func (l *serverLoader) StartLoad(dir string, withPipeline bool, user string) (dashboards.LoadJob, error) {
+func (l *serverLoader) StartLoad(dir, scope string, withPipeline bool, user string) (dashboards.LoadJob, error) {
 	if !filepath.IsAbs(dir) {
 		return dashboards.LoadJob{}, fmt.Errorf("snapshot directory %q: want an absolute path on the server's machine", dir)
 	}
@@ -57,7 +57,7 @@ func (l *serverLoader) StartLoad(dir string, withPipeline bool, user string) (da
 	if l.running {
 		return dashboards.LoadJob{}, dashboards.ErrLoadBusy
 	}
-	job := &dashboards.LoadJob{ID: rand.Text()[:12], Dir: dir, User: user, State: dashboards.LoadRunning, Started: time.Now().UTC(), Phase: "start"}
+	job := &dashboards.LoadJob{ID: rand.Text()[:12], Dir: dir, Scope: scope, User: user, State: dashboards.LoadRunning, Started: time.Now().UTC(), Phase: "start"}
 	l.jobs = append(l.jobs, job)
 	l.running = true
 	l.wg.Add(1)
@@ -102,10 +102,27 @@ func (l *serverLoader) run(job *dashboards.LoadJob, withPipeline bool) {
 		fail(fmt.Errorf("load %s: %w", job.Dir, err))
 		return
 	}
+	if job.Scope != "" && rep.Version.Scope != job.Scope {
+		// The server checked the manifest's scope against the user's
+		// jurisdiction; the manifest changed between that check and the
+		// load. The version is dropped (its scope's previous version
+		// becomes current again) unless it existed before this load.
+		err := fmt.Errorf("the snapshot's manifest changed during the load: it said scope %s when the load was submitted, version %d has scope %s", job.Scope, rep.Version.ID, rep.Version.Scope)
+		if !rep.AlreadyLoaded {
+			if derr := l.st.Drop(ctx, rep.Version.ID); derr != nil {
+				err = fmt.Errorf("%w; dropping it failed: %v", err, derr)
+			} else {
+				err = fmt.Errorf("%w; it was dropped", err)
+			}
+			l.refresh(ctx)
+		}
+		fail(err)
+		return
+	}
 	raw, _ := json.Marshal(rep)
 	in, acc, qu := rep.Version.Totals()
 	l.update(job, func(j *dashboards.LoadJob) {
-		j.Version, j.Published, j.Load, j.Fraction = rep.Version.ID, true, raw, 1
+		j.Version, j.Published, j.Load, j.Fraction, j.Scope = rep.Version.ID, true, raw, 1, rep.Version.Scope
 		j.Message = fmt.Sprintf("version %d of scope %s (as of %s) is current: %s rows read, %s accepted, %s quarantined",
 			rep.Version.ID, rep.Version.Scope, rep.Version.AsOf.Format(time.DateOnly), group(in), group(acc), group(qu))
 	})
