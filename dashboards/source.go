@@ -77,12 +77,17 @@ type Value struct {
 	Hi          *float64 `json:"hi,omitempty"`
 	Numerator   *float64 `json:"numerator,omitempty"`
 	Denominator *float64 `json:"denominator,omitempty"`
-	Lineage     Lineage  `json:"lineage"`
+	// Unreliable flags a value resting on too few events or with too wide
+	// an interval (engine/cube.Reliability); ReliabilityReason says which.
+	Unreliable        bool    `json:"unreliable"`
+	ReliabilityReason string  `json:"reliability_reason,omitempty"`
+	Lineage           Lineage `json:"lineage"`
 }
 
 // Lineage says which snapshot version a value was computed from.
 type Lineage struct {
 	Version  int64     `json:"version"`
+	Scope    string    `json:"scope"`    // the snapshot scope, e.g. "51" or "monitoring"
 	Snapshot string    `json:"snapshot"` // e.g. "51 2024-06-30"
 	Computed time.Time `json:"computed"`
 }

@@ -92,6 +92,7 @@ const (
 	IntervalRatioBinom   = "binomial-ratio" // Wilson on p = a/(a+b), mapped to a/b
 	IntervalDifference   = "poisson-difference"
 	IntervalDelta        = "delta"  // delta method on the estimator
+	IntervalGamma        = "gamma"  // Fay–Feuer gamma interval of a weighted sum of Poisson counts (TFR)
 	IntervalChiang       = "chiang" // Chiang's variance of e0
 )
 
@@ -164,7 +165,7 @@ var builtinIndicators = []Indicator{
 	{ID: "asfr", ZH: "年龄别生育率", EN: "age-specific fertility rate", Unit: "‰", Kind: KindMethod, Method: "asfr", Breakdown: "age1_15_49",
 		Interval: IntervalPoissonExact, Good: "none", FormulaZH: "x岁妇女生育数 / x岁妇女人年数 × 1000", FormulaEN: "births to women aged x / person-years of women aged x × 1000"},
 	{ID: "tfr", ZH: "总和生育率", EN: "total fertility rate", Unit: "children per woman", Kind: KindMethod, Method: "tfr",
-		Interval: IntervalDelta, Good: "up", FormulaZH: "Σ 年龄别生育率(15–49岁单岁)", FormulaEN: "Σ ASFR(x), x = 15…49"},
+		Interval: IntervalGamma, Good: "up", FormulaZH: "Σ 年龄别生育率(15–49岁单岁)", FormulaEN: "Σ ASFR(x), x = 15…49"},
 	{ID: "mac", ZH: "平均生育年龄", EN: "mean age at childbearing", Unit: "years", Kind: KindMethod, Method: "mac",
 		Interval: IntervalDelta, Good: "none", FormulaZH: "Σ (x+0.5)·ASFR(x) / Σ ASFR(x)", FormulaEN: "Σ (x+0.5)·ASFR(x) / Σ ASFR(x)"},
 	{ID: "srb", ZH: "出生人口性别比", EN: "sex ratio at birth", Unit: "per 100 females", Kind: KindRatio, Numerator: "births_male", Denominator: "births_female", Scale: 100,
@@ -303,7 +304,7 @@ func (c *Catalog) Add(ind Indicator) error {
 		return fmt.Errorf("indicator %q: kind %q is not count, rate, proportion, ratio, method or stored", ind.ID, ind.Kind)
 	}
 	switch ind.Interval {
-	case IntervalNone, IntervalPoissonExact, IntervalWilson, IntervalRatioBinom, IntervalDifference, IntervalDelta, IntervalChiang:
+	case IntervalNone, IntervalPoissonExact, IntervalWilson, IntervalRatioBinom, IntervalDifference, IntervalDelta, IntervalGamma, IntervalChiang:
 	case "":
 		ind.Interval = IntervalNone
 	default:

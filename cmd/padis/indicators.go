@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/query"
@@ -154,7 +155,7 @@ func runIndicatorsQuery(args []string, stdout, stderr io.Writer) error {
 	indicator := fs.String("indicator", "", "indicator id (see padis indicators list)")
 	division := fs.String("division", "", "division code (2, 4, 6, 9 or 12 digits)")
 	period := fs.String("period", "", "period: YYYY, YYYY-MM, YYYY-Qn or R12-YYYY-MM")
-	version := fs.Int64("version", 0, "snapshot version (default: the newest cube covering the division)")
+	version := fs.Int64("version", 0, "snapshot version (default: the current cube of a scope covering the whole division; a partial scope such as the monitoring panel only when given here)")
 	children := fs.Bool("children", false, "the indicator for each child unit")
 	ancestors := fs.Bool("ancestors", false, "the indicator for each ancestor unit")
 	series := fs.String("series", "", "time series over every period of this type: month, quarter, year or r12")
@@ -240,7 +241,7 @@ func runIndicatorsQuery(args []string, stdout, stderr io.Writer) error {
 		return queryError(err)
 	}
 	if *format == "table" {
-		return writeValuesTable(w, values, cat, lang)
+		return writeValuesTable(w, values, eng.Runs(), cat, lang)
 	}
 	return query.Write(w, *format, values, cat, lang)
 }
@@ -253,7 +254,23 @@ func queryError(err error) error {
 	return err
 }
 
-func writeValuesTable(w io.Writer, values []cube.Value, cat *models.Catalog, lang models.Lang) error {
+// writeValuesTable writes values as a table headed by the version and
+// scope of the cube(s) they came from ("# version 3 scope 51 as of …").
+func writeValuesTable(w io.Writer, values []cube.Value, runs []query.Run, cat *models.Catalog, lang models.Lang) error {
+	seen := map[int64]bool{}
+	for _, v := range values {
+		if seen[v.Version] {
+			continue
+		}
+		seen[v.Version] = true
+		line := fmt.Sprintf("# version %d scope %s", v.Version, v.Scope)
+		for _, r := range runs {
+			if r.Version == v.Version {
+				line += fmt.Sprintf(" (%s) as of %s", r.ScopeKind, r.AsOf.Format(time.DateOnly))
+			}
+		}
+		fmt.Fprintln(w, line)
+	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "division\tperiod\tindicator\tbreakdown\tvalue\t95% interval\tnumerator\tdenominator\tunit\tflag")
 	for _, v := range values {
@@ -265,8 +282,12 @@ func writeValuesTable(w io.Writer, values []cube.Value, cat *models.Catalog, lan
 		if v.Lower == v.Lower && v.Upper == v.Upper {
 			ci = fmt.Sprintf("%s – %s", indNum(v.Lower, 4, ""), indNum(v.Upper, 4, ""))
 		}
+		flag := v.Flag
+		if v.Unreliable {
+			flag += " (" + v.ReliabilityReason + ")"
+		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Division, v.Period, v.Indicator, v.Breakdown,
-			indNum(v.Value, 4, "–"), ci, indNum(v.Numerator, 2, ""), indNum(v.Denominator, 2, ""), unit, v.Flag)
+			indNum(v.Value, 4, "–"), ci, indNum(v.Numerator, 2, ""), indNum(v.Denominator, 2, ""), unit, flag)
 	}
 	return tw.Flush()
 }

@@ -57,12 +57,18 @@ func TestIndicatorsComputeQuery(t *testing.T) {
 		t.Fatalf("compute: code %d\n%s%s", code, out, errs)
 	}
 	code, out, errs = indRun("indicators", "query", "-data", dir, "-indicator", "births", "-division", "51", "-period", "2024", "-format", "csv")
-	if code != 0 || !strings.HasPrefix(out, "\uFEFFversion,indicator") || !strings.Contains(out, ",51,province,year,2024,,3,") {
+	if code != 0 || !strings.HasPrefix(out, "\uFEFFversion,scope,indicator") || !strings.Contains(out, ",51,province,year,2024,,3,") {
 		t.Fatalf("query csv: code %d\n%s%s", code, out, errs)
+	}
+	// The table names the version and scope it came from, and flags the
+	// rate from 3 births as unreliable.
+	code, out, errs = indRun("indicators", "query", "-data", dir, "-indicator", "cbr", "-division", "51", "-period", "2024")
+	if code != 0 || !strings.HasPrefix(out, "# version 1 scope 51 (province) as of 2024-12-31\n") || !strings.Contains(out, "unreliable (few_events)") {
+		t.Fatalf("query table: code %d\n%s%s", code, out, errs)
 	}
 	code, out, errs = indRun("indicators", "query", "-data", dir, "-indicator", "population", "-division", "5101", "-period", "2024", "-children", "-format", "json")
 	var vs []map[string]any
-	if code != 0 || json.Unmarshal([]byte(out), &vs) != nil || len(vs) != 2 || vs[0]["division"] != "510104" {
+	if code != 0 || json.Unmarshal([]byte(out), &vs) != nil || len(vs) != 2 || vs[0]["division"] != "510104" || vs[0]["scope"] != "51" || vs[0]["version"] != 1.0 {
 		t.Fatalf("query children: code %d\n%s%s", code, out, errs)
 	}
 	pq := filepath.Join(t.TempDir(), "tfr.parquet")

@@ -86,33 +86,35 @@ func fin(f float64) *float64 {
 func value(runs map[int64]query.Run, ind, unit string, p dashboards.Period, version int64, v, lo, hi, num, den float64) dashboards.Value {
 	out := dashboards.Value{Indicator: ind, Unit: unit, Period: p, Value: fin(v), Lo: fin(lo), Hi: fin(hi), Numerator: fin(num), Denominator: fin(den)}
 	if r, ok := runs[version]; ok {
-		out.Lineage = dashboards.Lineage{Version: version, Snapshot: r.Scope + " " + r.AsOf.Format("2006-01-02"), Computed: r.BuiltAt}
+		out.Lineage = dashboards.Lineage{Version: version, Scope: r.Scope, Snapshot: r.Scope + " " + r.AsOf.Format("2006-01-02"), Computed: r.BuiltAt}
 	}
 	return out
 }
 
-// version picks the cube a unit is read from: the newest cube of the
-// unit's province scope ("51"); for a county or a unit below it in a
-// province without one, 0 (engine/query's choice: the monitoring panel's
-// cube holds whole counties); for a province or city without one, ok is
-// false: the monitoring cube holds only a sample of their counties and
-// would give partial sums. (engine/query alone takes the newest cube with
-// any data of the province, which can be the panel's sample.)
+// withReliability sets the reliability flag (engine/cube's rule) of a converted
+// value.
+func withReliability(d dashboards.Value, unreliable bool, reason string) dashboards.Value {
+	d.Unreliable, d.ReliabilityReason = unreliable, reason
+	return d
+}
+
+// version picks the cube a unit is read from: engine/query's current cube
+// of a scope that covers the unit completely (the province's own scope for
+// a province and anything in it; the monitoring panel's cube for a county
+// of the panel in a province without one). ok is false when no loaded
+// scope covers the unit completely: the monitoring cube holds only a
+// sample of a province's counties and would give partial sums.
 func (s *Source) version(unit string) (v int64, ok bool) {
-	if len(unit) < 2 {
+	r, err := s.eng.Current(unit)
+	if err != nil {
 		return 0, false
 	}
-	for _, r := range s.eng.Runs() {
-		if r.Scope == unit[:2] {
-			return r.Version, true
-		}
-	}
-	return 0, len(unit) >= 6
+	return r.Version, true
 }
 
 // missing reports errors that mean "no value here" rather than failure.
 func missing(err error) bool {
-	return errors.Is(err, query.ErrNoCube) || errors.Is(err, query.ErrNotFound) || errors.Is(err, query.ErrNotComputed) || errors.Is(err, query.ErrBadDivision)
+	return errors.Is(err, query.ErrNoCube) || errors.Is(err, query.ErrPartialScope) || errors.Is(err, query.ErrNotFound) || errors.Is(err, query.ErrNotComputed) || errors.Is(err, query.ErrBadDivision)
 }
 
 // Values implements dashboards.Source. Units of one level are read with
@@ -149,7 +151,7 @@ func (s *Source) Values(ctx context.Context, ind string, units []string, p dashb
 				}
 				return nil, fmt.Errorf("%s of %s in %s: %w", ind, u, p, err)
 			}
-			out[idx[0]] = value(runs, ind, u, p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator)
+			out[idx[0]] = withReliability(value(runs, ind, u, p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator), v.Unreliable, v.ReliabilityReason)
 			continue
 		}
 		prefix := units[idx[0]]
@@ -181,7 +183,7 @@ func (s *Source) Values(ctx context.Context, ind string, units []string, p dashb
 		}
 		for _, v := range vs {
 			if i, ok := pos[v.Division]; ok && v.Breakdown == "" {
-				out[i] = value(runs, ind, units[i], p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator)
+				out[i] = withReliability(value(runs, ind, units[i], p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator), v.Unreliable, v.ReliabilityReason)
 			}
 		}
 	}
@@ -233,7 +235,7 @@ func (s *Source) Series(ctx context.Context, ind, unit string, from, to dashboar
 	}
 	for _, v := range vs {
 		if i, ok := idx[dashboards.Period(v.Period)]; ok && v.Breakdown == "" {
-			out[i] = value(runs, ind, unit, out[i].Period, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator)
+			out[i] = withReliability(value(runs, ind, unit, out[i].Period, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator), v.Unreliable, v.ReliabilityReason)
 		}
 	}
 	return out, nil
@@ -277,7 +279,7 @@ func (s *Source) Panel(ctx context.Context, ind string, p dashboards.Period) ([]
 	var out []dashboards.Value
 	for _, c := range pn.Counties {
 		v := c.Value
-		out = append(out, value(runs, ind, c.Code, p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator))
+		out = append(out, withReliability(value(runs, ind, c.Code, p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator), v.Unreliable, v.ReliabilityReason))
 	}
 	n := pn.National
 	nat := value(runs, ind, models.NationCode, p, pn.Version, n.Estimate, n.Lower, n.Upper, math.NaN(), math.NaN())

@@ -90,6 +90,14 @@ func TestSourceReadsTheCube(t *testing.T) {
 	if cbr[0].Value == nil || cbr[0].Numerator == nil || *cbr[0].Numerator != 2 || cbr[0].Lo == nil || *cbr[0].Lo >= *cbr[0].Value {
 		t.Errorf("cbr of 510104: %+v, want 2 births with an interval", cbr[0])
 	}
+	// The API value carries engine/cube's reliability flag and the scope.
+	if !cbr[0].Unreliable || cbr[0].ReliabilityReason != cube.ReasonFewEvents || cbr[0].Lineage.Scope != "51" {
+		t.Errorf("cbr of 510104 from 2 births: unreliable %v (%q), scope %q; want unreliable (few_events), scope 51",
+			cbr[0].Unreliable, cbr[0].ReliabilityReason, cbr[0].Lineage.Scope)
+	}
+	if pop, _ := s.Values(ctx, "population", []string{"510104"}, "2024"); pop[0].Unreliable {
+		t.Errorf("a count is not judged: %+v", pop[0])
+	}
 	ser, err := s.Series(ctx, "births", "510104", "2023-12", "2024-03")
 	if err != nil || len(ser) != 4 || ser[0].Value != nil || ser[2].Value == nil || *ser[2].Value != 1 || ser[3].Value == nil || *ser[3].Value != 0 {
 		t.Errorf("births series %+v, %v: want none in 2023-12, 1 in 2024-02, 0 in 2024-03", ser, err)

@@ -22,10 +22,16 @@ func Derivable(ind models.Indicator) bool {
 
 // Derive computes indicator ind from the measures c of one unit and
 // period: the value, its numerator and denominator (unscaled counts) and
-// the 95 % interval given by ind.Interval. The caller fills the key fields
+// the 95 % interval given by ind.Interval, judged by Assess. The caller fills the key fields
 // of the result. It returns an error for an age-specific method, which
 // needs the age table (see Methods).
 func Derive(ind models.Indicator, c Counts) (Value, error) {
+	v, err := derive(ind, c)
+	Assess(ind, &v)
+	return v, err
+}
+
+func derive(ind models.Indicator, c Counts) (Value, error) {
 	v := Value{Indicator: ind.ID, Value: math.NaN(), Lower: math.NaN(), Upper: math.NaN(), Numerator: math.NaN(), Denominator: math.NaN()}
 	switch ind.Kind {
 	case models.KindCount:
@@ -54,8 +60,8 @@ func Derive(ind models.Indicator, c Counts) (Value, error) {
 				return v, nil
 			}
 			v.Value = (b - d) / py * 1000
-			se := math.Sqrt(b+d) / py * 1000
-			v.Lower, v.Upper = v.Value-z95*se, v.Value+z95*se
+			lo, hi := PoissonDifference(b, d)
+			v.Lower, v.Upper = lo/py*1000, hi/py*1000
 			return v, nil
 		case "dependency_total":
 			num := c.Get("pop_0_14") + c.Get("pop_65plus")

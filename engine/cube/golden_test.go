@@ -151,7 +151,8 @@ func TestTinyIndicators(t *testing.T) {
 	}{
 		{"cbr", "51", "2024", "", 3 / py * 1000, cbrLo / py * 1000, cbrHi / py * 1000},
 		{"cdr", "51", "2024", "", 2 / py * 1000, math.NaN(), math.NaN()},
-		{"rni", "51", "2024", "", 1 / py * 1000, 1/py*1000 - 1.959963984540054*math.Sqrt(5)/py*1000, math.NaN()},
+		// MOVER on 3 births and 2 deaths: 1 − √((3 − l₃)² + (u₂ − 2)²), Garwood l₃ = 0.618672, u₂ = 7.224688.
+		{"rni", "51", "2024", "", 1 / py * 1000, -4.741784016 / py * 1000, 7.029201181 / py * 1000},
 		{"imr", "51", "2024", "", 1000.0 / 3, math.NaN(), math.NaN()},
 		{"srb", "51", "2024", "", 200, math.NaN(), math.NaN()},
 		{"cpr", v3, "2024", "", 50, math.NaN(), math.NaN()},

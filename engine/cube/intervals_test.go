@@ -162,13 +162,168 @@ func TestMethodsTFR(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	se := math.Sqrt(100.0/1e6 + 50.0/1e6)
-	if v := vs[0]; !near(v.Value, 0.15, 1e-12) || !near(v.Upper-v.Value, z95*se, 1e-12) {
-		t.Errorf("tfr = %+v, want 0.15 ± %v", v, z95*se)
+	// Every weight is 1/1000, so the gamma interval is Garwood's interval
+	// of the 150 births / 1000: R poisson.test(150)$conf.int = 126.9562, 176.0172.
+	if v := vs[0]; !near(v.Value, 0.15, 1e-12) || !near(v.Lower, 0.1269562, 1e-7) || !near(v.Upper, 0.1760172, 1e-7) {
+		t.Errorf("tfr = %+v, want 0.15 [0.1269562, 0.1760172]", v)
 	}
 	mac, _ := models.DefaultCatalog().Get("mac")
 	vs, _ = Methods(mac, &a)
 	if want := (25.5*0.1 + 30.5*0.05) / 0.15; !near(vs[0].Value, want, 1e-12) {
 		t.Errorf("mac = %v, want %v", vs[0].Value, want)
+	}
+}
+
+// TestZeroEventIntervals: a value computed from zero events has a positive
+// upper bound by every method (the normal approximations gave 0–0).
+// Expected values are computed by hand from the formulas in the comments.
+func TestZeroEventIntervals(t *testing.T) {
+	cat := models.DefaultCatalog()
+	get := func(id string) models.Indicator {
+		ind, ok := cat.Get(id)
+		if !ok {
+			t.Fatalf("no indicator %s", id)
+		}
+		return ind
+	}
+	c := make(Counts, len(models.Measures))
+	set := func(id string, v float64) { c[MeasureIndex(id)] = v }
+	set("person_years", 500)
+	set("births", 8)
+	set("births_female", 5) // no boys
+	set("births_order1", 0)
+	var noBirths AgeCounts // 35 ages × 10 woman-years, no birth
+	for x := 15; x <= 49; x++ {
+		noBirths.Add(2, x, 0, 10, 0, 0)
+	}
+	none := make(Counts, len(models.Measures)) // no birth, no death
+	none[MeasureIndex("person_years")] = 500
+	derive := func(id string, c Counts) Value {
+		v, err := Derive(get(id), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	method := func(id string) Value {
+		vs, err := Methods(get(id), &noBirths)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return vs[0]
+	}
+	const g0 = 3.6888794541139 // Garwood (1936) upper limit of 0 events: −ln 0.025 (R: poisson.test(0))
+	tests := []struct {
+		name          string
+		v             Value
+		value, lo, hi float64
+		reason        string // RNI has no event count: judged by its interval
+	}{
+		// 0 deaths / 500 person-years × 1000.
+		{"cdr, no death", derive("cdr", c), 0, 0, g0 / 500 * 1000, ReasonFewEvents},
+		// 0 infant deaths / 8 births × 1000.
+		{"imr, no infant death", derive("imr", c), 0, 0, g0 / 8 * 1000, ReasonFewEvents},
+		// Wilson 0/8: upper z²/(n + z²) = 3.8415/11.8415 (R: prop.test(0, 8, correct = FALSE)).
+		{"first-birth share, none", derive("share_order1", c), 0, 0, z95 * z95 / (8 + z95*z95) * 100, ReasonFewEvents},
+		// SRB 0 boys / 5 girls: Wilson on p = 0/5 mapped by p/(1−p): upper z²/5 = 0.76829.
+		{"srb, no boy", derive("srb", c), 0, 0, 0.768291764138825 * 100, ReasonFewEvents},
+		// RNI with no birth and no death (MOVER): ±g0 / 500 × 1000.
+		{"rni, no event", derive("rni", none), 0, -g0 / 500 * 1000, g0 / 500 * 1000, ReasonWideInterval},
+		// TFR with no birth (gamma, mean weight 1/10): upper = −ln 0.025 / 10.
+		{"tfr, no birth", method("tfr"), 0, 0, g0 / 10, ReasonFewEvents},
+	}
+	for _, tt := range tests {
+		v := tt.v
+		if !near(v.Value, tt.value, 1e-9) || !near(v.Lower, tt.lo, 1e-6) || !near(v.Upper, tt.hi, 1e-6) {
+			t.Errorf("%s: %v [%v, %v], want %v [%v, %v]", tt.name, v.Value, v.Lower, v.Upper, tt.value, tt.lo, tt.hi)
+		}
+		if !(v.Upper > 0) || !v.Unreliable || v.ReliabilityReason != tt.reason || v.Flag != FlagUnreliable {
+			t.Errorf("%s: %+v, want a positive upper bound and unreliable (few events)", tt.name, v)
+		}
+	}
+}
+
+func TestWeightedPoisson(t *testing.T) {
+	tests := []struct {
+		name   string
+		w, k   []float64
+		lo, hi float64
+	}{
+		// One count: Garwood × weight (R poisson.test(5): 1.623486, 11.668332).
+		{"one count", []float64{0.1}, []float64{5}, 0.1623486, 1.1668332},
+		// No event: upper −w̄ ln 0.025 with w̄ = (0.1 + 0.3)/2.
+		{"no event", []float64{0.1, 0.3}, []float64{0, 0}, 0, 0.2 * 3.6888795},
+		// Fay–Feuer by hand: y = 0.09, v = 0.0029, w̄ = 0.03;
+		// L = Gamma⁻¹(0.025; 2.7931, scale 0.032222), U = Gamma⁻¹(0.975; 3.7895, scale 0.031667)
+		// (mpmath bisection on the regularised incomplete gamma).
+		{"two strata", []float64{0.01, 0.05}, []float64{4, 1}, 0.0171266, 0.2675562},
+		// A stratum without exposure (weight 0) is ignored.
+		{"zero weight ignored", []float64{0.1, 0}, []float64{5, 3}, 0.1623486, 1.1668332},
+	}
+	for _, tt := range tests {
+		lo, hi := WeightedPoisson(tt.w, tt.k)
+		if !near(lo, tt.lo, 1e-6) || !near(hi, tt.hi, 1e-6) {
+			t.Errorf("%s: [%.7f, %.7f], want [%.7f, %.7f]", tt.name, lo, hi, tt.lo, tt.hi)
+		}
+	}
+	if lo, _ := WeightedPoisson([]float64{0}, []float64{0}); !math.IsNaN(lo) {
+		t.Errorf("no exposure: want NaN")
+	}
+}
+
+func TestPoissonDifference(t *testing.T) {
+	// MOVER (Zou & Donner 2008) with Garwood limits: 3 − 2 with
+	// l₃ = 0.618672, u₂ = 7.224688, u₃ = 8.767273, l₂ = 0.242209:
+	// L = 1 − √((3 − l₃)² + (u₂ − 2)²), U = 1 + √((u₃ − 3)² + (2 − l₂)²).
+	lo, hi := PoissonDifference(3, 2)
+	if !near(lo, -4.741784, 1e-5) || !near(hi, 7.029201, 1e-5) {
+		t.Errorf("PoissonDifference(3, 2) = [%v, %v], want [-4.741784, 7.029201]", lo, hi)
+	}
+	// Large counts: close to the normal approximation ±1.96 √(a + b).
+	lo, hi = PoissonDifference(5000, 4000)
+	if se := math.Sqrt(9000); !near(lo, 1000-z95*se, 1) || !near(hi, 1000+z95*se, 1) {
+		t.Errorf("PoissonDifference(5000, 4000) = [%v, %v], want ≈ 1000 ± %v", lo, hi, z95*se)
+	}
+}
+
+func TestReliability(t *testing.T) {
+	cat := models.DefaultCatalog()
+	tests := []struct {
+		ind        string
+		v          Value
+		unreliable bool
+		reason     string
+	}{
+		{"cbr", Value{Value: 10, Lower: 6, Upper: 15, Numerator: 19, Denominator: 1900}, true, ReasonFewEvents},
+		{"cbr", Value{Value: 10, Lower: 6.1, Upper: 15.4, Numerator: 20, Denominator: 2000}, false, ""},
+		// 20 events but an interval 140 % of the value wide.
+		{"share_order1", Value{Value: 50, Lower: 10, Upper: 80, Numerator: 20, Denominator: 40}, true, ReasonWideInterval},
+		// SRB counts all births: 12 boys + 10 girls.
+		{"srb", Value{Value: 120, Lower: 52, Upper: 280, Numerator: 12, Denominator: 10}, true, ReasonWideInterval},
+		{"srb", Value{Value: 120, Lower: 60, Upper: 200, Numerator: 12, Denominator: 7}, true, ReasonFewEvents},
+		// e0 needs 50 deaths.
+		{"e0", Value{Value: 78, Lower: 75, Upper: 81, Numerator: 49}, true, ReasonFewEvents},
+		{"e0", Value{Value: 78, Lower: 75, Upper: 81, Numerator: 50}, false, ""},
+		// RNI: its interval only.
+		{"rni", Value{Value: 0.5, Lower: -1, Upper: 2, Numerator: 3}, true, ReasonWideInterval},
+		{"rni", Value{Value: 5, Lower: 4, Upper: 6, Numerator: 3}, false, ""},
+		// Counts and empty values are not judged.
+		{"births", Value{Value: 3, Lower: math.NaN(), Upper: math.NaN(), Numerator: 3}, false, ""},
+		{"cbr", Value{Value: math.NaN(), Numerator: 0, Denominator: 0, Flag: FlagEmpty}, false, ""},
+	}
+	for i, tt := range tests {
+		ind, _ := cat.Get(tt.ind)
+		v := tt.v
+		Assess(ind, &v)
+		if v.Unreliable != tt.unreliable || v.ReliabilityReason != tt.reason {
+			t.Errorf("%d %s %+v: unreliable %v (%q), want %v (%q)", i, tt.ind, tt.v, v.Unreliable, v.ReliabilityReason, tt.unreliable, tt.reason)
+		}
+		wantFlag := tt.v.Flag
+		if tt.unreliable {
+			wantFlag = FlagUnreliable
+		}
+		if v.Flag != wantFlag {
+			t.Errorf("%d %s: flag %q, want %q", i, tt.ind, v.Flag, wantFlag)
+		}
 	}
 }

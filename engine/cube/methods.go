@@ -32,9 +32,17 @@ func (a *AgeCounts) Add(sex, age int, pop, py, deaths, births float64) {
 
 // Methods computes the named methods that need the age table: ASFR (one
 // value per age 15–49, breakdown "age=x"), TFR, mean age at childbearing,
-// e0 (total, and "sex=1", "sex=2") and median age. The caller fills the key
-// fields.
+// e0 (total, and "sex=1", "sex=2") and median age, each judged by Assess.
+// The caller fills the key fields.
 func Methods(ind models.Indicator, a *AgeCounts) ([]Value, error) {
+	out, err := methods(ind, a)
+	for i := range out {
+		Assess(ind, &out[i])
+	}
+	return out, err
+}
+
+func methods(ind models.Indicator, a *AgeCounts) ([]Value, error) {
 	nan := math.NaN()
 	blank := func() Value {
 		return Value{Indicator: ind.ID, Value: nan, Lower: nan, Upper: nan, Numerator: nan, Denominator: nan}
@@ -59,9 +67,11 @@ func Methods(ind models.Indicator, a *AgeCounts) ([]Value, error) {
 		return out, nil
 	case "tfr", "mac":
 		v := blank()
-		var tfr, varTFR, moment, births, py float64
+		var tfr, moment, births, py float64
 		f := [50]float64{}
 		vf := [50]float64{}
+		w := make([]float64, 0, 35) // TFR = Σ wₓ Bₓ, wₓ = 1/PYₓ
+		k := make([]float64, 0, 35)
 		for x := 15; x <= 49; x++ {
 			births += a.Births[x]
 			py += a.PY[2][x]
@@ -69,8 +79,9 @@ func Methods(ind models.Indicator, a *AgeCounts) ([]Value, error) {
 				f[x] = a.Births[x] / a.PY[2][x]
 				vf[x] = a.Births[x] / (a.PY[2][x] * a.PY[2][x])
 				tfr += f[x]
-				varTFR += vf[x]
 				moment += (float64(x) + 0.5) * f[x]
+				w = append(w, 1/a.PY[2][x])
+				k = append(k, a.Births[x])
 			}
 		}
 		v.Numerator, v.Denominator = births, py
@@ -80,8 +91,7 @@ func Methods(ind models.Indicator, a *AgeCounts) ([]Value, error) {
 		}
 		if ind.Method == "tfr" {
 			v.Value = tfr
-			se := math.Sqrt(varTFR)
-			v.Lower, v.Upper = math.Max(0, tfr-z95*se), tfr+z95*se
+			v.Lower, v.Upper = WeightedPoisson(w, k)
 			return []Value{v}, nil
 		}
 		if !(tfr > 0) {
@@ -115,14 +125,10 @@ func Methods(ind models.Indicator, a *AgeCounts) ([]Value, error) {
 			}
 			v.Numerator, v.Denominator = sum(d), sum(p)
 			e0, se := LifeExpectancy(d, p)
-			switch {
-			case math.IsNaN(e0):
+			if math.IsNaN(e0) {
 				v.Flag = FlagEmpty
-			default:
+			} else {
 				v.Value, v.Lower, v.Upper = e0, e0-z95*se, e0+z95*se
-				if v.Numerator < MinDeathsE0 {
-					v.Flag = FlagUnreliable
-				}
 			}
 			out = append(out, v)
 		}

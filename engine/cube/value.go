@@ -11,15 +11,17 @@ import (
 const (
 	FlagNone       = ""           // a regular value
 	FlagEmpty      = "empty"      // the denominator is zero: no value
-	FlagUnreliable = "unreliable" // too few events for a stable value (e0: fewer than MinDeathsE0 deaths)
+	FlagUnreliable = "unreliable" // too few events or too wide an interval (see Reliability)
 )
 
 // Value is one indicator value of one unit and period with its lineage:
-// the snapshot version, the counts it came from and its 95 % interval.
+// the snapshot version and scope, the counts it came from, its 95 %
+// interval and whether it is reliable (Assess).
 // Undefined numbers (no denominator, no interval) are NaN and are written
 // as null in JSON.
 type Value struct {
 	Version     int64        `json:"version"`
+	Scope       string       `json:"scope"` // the snapshot scope of Version (filled by engine/query)
 	Indicator   string       `json:"indicator"`
 	Division    string       `json:"division"`
 	Level       models.Level `json:"level"`
@@ -32,12 +34,17 @@ type Value struct {
 	Numerator   float64      `json:"numerator"`
 	Denominator float64      `json:"denominator"`
 	Flag        string       `json:"flag,omitempty"`
+	// Unreliable is set when the value rests on too few events or its
+	// interval is too wide (Reliability); ReliabilityReason says which.
+	Unreliable        bool   `json:"unreliable"`
+	ReliabilityReason string `json:"reliability_reason,omitempty"`
 }
 
 // MarshalJSON writes NaN and infinite numbers as null.
 func (v Value) MarshalJSON() ([]byte, error) {
 	type plain struct {
 		Version     int64    `json:"version"`
+		Scope       string   `json:"scope"`
 		Indicator   string   `json:"indicator"`
 		Division    string   `json:"division"`
 		Level       string   `json:"level"`
@@ -50,9 +57,11 @@ func (v Value) MarshalJSON() ([]byte, error) {
 		Numerator   *float64 `json:"numerator"`
 		Denominator *float64 `json:"denominator"`
 		Flag        string   `json:"flag,omitempty"`
+		Unreliable  bool     `json:"unreliable"`
+		Reason      string   `json:"reliability_reason,omitempty"`
 	}
-	return json.Marshal(plain{v.Version, v.Indicator, v.Division, v.Level.String(), v.PeriodType, v.Period, v.Breakdown,
-		finite(v.Value), finite(v.Lower), finite(v.Upper), finite(v.Numerator), finite(v.Denominator), v.Flag})
+	return json.Marshal(plain{v.Version, v.Scope, v.Indicator, v.Division, v.Level.String(), v.PeriodType, v.Period, v.Breakdown,
+		finite(v.Value), finite(v.Lower), finite(v.Upper), finite(v.Numerator), finite(v.Denominator), v.Flag, v.Unreliable, v.ReliabilityReason})
 }
 
 func finite(f float64) *float64 {

@@ -57,8 +57,8 @@ func WriteJSON(w io.Writer, values []cube.Value) error {
 }
 
 // CSVHeader is the header row of WriteCSV.
-var CSVHeader = []string{"version", "indicator", "name", "unit", "division", "level", "period_type", "period", "breakdown",
-	"value", "lower", "upper", "numerator", "denominator", "flag"}
+var CSVHeader = []string{"version", "scope", "indicator", "name", "unit", "division", "level", "period_type", "period", "breakdown",
+	"value", "lower", "upper", "numerator", "denominator", "flag", "unreliable", "reliability_reason"}
 
 // WriteCSV writes values as UTF-8 CSV with a byte-order mark, so that
 // Excel opens the Chinese names correctly. Missing numbers are empty.
@@ -77,8 +77,8 @@ func WriteCSV(w io.Writer, values []cube.Value, cat *models.Catalog, lang models
 				name, unit = ind.Label(lang), ind.Unit
 			}
 		}
-		rec := []string{strconv.FormatInt(v.Version, 10), v.Indicator, name, unit, v.Division, v.Level.String(), v.PeriodType, v.Period, v.Breakdown,
-			num(v.Value), num(v.Lower), num(v.Upper), num(v.Numerator), num(v.Denominator), v.Flag}
+		rec := []string{strconv.FormatInt(v.Version, 10), v.Scope, v.Indicator, name, unit, v.Division, v.Level.String(), v.PeriodType, v.Period, v.Breakdown,
+			num(v.Value), num(v.Lower), num(v.Upper), num(v.Numerator), num(v.Denominator), v.Flag, strconv.FormatBool(v.Unreliable), v.ReliabilityReason}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("write csv: %w", err)
 		}
@@ -100,6 +100,7 @@ func num(f float64) string {
 // ArrowSchema is the schema of the Arrow and Parquet exports.
 var ArrowSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "version", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "scope", Type: arrow.BinaryTypes.String},
 	{Name: "indicator", Type: arrow.BinaryTypes.String},
 	{Name: "division", Type: arrow.BinaryTypes.String},
 	{Name: "level", Type: arrow.BinaryTypes.String},
@@ -112,6 +113,8 @@ var ArrowSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "numerator", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "denominator", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "flag", Type: arrow.BinaryTypes.String},
+	{Name: "unreliable", Type: arrow.FixedWidthTypes.Boolean},
+	{Name: "reliability_reason", Type: arrow.BinaryTypes.String},
 }, nil)
 
 // Record returns values as one Arrow record (the caller releases it).
@@ -128,18 +131,21 @@ func Record(values []cube.Value) arrow.RecordBatch {
 	}
 	for _, v := range values {
 		b.Field(0).(*array.Int64Builder).Append(v.Version)
-		b.Field(1).(*array.StringBuilder).Append(v.Indicator)
-		b.Field(2).(*array.StringBuilder).Append(v.Division)
-		b.Field(3).(*array.StringBuilder).Append(v.Level.String())
-		b.Field(4).(*array.StringBuilder).Append(v.PeriodType)
-		b.Field(5).(*array.StringBuilder).Append(v.Period)
-		b.Field(6).(*array.StringBuilder).Append(v.Breakdown)
-		f(7, v.Value)
-		f(8, v.Lower)
-		f(9, v.Upper)
-		f(10, v.Numerator)
-		f(11, v.Denominator)
-		b.Field(12).(*array.StringBuilder).Append(v.Flag)
+		b.Field(1).(*array.StringBuilder).Append(v.Scope)
+		b.Field(2).(*array.StringBuilder).Append(v.Indicator)
+		b.Field(3).(*array.StringBuilder).Append(v.Division)
+		b.Field(4).(*array.StringBuilder).Append(v.Level.String())
+		b.Field(5).(*array.StringBuilder).Append(v.PeriodType)
+		b.Field(6).(*array.StringBuilder).Append(v.Period)
+		b.Field(7).(*array.StringBuilder).Append(v.Breakdown)
+		f(8, v.Value)
+		f(9, v.Lower)
+		f(10, v.Upper)
+		f(11, v.Numerator)
+		f(12, v.Denominator)
+		b.Field(13).(*array.StringBuilder).Append(v.Flag)
+		b.Field(14).(*array.BooleanBuilder).Append(v.Unreliable)
+		b.Field(15).(*array.StringBuilder).Append(v.ReliabilityReason)
 	}
 	return b.NewRecordBatch()
 }

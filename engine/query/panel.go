@@ -98,7 +98,7 @@ func (e *Engine) Panel(ctx context.Context, indicator, period string, version in
 			}
 		}
 		pc := PanelCounty{MonitoringCounty: mc}
-		pc.Value = cube.Value{Version: run.Version, Indicator: ind.ID, Division: mc.Code, Level: models.LevelCounty, PeriodType: ptype, Period: label,
+		pc.Value = cube.Value{Version: run.Version, Scope: run.Scope, Indicator: ind.ID, Division: mc.Code, Level: models.LevelCounty, PeriodType: ptype, Period: label,
 			Value: nan, Lower: nan, Upper: nan, Numerator: nan, Denominator: nan, Flag: cube.FlagEmpty}
 		if len(mrows) == 1 {
 			u.present = true
@@ -120,6 +120,7 @@ func (e *Engine) Panel(ctx context.Context, indicator, period string, version in
 				}
 			}
 			pc.Value.Version, pc.Value.Division, pc.Value.Level, pc.Value.PeriodType, pc.Value.Period = run.Version, mc.Code, models.LevelCounty, ptype, label
+			pc.Value.Scope = run.Scope
 		}
 		p.Counties = append(p.Counties, pc)
 		units = append(units, u)
@@ -231,17 +232,14 @@ func (e *Engine) scopeRun(scope string, version int64) (*Run, error) {
 	return nil, fmt.Errorf("scope %s: %w", scope, ErrNoCube)
 }
 
-// fullRun returns the newest cube other than the panel's that covers
-// province, or nil.
+// fullRun returns the current cube other than the panel's that covers
+// province completely, or nil.
 func (e *Engine) fullRun(province string, panel int64) *Run {
-	e.mu.RLock()
-	defer e.mu.RUnlock()
-	for _, r := range e.runs {
-		if r.Version != panel && r.Scope != MonitoringScope && r.provinces[province] {
-			return r
-		}
+	r, err := e.run(0, province)
+	if err != nil || r.Version == panel || r.Scope == MonitoringScope {
+		return nil
 	}
-	return nil
+	return r
 }
 
 // estimate computes the weighted estimate of ind over units.

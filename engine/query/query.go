@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
@@ -18,6 +19,7 @@ import (
 // Errors of the query API.
 var (
 	ErrNoCube        = errors.New("no cube covers this division")
+	ErrPartialScope  = errors.New("no loaded scope covers this division completely")
 	ErrNotFound      = errors.New("no value for this unit and period")
 	ErrNotComputed   = errors.New("indicator is not computed at this level")
 	ErrUnknownIndic  = errors.New("unknown indicator")
@@ -25,18 +27,58 @@ var (
 	errPeriodMissing = errors.New("period is required")
 )
 
-// Run is one built cube (a row of cube.runs).
+// Run is one built cube (a row of cube.runs) with what its snapshot's
+// scope covers.
 type Run struct {
-	Version     int64        `json:"version"`
-	Scope       string       `json:"scope"`
-	AsOf        time.Time    `json:"as_of"`
-	PeriodStart time.Time    `json:"period_start"`
-	BuiltAt     time.Time    `json:"built_at"`
-	Mode        string       `json:"mode"`
-	AgeLevel    models.Level `json:"age_level"`
-	ValueLevel  models.Level `json:"value_level"`
-	provinces   map[string]bool
-	ix          *memIndex // the cube in memory (the newest cube of each scope), or nil
+	Version     int64           `json:"version"`
+	Scope       string          `json:"scope"`
+	ScopeKind   string          `json:"scope_kind"` // models.Scope.Kind: "province" or "counties" ("" when the snapshot has no catalog row)
+	AsOf        time.Time       `json:"as_of"`
+	PeriodStart time.Time       `json:"period_start"`
+	BuiltAt     time.Time       `json:"built_at"`
+	Mode        string          `json:"mode"`
+	AgeLevel    models.Level    `json:"age_level"`
+	ValueLevel  models.Level    `json:"value_level"`
+	provinces   map[string]bool // provinces with data in the cube
+	province    string          // the province a "province" scope covers
+	complete    map[string]bool // for a "counties" scope: the counties listed and the cities and provinces all of whose counties are listed
+	ix          *memIndex       // the cube in memory (the newest cube of each scope), or nil
+}
+
+// Covers reports whether the cube's scope covers division (a normalised
+// code) completely: a province scope every unit of its province; a county
+// list its counties and the units in them, and a city or province only
+// when every county of it in the division list (meta.divisions) is listed.
+func (r *Run) Covers(division string) bool {
+	if len(division) < 2 {
+		return false
+	}
+	if r.ScopeKind == "counties" {
+		if len(division) >= 6 {
+			return r.complete[division[:6]]
+		}
+		return r.complete[division]
+	}
+	return r.province != "" && division[:2] == r.province
+}
+
+// holds reports whether the cube has data of some part of division.
+func (r *Run) holds(division string) bool {
+	if len(division) < 2 || !r.provinces[division[:2]] {
+		return false
+	}
+	if r.ScopeKind != "counties" || len(division) == 2 {
+		return true
+	}
+	if len(division) >= 6 {
+		return r.complete[division[:6]]
+	}
+	for c := range r.complete {
+		if len(c) == 6 && strings.HasPrefix(c, division) {
+			return true
+		}
+	}
+	return false
 }
 
 // Engine answers queries on the cube. It is safe for concurrent use.
@@ -144,8 +186,9 @@ func (e *Engine) Catalog() *models.Catalog { return e.cat }
 // replace them at once when they are all read.
 func (e *Engine) Reload(ctx context.Context) error {
 	rows, err := e.db.QueryContext(ctx, `SELECT r.version, r.scope, r.as_of, r.period_start, r.built_at, r.mode, r.age_level, r.value_level,
-		coalesce(string_agg(DISTINCT m.division, ','), '')
+		coalesce(string_agg(DISTINCT m.division, ','), ''), coalesce(any_value(v.scope_def), '')
 		FROM cube.runs r LEFT JOIN cube.measures m ON m.version = r.version AND m.level = 1
+		LEFT JOIN meta.versions v ON v.id = r.version
 		GROUP BY ALL ORDER BY r.as_of DESC, r.version DESC`)
 	if err != nil {
 		if strings.Contains(err.Error(), "does not exist") {
@@ -161,8 +204,8 @@ func (e *Engine) Reload(ctx context.Context) error {
 	for rows.Next() {
 		r := &Run{provinces: map[string]bool{}}
 		var age, val int
-		var provs string
-		if err := rows.Scan(&r.Version, &r.Scope, &r.AsOf, &r.PeriodStart, &r.BuiltAt, &r.Mode, &age, &val, &provs); err != nil {
+		var provs, def string
+		if err := rows.Scan(&r.Version, &r.Scope, &r.AsOf, &r.PeriodStart, &r.BuiltAt, &r.Mode, &age, &val, &provs, &def); err != nil {
 			return fmt.Errorf("query: list cubes: %w", err)
 		}
 		r.AgeLevel, r.ValueLevel = models.Level(age), models.Level(val)
@@ -171,12 +214,18 @@ func (e *Engine) Reload(ctx context.Context) error {
 				r.provinces[p] = true
 			}
 		}
+		if err := r.setScope(def); err != nil {
+			return fmt.Errorf("query: cube %d: %w", r.Version, err)
+		}
 		runs = append(runs, r)
 	}
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("query: list cubes: %w", err)
 	}
 	rows.Close()
+	if err := e.completeCounties(ctx, runs); err != nil {
+		return err
+	}
 	if e.memory {
 		e.mu.RLock()
 		old := map[int64]*memIndex{}
@@ -252,26 +301,148 @@ func (e *Engine) Runs() []Run {
 	return out
 }
 
-// run returns the cube of version, or with version 0 the newest cube
-// whose provinces include division's.
+// setScope reads the snapshot's scope definition (meta.versions.scope_def)
+// into r. A cube without one (its snapshot's catalog row is gone) covers
+// a province when its scope key is a province code, and nothing otherwise.
+func (r *Run) setScope(def string) error {
+	var sc models.Scope
+	if def != "" {
+		if err := json.Unmarshal([]byte(def), &sc); err != nil {
+			return fmt.Errorf("scope definition: %w", err)
+		}
+	} else if len(r.Scope) == 2 {
+		sc = models.Scope{Kind: "province", Province: r.Scope}
+	}
+	r.ScopeKind = sc.Kind
+	switch sc.Kind {
+	case "province":
+		r.province = sc.Province
+	case "counties":
+		r.complete = map[string]bool{}
+		for _, c := range sc.Counties {
+			if code, err := models.NormalizeCode(c); err == nil && len(code) == 6 {
+				r.complete[code] = true
+			}
+		}
+	}
+	return nil
+}
+
+// completeCounties adds to the county-list scopes of runs the cities and
+// provinces all of whose counties in the division list are listed.
+func (e *Engine) completeCounties(ctx context.Context, runs []*Run) error {
+	need := false
+	for _, r := range runs {
+		need = need || r.ScopeKind == "counties"
+	}
+	if !need {
+		return nil
+	}
+	rows, err := e.db.QueryContext(ctx, `SELECT DISTINCT left(code, 6) FROM meta.divisions`)
+	if err != nil {
+		return fmt.Errorf("query: division list: %w", err)
+	}
+	defer rows.Close()
+	var counties []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return fmt.Errorf("query: division list: %w", err)
+		}
+		counties = append(counties, c)
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("query: division list: %w", err)
+	}
+	for _, r := range runs {
+		if r.ScopeKind != "counties" {
+			continue
+		}
+		whole := map[string]bool{} // prefix → every county listed so far
+		for _, c := range counties {
+			for _, p := range []string{c[:2], c[:4]} {
+				if ok, seen := whole[p]; !seen || ok {
+					whole[p] = r.complete[c]
+				}
+			}
+		}
+		for p, ok := range whole {
+			if ok {
+				r.complete[p] = true
+			}
+		}
+	}
+	return nil
+}
+
+// run returns the cube of version, or with version 0 the current cube of
+// a scope that covers division completely (Run.Covers): the province's
+// own scope first, then the newest other (a county list holding the
+// whole unit). A scope holding only part of the division (the monitoring
+// panel for a province) answers only when asked by version; without one
+// the error names the scopes that hold part of it.
 func (e *Engine) run(version int64, division string) (*Run, error) {
 	e.mu.RLock()
 	defer e.mu.RUnlock()
-	for _, r := range e.runs {
-		if version != 0 {
+	if version != 0 {
+		for _, r := range e.runs {
 			if r.Version == version {
 				return r, nil
 			}
-			continue
 		}
-		if len(division) >= 2 && r.provinces[division[:2]] {
-			return r, nil
-		}
-	}
-	if version != 0 {
 		return nil, fmt.Errorf("version %d: %w", version, ErrNoCube)
 	}
-	return nil, fmt.Errorf("division %s: %w", division, ErrNoCube)
+	var best *Run
+	for _, r := range e.runs { // newest as-of first
+		if !r.Covers(division) {
+			continue
+		}
+		if r.ScopeKind == "province" {
+			return r, nil
+		}
+		if best == nil {
+			best = r
+		}
+	}
+	if best != nil {
+		return best, nil
+	}
+	var partial, loaded []string
+	seen := map[string]bool{}
+	for _, r := range e.runs {
+		if seen[r.Scope] {
+			continue
+		}
+		seen[r.Scope] = true
+		desc := fmt.Sprintf("%s (version %d)", r.Scope, r.Version)
+		loaded = append(loaded, desc)
+		if r.holds(division) {
+			partial = append(partial, desc)
+		}
+	}
+	if len(partial) > 0 {
+		return nil, fmt.Errorf("division %s: %w; scopes holding part of it: %s (give a version to query one of them)", division, ErrPartialScope, strings.Join(partial, ", "))
+	}
+	if len(loaded) == 0 {
+		return nil, fmt.Errorf("division %s: %w (no cube has been built)", division, ErrNoCube)
+	}
+	return nil, fmt.Errorf("division %s: %w; loaded scopes: %s", division, ErrNoCube, strings.Join(loaded, ", "))
+}
+
+// Current returns the cube a query about division without a version
+// answers from: the current cube of a scope that covers it completely
+// (see run). Its error wraps ErrPartialScope or ErrNoCube and names the
+// scopes holding part of the division.
+func (e *Engine) Current(division string) (Run, error) {
+	div, err := models.NormalizeCode(division)
+	if err != nil || div == models.NationCode {
+		return Run{}, fmt.Errorf("division %q: %w", division, ErrBadDivision)
+	}
+	r, err := e.run(0, div)
+	if err != nil {
+		return Run{}, err
+	}
+	return *r, nil
 }
 
 // Key selects one indicator of one unit and period.
@@ -407,6 +578,9 @@ func (e *Engine) Ancestors(ctx context.Context, k Key) ([]cube.Value, error) {
 	for l := models.LevelProvince; l < r.level; l++ {
 		kk := k
 		kk.Division = r.division[:l.CodeLen()]
+		if k.Version == 0 && !r.run.Covers(kk.Division) {
+			continue // a county-list cube holds only part of this ancestor
+		}
 		kk.Version = r.run.Version
 		vs, err := e.Get(ctx, kk)
 		if errors.Is(err, ErrNotFound) {
@@ -445,10 +619,14 @@ func (e *Engine) Series(ctx context.Context, k Key, ptype string) ([]cube.Value,
 // Table returns the indicator for every unit at level within the division
 // prefix within ("" or a province code for all), ordered by code.
 func (e *Engine) Table(ctx context.Context, indicator string, level models.Level, within, period string, version int64) ([]cube.Value, error) {
-	if within == "" {
+	if within == "" { // the province of the current province cube (or of the cube of version)
 		e.mu.RLock()
 		for _, r := range e.runs {
-			if version == 0 || r.Version == version {
+			if version == 0 && r.province != "" {
+				within = r.province
+				break
+			}
+			if r.Version == version {
 				for p := range r.provinces {
 					within = p
 					break
@@ -483,8 +661,19 @@ func (e *Engine) Table(ctx context.Context, indicator string, level models.Level
 // from the cube in memory (the values of the divisions listed by divs in
 // period, or in every period of r.ptype when period is "") when it holds
 // the indicator or the measures, and from the tables with stored and
-// derive otherwise.
+// derive otherwise. Every value it returns names the cube's scope and is
+// judged by cube.Assess.
 func (e *Engine) pick(ctx context.Context, r *resolved, level models.Level, divs func(*memIndex) []string, period string,
+	stored, derive func() ([]cube.Value, error)) ([]cube.Value, error) {
+	out, err := e.pickValues(ctx, r, level, divs, period, stored, derive)
+	for i := range out {
+		out[i].Scope = r.run.Scope
+		cube.Assess(r.ind, &out[i]) // the same reliability rule for stored, older and derived values
+	}
+	return out, err
+}
+
+func (e *Engine) pickValues(ctx context.Context, r *resolved, level models.Level, divs func(*memIndex) []string, period string,
 	stored, derive func() ([]cube.Value, error)) ([]cube.Value, error) {
 	ix := r.run.ix
 	var units []string

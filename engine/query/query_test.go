@@ -206,8 +206,13 @@ func TestExport(t *testing.T) {
 	if !bytes.HasPrefix(csvb.Bytes(), []byte("\xEF\xBB\xBF")) || !strings.Contains(csvb.String(), "出生人口性别比") {
 		t.Errorf("csv: no BOM or no Chinese name:\n%s", csvb.String())
 	}
-	if !strings.Contains(csvb.String(), "510105,county,year,2024,,,,,1,0,empty") {
+	if !strings.Contains(csvb.String(), "510105,county,year,2024,,,,,1,0,empty,false,") {
 		t.Errorf("csv: empty value not written as empty fields:\n%s", csvb.String())
+	}
+	// Every row names its version and scope; SRB 100 from 2 births is unreliable.
+	if !strings.HasPrefix(csvb.String(), "\uFEFFversion,scope,indicator,") || !strings.Contains(csvb.String(), ",51,srb,") ||
+		!strings.Contains(csvb.String(), ",unreliable,true,few_events") {
+		t.Errorf("csv: no scope or reliability columns:\n%s", csvb.String())
 	}
 	var jb bytes.Buffer
 	if err := query.Write(&jb, query.FormatJSON, vs, nil, models.EN); err != nil {
@@ -217,7 +222,8 @@ func TestExport(t *testing.T) {
 	if err := json.Unmarshal(jb.Bytes(), &back); err != nil {
 		t.Fatal(err)
 	}
-	if len(back) != 2 || back[1]["value"] != nil || back[0]["value"].(float64) != 100 || back[0]["level"] != "county" {
+	if len(back) != 2 || back[1]["value"] != nil || back[0]["value"].(float64) != 100 || back[0]["level"] != "county" ||
+		back[0]["scope"] != "51" || back[0]["unreliable"] != true || back[0]["reliability_reason"] != cube.ReasonFewEvents || back[1]["unreliable"] != false {
 		t.Errorf("json: %s", jb.String())
 	}
 	var ab bytes.Buffer
@@ -233,8 +239,9 @@ func TestExport(t *testing.T) {
 		t.Fatal("arrow: no record")
 	}
 	rec := r.RecordBatch()
-	vals := rec.Column(7).(*array.Float64)
-	if rec.NumRows() != 2 || vals.Value(0) != 100 || !vals.IsNull(1) || rec.Column(2).(*array.String).Value(1) != "510105" {
+	vals := rec.Column(8).(*array.Float64)
+	if rec.NumRows() != 2 || vals.Value(0) != 100 || !vals.IsNull(1) || rec.Column(3).(*array.String).Value(1) != "510105" ||
+		rec.Column(1).(*array.String).Value(0) != "51" || !rec.Column(14).(*array.Boolean).Value(0) || rec.Column(15).(*array.String).Value(0) != cube.ReasonFewEvents {
 		t.Errorf("arrow: %v", rec)
 	}
 	// Parquet: read back with DuckDB.
@@ -250,11 +257,12 @@ func TestExport(t *testing.T) {
 	st := cubetest.OpenStore(t)
 	var n int
 	var total float64
-	if err := st.DB().QueryRow(`SELECT count(*), sum(value) FROM read_parquet(?)`, path).Scan(&n, &total); err != nil {
+	var unreliable int
+	if err := st.DB().QueryRow(`SELECT count(*), sum(value), count(*) FILTER (WHERE unreliable AND scope = '51') FROM read_parquet(?)`, path).Scan(&n, &total, &unreliable); err != nil {
 		t.Fatal(err)
 	}
-	if n != 2 || total != 100 {
-		t.Errorf("parquet: %d rows, sum %v", n, total)
+	if n != 2 || total != 100 || unreliable != 1 {
+		t.Errorf("parquet: %d rows, sum %v, %d unreliable of scope 51", n, total, unreliable)
 	}
 }
 
