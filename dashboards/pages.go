@@ -146,7 +146,7 @@ func (s *Server) snapshotsPage(r *req) error {
 }
 
 func (s *Server) auditPage(r *req) error {
-	rs, err := s.cfg.Audit.Records(r.ctx(), r.c.QueryParam("user"), r.c.QueryParam("action"))
+	rs, err := r.auditRecords()
 	if err != nil {
 		return err
 	}
