@@ -56,12 +56,12 @@ func (c *Chain) Sum(prev string, canonical []byte) string {
 
 // Entry is one record of a trail as read back for verification.
 type Entry struct {
-	Where     string // where the record is: "DIR/audit.jsonl line 3", "meta.reveal_audit row 7"
-	Seq       int64  // its sequence number (1 for the first record of the trail)
-	Prev      string // the hash of the record before, as stored
-	Hash      string // its hash, as stored
-	Canonical []byte // its canonical encoding (what Sum covers besides Prev)
-	Unreadable error // the record could not be decoded
+	Where      string // where the record is: "DIR/audit.jsonl line 3", "meta.reveal_audit row 7"
+	Seq        int64  // its sequence number (1 for the first record of the trail)
+	Prev       string // the hash of the record before, as stored
+	Hash       string // its hash, as stored
+	Canonical  []byte // its canonical encoding (what Sum covers besides Prev)
+	Unreadable error  // the record could not be decoded
 }
 
 // Break kinds.
