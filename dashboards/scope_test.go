@@ -49,7 +49,7 @@ func TestScopingCountyUser(t *testing.T) {
 	bodies := map[string]any{
 		"runProjection": map[string]any{"scenarios": []string{"constant"}, "years": 5},
 		"ackAlert":      map[string]string{"note": "x"},
-		"reveal":        map[string]string{"reason": "x"},
+		"reveal":        map[string]string{"purpose": "verification", "reason": "a reason long enough to pass"},
 		"alertAckForm":  "note=x",
 	}
 	tested := 0

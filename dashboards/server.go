@@ -49,6 +49,9 @@ type Config struct {
 	// negative value disables the cache). New cube builds show after at
 	// most this long.
 	CacheTTL time.Duration
+	// Reveal is what a reveal of a worklist identity needs (purpose,
+	// reason length, rate); the zero value takes models' defaults.
+	Reveal models.RevealPolicy
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
