@@ -64,6 +64,7 @@ var pageMessages = map[string][2]string{
 	"wl.verified":                {"已核实", "Verified"},
 	"wl.corrected":               {"已更正", "Corrected"},
 	"wl.false_match":             {"误匹配", "False match"},
+	"audit.broken":               {"警告：审计日志的哈希链已断裂，此前的审计记录可能被篡改。服务以 --allow-broken-audit 启动。", "WARNING: the audit trail's hash chain is broken; the records before this point may have been tampered with. The server was started with --allow-broken-audit."},
 	"audit.filter":               {"筛选", "Filter"},
 }
 

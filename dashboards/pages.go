@@ -155,7 +155,7 @@ func (s *Server) auditPage(r *req) error {
 	for i := len(rs) - 1; i >= 0 && len(out) < 500; i-- {
 		out = append(out, rs[i])
 	}
-	return r.render(http.StatusOK, "audit", "nav.audit", nil, out)
+	return r.render(http.StatusOK, "audit", "nav.audit", nil, map[string]any{"Records": out, "Warning": s.cfg.AuditWarning})
 }
 
 // chartPoint and the types below are the slim shape app.js draws the

@@ -52,6 +52,10 @@ type Config struct {
 	// Reveal is what a reveal of a worklist identity needs (purpose,
 	// reason length, rate); the zero value takes models' defaults.
 	Reveal models.RevealPolicy
+	// AuditWarning, when set, says the audit trail's chain was found
+	// broken at start (padis serve --allow-broken-audit): the audit page
+	// shows it.
+	AuditWarning string
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
