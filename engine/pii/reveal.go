@@ -187,7 +187,7 @@ func TableAudit(db *sql.DB, table string, key []byte) AuditFunc {
 		}
 		rec.When = rec.When.UTC().Truncate(time.Microsecond) // what a TIMESTAMP keeps
 		row := auditRow{Seq: seq + 1, When: rec.When, Who: rec.Who, Purpose: rec.Purpose, Why: rec.Why, Version: rec.Version, Table: rec.Table, Key: rec.Key, Field: rec.Field, Outcome: rec.Outcome}
-		if err := insertAuditRow(ctx, db, table, chain, prev, row); err != nil {
+		if _, err := insertAuditRow(ctx, db, table, chain, prev, row); err != nil {
 			return fmt.Errorf("audit reveal: %w", err)
 		}
 		return nil
@@ -209,14 +209,18 @@ type auditRow struct {
 	Outcome string    `json:"outcome"`
 }
 
-func insertAuditRow(ctx context.Context, db *sql.DB, table string, chain *auditchain.Chain, prev string, r auditRow) error {
+// insertAuditRow appends r chained after prev and returns its hash.
+func insertAuditRow(ctx context.Context, db interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, table string, chain *auditchain.Chain, prev string, r auditRow) (string, error) {
 	c, err := json.Marshal(r)
 	if err != nil {
-		return err
+		return "", err
 	}
+	h := chain.Sum(prev, c)
 	_, err = db.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s (revealed_at, who, purpose, why, version, tbl, record_key, field, outcome, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, table),
-		r.When, r.Who, r.Purpose, r.Why, r.Version, r.Table, r.Key, r.Field, r.Outcome, r.Seq, prev, chain.Sum(prev, c))
-	return err
+		r.When, r.Who, r.Purpose, r.Why, r.Version, r.Table, r.Key, r.Field, r.Outcome, r.Seq, prev, h)
+	return h, err
 }
 
 const auditColumns = `rowid, seq, revealed_at, who, coalesce(purpose, ''), why, coalesce(version, 0), coalesce(tbl, ''), coalesce(record_key, ''), coalesce(field, ''), outcome, coalesce(prev_hash, ''), coalesce(hash, '')`
@@ -277,16 +281,9 @@ func adoptAuditRows(ctx context.Context, db *sql.DB, table string, chain *auditc
 	prev := chain.Genesis()
 	for i, r := range rs {
 		r.Seq = int64(i + 1)
-		c, err := json.Marshal(r)
-		if err != nil {
-			return err
-		}
-		h := chain.Sum(prev, c)
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s (revealed_at, who, purpose, why, version, tbl, record_key, field, outcome, seq, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, table),
-			r.When, r.Who, r.Purpose, r.Why, r.Version, r.Table, r.Key, r.Field, r.Outcome, r.Seq, prev, h); err != nil {
+		if prev, err = insertAuditRow(ctx, tx, table, chain, prev, r); err != nil {
 			return fmt.Errorf("chain %s: %w", table, err)
 		}
-		prev = h
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("chain %s: %w", table, err)
