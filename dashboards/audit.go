@@ -128,7 +128,37 @@ func OpenAuditLog(path string, key []byte) (*FileAuditLog, error) {
 		return nil, fmt.Errorf("open audit log %s: %w", path, err)
 	}
 	l.size = fi.Size()
+	if err := l.endLine(); err != nil {
+		l.f.Close()
+		return nil, err
+	}
 	return l, nil
+}
+
+// endLine ends a last line torn by a crash during a write with a newline,
+// so that the next record starts a line of its own; verification reports
+// the torn line as unreadable.
+func (l *FileAuditLog) endLine() error {
+	if l.size == 0 {
+		return nil
+	}
+	f, err := os.Open(l.path)
+	if err != nil {
+		return fmt.Errorf("open audit log %s: %w", l.path, err)
+	}
+	defer f.Close()
+	b := make([]byte, 1)
+	if _, err := f.ReadAt(b, l.size-1); err != nil {
+		return fmt.Errorf("open audit log %s: %w", l.path, err)
+	}
+	if b[0] == '\n' {
+		return nil
+	}
+	if _, err := l.f.Write([]byte{'\n'}); err != nil {
+		return fmt.Errorf("open audit log %s: %w", l.path, err)
+	}
+	l.size++
+	return nil
 }
 
 // adopt chains a log written before records were chained (none of its

@@ -164,3 +164,29 @@ func TestAuditLogAdoptsUnchainedLog(t *testing.T) {
 		t.Fatalf("adopted log: %+v %v", res, err)
 	}
 }
+
+// TestAuditLogTornLine: a record torn by a crash during its write is
+// reported as unreadable at its line, and the records appended after it
+// keep lines of their own.
+func TestAuditLogTornLine(t *testing.T) {
+	path := writeAuditLog(t, 2, 0)
+	f, _ := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0o600)
+	f.WriteString(`{"seq":3,"time":"2026-03-01T08:0`)
+	f.Close()
+	l, err := OpenAuditLog(path, testAuditKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Append(context.Background(), AuditRecord{User: "op", Action: "login", Unit: "51"}); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	res, err := VerifyAuditLog(path, testAuditKey)
+	if err != nil || res.Break == nil || res.Break.Kind != auditchain.Unreadable || res.Break.Where != path+" line 3" {
+		t.Fatalf("torn line: %+v %v", res.Break, err)
+	}
+	b, _ := os.ReadFile(path)
+	if lines := strings.Split(strings.TrimSpace(string(b)), "\n"); len(lines) != 4 || !strings.HasPrefix(lines[3], `{"seq":3,`) {
+		t.Errorf("the record after the torn line: %q", lines)
+	}
+}
