@@ -275,6 +275,11 @@ func runWorklistsReveal(args []string, stdout, stderr io.Writer) error {
 	ctx := context.Background()
 	env, err := openWorklists(ctx, sf, 0, "", false)
 	if err != nil {
+		if cfg, cerr := sf.config(); cerr == nil {
+			if si, serr := readServerInfo(cfg.Dir); serr == nil {
+				return fmt.Errorf("%w\n(the store is held by padis serve at %s: reveal in its worklists page, with the same account)", err, si.URL)
+			}
+		}
 		return err
 	}
 	defer env.st.Close()
