@@ -127,7 +127,7 @@ func (s *Server) apiSnapshots(r *req) error {
 }
 
 func (s *Server) apiAudit(r *req) error {
-	rs, err := s.cfg.Audit.Records(r.ctx(), r.c.QueryParam("user"), r.c.QueryParam("action"))
+	rs, err := r.auditRecords()
 	if err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (s *Server) apiAudit(r *req) error {
 	case "", "json":
 		return r.c.JSON(http.StatusOK, rs)
 	case "csv":
-		if err := r.audit("export_audit", "audit log", "", ""); err != nil {
+		if err := r.audit("export_audit", "audit log", r.user.Jurisdiction, ""); err != nil {
 			return err
 		}
 		r.c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")

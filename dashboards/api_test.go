@@ -112,7 +112,7 @@ var routeCases = map[string]routeCase{
 	"ackAlert": {user: "county", method: "POST", path: "/api/v1/alerts/a-tfr-510104/ack", body: map[string]string{"note": "checked with the county"}, status: 200, check: contains(`"status":"acknowledged"`, `"user":"county"`)},
 	"quality":  {user: "county", method: "GET", path: "/api/v1/quality", status: 200, check: contains(`"unit":"510104"`, `"unit":"510104017"`)},
 	"worklist": {user: "operator", method: "GET", path: "/api/v1/quality/worklist?kind=undead", status: 200, check: contains(`"name":"张*`, `"id_number":"510104********`, `"kind":"undead"`)},
-	"reveal":   {user: "operator", method: "POST", path: "/api/v1/quality/worklist/w-510104017/reveal", body: map[string]string{"reason": "duplicate-card check"}, status: 200, check: contains(`"name":"张伟"`, `"id_number":"5101041980`)},
+	"reveal":   {user: "operator", method: "POST", path: "/api/v1/quality/worklist/w-510104017/reveal", body: map[string]string{"purpose": "verification", "reason": "duplicate-card check"}, status: 200, check: contains(`"name":"张伟"`, `"id_number":"5101041980`)},
 	"reports": {user: "county", method: "GET", path: "/api/v1/reports", status: 200, check: func(t *testing.T, _ *testEnv, rec *httptest.ResponseRecorder) {
 		if rs := decode[[]ReportInfo](t, rec); len(rs) != 1 || rs[0].Unit != "510104" {
 			t.Errorf("county sees reports %+v, want only 510104's", rs)
@@ -185,29 +185,76 @@ func TestRolesAreEnforced(t *testing.T) {
 	}
 }
 
-func TestRevealNeedsReasonAndIsAudited(t *testing.T) {
+// TestRevealNeedsPurposeReasonAndRate: a reveal needs a purpose from the
+// list and a reason of the configured length (in characters, Chinese
+// counted right), is refused with a translated message otherwise, is
+// limited per user, and is audited with its purpose.
+func TestRevealNeedsPurposeReasonAndRate(t *testing.T) {
 	e := newTestEnv(t)
+	e.src.revealLimit = 2
 	c := loggedIn(t, e, "operator")
-	if rec := c.do("POST", "/api/v1/quality/worklist/w-510104017/reveal", map[string]string{"reason": " "}); rec.Code != http.StatusBadRequest {
-		t.Fatalf("reveal without reason: %d, want 400", rec.Code)
+	const item = "/api/v1/quality/worklist/w-510104017/reveal"
+	refused := []struct {
+		body any
+		lang string
+		want string
+	}{
+		{map[string]string{"reason": "duplicate check of the card"}, "zh", "请选择查看用途"},
+		{map[string]string{"purpose": "curiosity", "reason": "duplicate check of the card"}, "en", "Choose the purpose"},
+		{map[string]string{"purpose": "verification", "reason": " "}, "en", "at least 10 characters"},
+		{map[string]string{"purpose": "verification", "reason": "x"}, "zh", "至少10个字"},
+		{map[string]string{"purpose": "verification", "reason": "核实户口信息"}, "zh", "至少10个字"}, // 6 characters, 18 bytes
+		{"not json", "en", `{\"purpose\"`},
 	}
-	if rec := c.do("POST", "/api/v1/quality/worklist/w-510105001/reveal", map[string]string{"reason": "x"}); rec.Code != http.StatusNotFound {
+	for _, tt := range refused {
+		rec := c.do("POST", item+"?lang="+tt.lang, tt.body)
+		if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), tt.want) {
+			t.Errorf("reveal %v: %d %s, want 400 with %q", tt.body, rec.Code, rec.Body, tt.want)
+		}
+		if rec.Header().Get("Cache-Control") != "no-store" {
+			t.Errorf("refused reveal: Cache-Control %q", rec.Header().Get("Cache-Control"))
+		}
+	}
+	if rec := c.do("POST", "/api/v1/quality/worklist/w-510105001/reveal", map[string]string{"purpose": "verification", "reason": "duplicate check of the card"}); rec.Code != http.StatusNotFound {
 		t.Errorf("reveal outside jurisdiction: %d, want 404", rec.Code)
 	}
-	if rec := c.do("POST", "/api/v1/quality/worklist/w-510104017/reveal", map[string]string{"reason": "duplicate check"}); rec.Code != http.StatusOK {
-		t.Fatalf("reveal: %d %s", rec.Code, rec.Body)
+	for _, reason := range []string{"duplicate check of the card", "户籍民警上门核实身份信息"} {
+		if rec := c.do("POST", item, map[string]string{"purpose": "verification", "reason": reason}); rec.Code != http.StatusOK {
+			t.Fatalf("reveal: %d %s", rec.Code, rec.Body)
+		}
 	}
-	rs, err := e.audit.Records(context.Background(), "operator", "reveal")
+	rec := c.do("POST", item+"?lang=zh", map[string]string{"purpose": "service", "reason": "a third reveal in the hour"})
+	if rec.Code != http.StatusTooManyRequests || !strings.Contains(rec.Body.String(), "已达查看上限") || strings.Contains(rec.Body.String(), "张伟") {
+		t.Errorf("reveal over the rate: %d %s, want 429 translated", rec.Code, rec.Body)
+	}
+	rs, err := e.audit.Records(context.Background(), "operator", "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rs) != 1 || rs[0].Target != "w-510104017" || rs[0].Reason != "duplicate check" || rs[0].Unit != "510104017" || rs[0].RequestID == "" {
-		t.Errorf("audit records %+v: want one reveal of w-510104017 with its reason", rs)
+	var reveals, refusals []AuditRecord
+	for _, r := range rs {
+		switch r.Action {
+		case "reveal":
+			reveals = append(reveals, r)
+		case "reveal_refused":
+			refusals = append(refusals, r)
+		}
+	}
+	if len(reveals) != 3 || reveals[0].Target != "w-510104017" || reveals[0].Purpose != "verification" || reveals[0].Reason != "duplicate check of the card" || reveals[0].Unit != "510104017" || reveals[0].RequestID == "" {
+		t.Errorf("audit records %+v: want three reveals of w-510104017 with purpose and reason", reveals)
+	}
+	if len(refusals) != 1 || refusals[0].Purpose != "service" {
+		t.Errorf("the refused third reveal is not recorded as refused: %+v", refusals)
 	}
 	admin := loggedIn(t, e, "admin")
-	rec := admin.do("GET", "/api/v1/audit?format=csv&action=reveal", nil)
-	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "operator,reveal,w-510104017,510104017,duplicate check") {
+	rec = admin.do("GET", "/api/v1/audit?format=csv&action=reveal", nil)
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "operator,reveal,w-510104017,510104017,verification,duplicate check of the card") {
 		t.Errorf("audit CSV export:\n%s", rec.Body)
+	}
+	// The policy is configurable: a longer minimum refuses the reason above.
+	e.srv.cfg.Reveal.MinReason = 40
+	if rec := c.do("POST", item+"?lang=en", map[string]string{"purpose": "verification", "reason": "duplicate check of the card"}); rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "at least 40 characters") {
+		t.Errorf("configured minimum: %d %s", rec.Code, rec.Body)
 	}
 }
 

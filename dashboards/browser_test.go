@@ -136,14 +136,26 @@ func TestBrowser(t *testing.T) {
 	if who := w.exec(`return document.querySelector('` + row + ` .who').textContent;`).(string); who != "张*" {
 		t.Errorf("masked name %q", who)
 	}
-	w.typeInto(row+` input.reason`, "home visit")
+	// The reveal dialog asks for a purpose and a reason; a short reason is
+	// refused with a translated message in the dialog, not an alert.
 	w.click(row + ` button.reveal`)
+	w.waitFor(`document.querySelector('#reveal-dialog').open`, wait)
+	w.exec(`document.querySelector('#reveal-dialog select[name=purpose]').value = 'verification'; return null;`)
+	w.typeInto(`#reveal-dialog textarea[name=reason]`, "visit")
+	w.click(`#reveal-dialog button.confirm`)
+	w.waitFor(`!document.querySelector('#reveal-dialog .error').hidden`, wait)
+	if m := w.exec(`return document.querySelector('#reveal-dialog .error').textContent;`).(string); !strings.Contains(m, "至少10个字") {
+		t.Errorf("short reason: dialog says %q, want the translated minimum", m)
+	}
+	w.exec(`document.querySelector('#reveal-dialog textarea[name=reason]').value = ''; return null;`)
+	w.typeInto(`#reveal-dialog textarea[name=reason]`, "home visit to check the registration")
+	w.click(`#reveal-dialog button.confirm`)
 	w.waitFor(`document.querySelector('`+row+` .who').textContent === '张伟'`, wait)
 	if idn := w.exec(`return document.querySelector('` + row + ` .idn').textContent;`).(string); len(idn) != 18 || strings.Contains(idn, "*") {
 		t.Errorf("revealed ID number %q", idn)
 	}
 	assertNotBlank(t, "worklist-revealed.png", w.screenshot(dir, "worklist-revealed.png", ""), 10, 20)
-	if rs, _ := e.audit.Records(t.Context(), "operator", "reveal"); len(rs) != 1 || rs[0].Reason != "home visit" || rs[0].Target != "w-510104017" {
+	if rs, _ := e.audit.Records(t.Context(), "operator", "reveal"); len(rs) != 1 || rs[0].Reason != "home visit to check the registration" || rs[0].Purpose != "verification" || rs[0].Target != "w-510104017" {
 		t.Errorf("reveal audit records %+v", rs)
 	}
 	w.exec(`document.querySelector('` + row + ` select[name=status]').value = 'verified'; return null;`)

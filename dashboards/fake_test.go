@@ -32,6 +32,9 @@ type fakeSource struct {
 	calls   int // Values calls, for tests of caching behaviour
 	// snapshots, when set, replaces the one version Snapshots lists.
 	snapshots []Snapshot
+	// reveals counts Reveal calls; past revealLimit (when set) Reveal
+	// refuses like the engine's rate limit.
+	reveals, revealLimit int
 }
 
 const fakeLatest = Period("2025-06")
@@ -392,9 +395,16 @@ func (f *fakeSource) SetWorkItemStatus(ctx context.Context, id, status, user, no
 	return it, nil
 }
 
-func (f *fakeSource) Reveal(_ context.Context, id, user, reason string) (Identity, error) {
-	if user == "" || reason == "" {
-		return Identity{}, fmt.Errorf("reveal %s: user and reason are required", id)
+func (f *fakeSource) Reveal(_ context.Context, id, user, purpose, reason string) (Identity, error) {
+	if user == "" || reason == "" || purpose == "" {
+		return Identity{}, fmt.Errorf("reveal %s: user, purpose and reason are required", id)
+	}
+	f.mu.Lock()
+	f.reveals++
+	n := f.reveals
+	f.mu.Unlock()
+	if f.revealLimit > 0 && n > f.revealLimit { // as engine/linkage refuses
+		return Identity{}, &models.RevealError{Code: models.RevealRateLimited, Policy: models.RevealPolicy{Limit: f.revealLimit}}
 	}
 	for _, p := range f.people("51") {
 		if p.ItemID == id {

@@ -84,7 +84,7 @@ func newTestEnv(t testing.TB) *testEnv {
 			t.Fatal(err)
 		}
 	}
-	audit, err := OpenAuditLog(filepath.Join(dir, "audit.jsonl"))
+	audit, err := OpenAuditLog(filepath.Join(dir, "audit.jsonl"), testAuditKey)
 	if err != nil {
 		t.Fatal(err)
 	}

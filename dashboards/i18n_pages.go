@@ -34,7 +34,7 @@ var pageMessages = map[string][2]string{
 	"list.total":             {"条记录", "items"},
 	"list.next":              {"下一页", "Next page"},
 	"wl.none":                {"没有符合条件的记录", "No matching items"},
-	"wl.revealNote":          {"查看完整姓名和身份证号需填写原因，并记入审计日志。", "Revealing a full name and ID number needs a reason and is written to the audit log."},
+	"wl.revealNote":          {"查看完整姓名和身份证号需选择用途、填写原因（每人每小时限量），并记入审计日志。", "Revealing a full name and ID number needs a purpose and a reason, is limited per user and hour, and is written to the audit log."},
 	"wl.duplicate":           {"重复户口（同一身份证号）", "Duplicate registrations (same ID number)"},
 	"wl.probable_duplicate":  {"疑似重复人员", "Probable duplicates"},
 	"wl.unregistered":        {"漏管人员（公安登记有、本库无）", "Unregistered (police register, not in the database)"},

@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
+
+	"github.com/padis/padis/models"
 )
 
 var echoParam = regexp.MustCompile(`:([a-zA-Z_]+)`)
@@ -73,10 +75,12 @@ func (s *Server) OpenAPI() map[string]any {
 			"responses": map[string]any{"Error": map[string]any{"description": "error", "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{
 				"type": "object", "properties": map[string]any{"error": str, "status": map[string]any{"type": "integer"}, "request_id": str}}}}}},
 			"schemas": map[string]any{
-				"Login":             map[string]any{"type": "object", "required": []string{"user", "password"}, "properties": map[string]any{"user": str, "password": str}},
-				"LoadRequest":       map[string]any{"type": "object", "required": []string{"dir"}, "properties": map[string]any{"dir": str, "pipeline": map[string]any{"type": "boolean"}}},
-				"Ack":               map[string]any{"type": "object", "properties": map[string]any{"note": str}},
-				"Reveal":            map[string]any{"type": "object", "required": []string{"reason"}, "properties": map[string]any{"reason": str}},
+				"Login":       map[string]any{"type": "object", "required": []string{"user", "password"}, "properties": map[string]any{"user": str, "password": str}},
+				"LoadRequest": map[string]any{"type": "object", "required": []string{"dir"}, "properties": map[string]any{"dir": str, "pipeline": map[string]any{"type": "boolean"}}},
+				"Ack":         map[string]any{"type": "object", "properties": map[string]any{"note": str}},
+				"Reveal": map[string]any{"type": "object", "required": []string{"purpose", "reason"}, "properties": map[string]any{
+					"purpose": map[string]any{"type": "string", "enum": models.RevealPurposes},
+					"reason":  map[string]any{"type": "string", "description": "at least the configured number of characters (default 10)"}}},
 				"WorkItemStatus":    map[string]any{"type": "object", "required": []string{"status"}, "properties": map[string]any{"status": map[string]any{"type": "string", "enum": ItemStatuses}, "note": str}},
 				"ProjectionRequest": map[string]any{"type": "object", "properties": map[string]any{"scenarios": map[string]any{"type": "array", "items": str}, "custom": map[string]any{"type": "object", "description": "a projections.Scenario"}, "years": map[string]any{"type": "integer"}, "trajectories": map[string]any{"type": "integer"}}},
 			},

@@ -146,7 +146,7 @@ func (s *Server) snapshotsPage(r *req) error {
 }
 
 func (s *Server) auditPage(r *req) error {
-	rs, err := s.cfg.Audit.Records(r.ctx(), r.c.QueryParam("user"), r.c.QueryParam("action"))
+	rs, err := r.auditRecords()
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (s *Server) auditPage(r *req) error {
 	for i := len(rs) - 1; i >= 0 && len(out) < 500; i-- {
 		out = append(out, rs[i])
 	}
-	return r.render(http.StatusOK, "audit", "nav.audit", nil, out)
+	return r.render(http.StatusOK, "audit", "nav.audit", nil, map[string]any{"Records": out, "Warning": s.cfg.AuditWarning})
 }
 
 // chartPoint and the types below are the slim shape app.js draws the

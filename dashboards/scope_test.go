@@ -1,6 +1,7 @@
 package dashboards
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -54,7 +55,7 @@ func TestScopingCountyUser(t *testing.T) {
 	bodies := map[string]any{
 		"runProjection": map[string]any{"scenarios": []string{"constant"}, "years": 5},
 		"ackAlert":      map[string]string{"note": "x"},
-		"reveal":        map[string]string{"reason": "x"},
+		"reveal":        map[string]string{"purpose": "verification", "reason": "a reason long enough to pass"},
 		"alertAckForm":  "note=x",
 	}
 	tested := 0
@@ -294,5 +295,52 @@ func TestScopingProvinceAdmin(t *testing.T) {
 	}
 	for _, n := range []string{"snapshots", "snapshotsPage", "loadJobs", "loadJob", "startLoad"} { // startLoad adds jobs: last
 		cases[n]()
+	}
+}
+
+// TestAuditListingScopedToJurisdiction: an admin of province 51 sees only
+// the audit records of units in 51, in the JSON, the CSV and the page; the
+// nation's admin sees everything.
+func TestAuditListingScopedToJurisdiction(t *testing.T) {
+	e := newTestEnv(t)
+	nu, err := NewUser("admin51", "password-admin51", []Role{RoleAdmin}, "51", e.src.tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.users.Put(context.Background(), nu); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, r := range []AuditRecord{
+		{User: "op52", Action: "reveal", Target: "w-52-secret", Unit: "520102001", Reason: "guizhou case"},
+		{User: "op51", Action: "reveal", Target: "w-51-case", Unit: "510104017", Reason: "sichuan case"},
+		{User: "nobody", Action: "login_failed", Target: "nobody"},
+	} {
+		if err := e.audit.Append(ctx, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	prov := loggedIn(t, e, "admin51")
+	for _, path := range []string{"/api/v1/audit", "/api/v1/audit?format=csv", "/audit"} {
+		rec := prov.do(http.MethodGet, path, nil)
+		body := rec.Body.String()
+		if rec.Code != http.StatusOK || !strings.Contains(body, "w-51-case") {
+			t.Errorf("%s as admin of 51: %d, want its own records\n%.300s", path, rec.Code, body)
+		}
+		for _, foreign := range []string{"w-52-secret", "guizhou", "nobody", "520102001"} {
+			if strings.Contains(body, foreign) {
+				t.Errorf("%s as admin of 51 shows %q", path, foreign)
+			}
+		}
+	}
+	rec := loggedIn(t, e, "admin").do(http.MethodGet, "/api/v1/audit", nil)
+	if !strings.Contains(rec.Body.String(), "w-52-secret") || !strings.Contains(rec.Body.String(), "nobody") {
+		t.Errorf("the nation's admin misses records: %.300s", rec.Body)
+	}
+	var buf bytes.Buffer
+	rs, _ := e.audit.Records(ctx, "", "")
+	WriteAuditCSV(&buf, visibleAudit("51", rs))
+	if strings.Contains(buf.String(), "guizhou") {
+		t.Error("visibleAudit keeps another province's record")
 	}
 }

@@ -65,6 +65,13 @@ type Config struct {
 	// negative value disables the cache). New cube builds show after at
 	// most this long.
 	CacheTTL time.Duration
+	// Reveal is what a reveal of a worklist identity needs (purpose,
+	// reason length, rate); the zero value takes models' defaults.
+	Reveal models.RevealPolicy
+	// AuditWarning, when set, says the audit trail's chain was found
+	// broken at start (padis serve --allow-broken-audit): the audit page
+	// shows it.
+	AuditWarning string
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }

@@ -49,9 +49,10 @@ type Source interface {
 	WorkItem(ctx context.Context, id string) (WorkItem, error)
 	// SetWorkItemStatus records user's verdict on a worklist item.
 	SetWorkItemStatus(ctx context.Context, id, status, user, note string, at time.Time) (WorkItem, error)
-	// Reveal returns the full identity behind a worklist item; user and
-	// reason are passed on to the engine's own reveal audit.
-	Reveal(ctx context.Context, itemID, user, reason string) (Identity, error)
+	// Reveal returns the full identity behind a worklist item; user,
+	// purpose and reason are passed on to the engine's own reveal audit.
+	// The engine's refusals (its rate limit) are *models.RevealError.
+	Reveal(ctx context.Context, itemID, user, purpose, reason string) (Identity, error)
 	// Snapshots lists the loaded versions with their load reports.
 	Snapshots(ctx context.Context) ([]Snapshot, error)
 	// ProjectionInput is the base population and rates of unit for a

@@ -92,7 +92,7 @@ func TestOpenUserStoreReportsBadFile(t *testing.T) {
 
 func TestAuditLogAppendAndRead(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "audit.jsonl")
-	l, err := OpenAuditLog(path)
+	l, err := OpenAuditLog(path, testAuditKey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,18 +108,23 @@ func TestAuditLogAppendAndRead(t *testing.T) {
 		}
 	}
 	l.Close()
-	l2, _ := OpenAuditLog(path)
+	l2, _ := OpenAuditLog(path, testAuditKey)
 	defer l2.Close()
 	got, err := l2.Records(ctx, "op", "")
-	if err != nil || len(got) != 1 || got[0] != recs[0] {
+	if err != nil || len(got) != 1 || got[0].Seq != 1 || got[0].Hash == "" {
 		t.Fatalf("Records = %+v, %v", got, err)
+	}
+	g := got[0]
+	g.Seq, g.PrevHash, g.Hash = 0, "", ""
+	if g != recs[0] {
+		t.Errorf("Records = %+v, want %+v", g, recs[0])
 	}
 	var buf bytes.Buffer
 	all, _ := l2.Records(ctx, "", "")
 	if err := WriteAuditCSV(&buf, all); err != nil {
 		t.Fatal(err)
 	}
-	want := "\ufefftime,user,action,target,unit,reason,request_id,ip\n2025-07-01T09:00:00Z,op,reveal,w-1,,\"'=HYPERLINK(\"\"x\"\")\",,\n2025-07-01T09:01:00Z,admin,export_audit,,,,,\n"
+	want := "\ufeffseq,time,user,action,target,unit,purpose,reason,request_id,ip,hash\n1,2025-07-01T09:00:00Z,op,reveal,w-1,,,\"'=HYPERLINK(\"\"x\"\")\",,," + all[0].Hash + "\n2,2025-07-01T09:01:00Z,admin,export_audit,,,,,,," + all[1].Hash + "\n"
 	if buf.String() != want {
 		t.Errorf("CSV:\n%q\nwant\n%q", buf.String(), want)
 	}

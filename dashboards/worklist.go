@@ -3,11 +3,13 @@ package dashboards
 import (
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -175,33 +177,87 @@ func (s *Server) apiWorkItemStatus(r *req) error {
 }
 
 // apiReveal returns a worklist item's full identity. It needs the operator
-// role and a reason; the audit record (who, what, when, why) is written
-// before the identity is read, so a reveal is never unrecorded.
+// role, the item in the user's jurisdiction, a purpose and a reason that
+// satisfy the reveal policy (Config.Reveal), and the user under the
+// policy's rate; the audit record (who, what, when, purpose, why) is
+// written before the identity is read, so a reveal is never unrecorded,
+// and a refusal by the engine (the rate) is recorded after it. Errors are
+// translated; the response is never cached.
 func (s *Server) apiReveal(r *req) error {
+	r.c.Response().Header().Set("Cache-Control", "no-store")
 	id := r.c.Param("id")
 	it, err := r.workItem(id)
 	if err != nil {
 		return err
 	}
-	var in struct {
-		Reason string `json:"reason"`
+	var in RevealRequest
+	if err := json.NewDecoder(r.c.Request().Body).Decode(&in); err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, msg(r.lang, "reveal.err.body"))
 	}
-	if err := json.NewDecoder(r.c.Request().Body).Decode(&in); err != nil || strings.TrimSpace(in.Reason) == "" {
-		return echo.NewHTTPError(http.StatusBadRequest, "reveal: a reason is required: {\"reason\":…}")
+	in.Reason = strings.Join(strings.Fields(in.Reason), " ")
+	if err := s.cfg.Reveal.Check(in.Purpose, in.Reason); err != nil {
+		return r.revealError(err)
 	}
-	reason := strings.TrimSpace(in.Reason)
-	if err := r.audit("reveal", id, it.Unit, reason); err != nil {
+	rec := AuditRecord{Time: s.cfg.Now().UTC(), User: r.user.Name, Action: "reveal", Target: id, Unit: it.Unit, Purpose: in.Purpose, Reason: in.Reason,
+		RequestID: r.c.Response().Header().Get(echo.HeaderXRequestID), IP: r.c.RealIP()}
+	if err := s.cfg.Audit.Append(r.ctx(), rec); err != nil {
 		return fmt.Errorf("reveal %s: audit: %w", id, err)
 	}
-	idn, err := s.src.Reveal(r.ctx(), id, r.user.Name, reason)
+	idn, err := s.src.Reveal(r.ctx(), id, r.user.Name, in.Purpose, in.Reason)
 	if err != nil {
-		return err
+		rec.Time, rec.Action, rec.Reason = s.cfg.Now().UTC(), "reveal_refused", err.Error()
+		if aerr := s.cfg.Audit.Append(r.ctx(), rec); aerr != nil {
+			return fmt.Errorf("reveal %s: audit: %w", id, aerr)
+		}
+		return r.revealError(err)
 	}
 	if idn.Unit != it.Unit {
 		return fmt.Errorf("reveal %s: the source answered for unit %s, the item is in %s", id, idn.Unit, it.Unit)
 	}
-	r.c.Response().Header().Set("Cache-Control", "no-store")
 	return r.c.JSON(http.StatusOK, idn)
+}
+
+// RevealRequest is the body of a reveal: a purpose (models.RevealPurposes)
+// and a reason.
+type RevealRequest struct {
+	Purpose string `json:"purpose"`
+	Reason  string `json:"reason"`
+}
+
+// revealError translates a refusal of the reveal policy (400, or 429 for
+// the rate); other errors pass unchanged.
+func (r *req) revealError(err error) error {
+	var re *models.RevealError
+	if !errors.As(err, &re) {
+		return err
+	}
+	p := re.Policy.WithDefaults()
+	switch re.Code {
+	case models.RevealBadPurpose:
+		return echo.NewHTTPError(http.StatusBadRequest, msg(r.lang, "reveal.err.purpose"))
+	case models.RevealShortReason:
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf(msg(r.lang, "reveal.err.reason"), p.MinReason))
+	default:
+		return echo.NewHTTPError(http.StatusTooManyRequests, fmt.Sprintf(msg(r.lang, "reveal.err.rate"), p.Limit, durationLabel(r.lang, p.Window)))
+	}
+}
+
+// durationLabel writes a rate window in lang: "1小时", "1 hour", "30分钟".
+func durationLabel(lang models.Lang, d time.Duration) string {
+	if d%time.Hour == 0 {
+		return fmt.Sprintf(msg(lang, "unit.hours"), int(d/time.Hour))
+	}
+	return fmt.Sprintf(msg(lang, "unit.minutes"), int(d.Round(time.Minute)/time.Minute))
+}
+
+// revealPurposes are the purposes with their labels in lang, for the
+// reveal dialog.
+func revealPurposes(lang models.Lang) []KindCount {
+	var out []KindCount
+	for _, p := range models.RevealPurposes {
+		out = append(out, KindCount{Kind: p, Label: msg(lang, "purpose."+p)})
+	}
+	return out
 }
 
 func (s *Server) worklistPage(r *req) error {
@@ -219,7 +275,7 @@ func (s *Server) worklistPage(r *req) error {
 	q.Del("offset")
 	q.Set("format", "csv")
 	return r.render(http.StatusOK, "worklists", "nav.worklists", wl.Unit.Breadcrumb, map[string]any{
-		"WL": wl, "Kinds": kinds, "Statuses": ItemStatuses, "Query": here, "CSV": "/api/v1/quality/worklist?" + q.Encode(),
+		"WL": wl, "Kinds": kinds, "Statuses": ItemStatuses, "Purposes": revealPurposes(r.lang), "MinReason": s.cfg.Reveal.WithDefaults().MinReason, "Query": here, "CSV": "/api/v1/quality/worklist?" + q.Encode(),
 		"Next": r.nextPage("/worklists", wl.Offset+len(wl.Items), wl.Total)})
 }
 

@@ -160,15 +160,15 @@ func TestRevealOutsideScopeIsNotAudited(t *testing.T) {
 	e := newTestEnv(t)
 	c := loggedIn(t, e, "operator")
 	for _, id := range []string{"w-510105002", "w-nothing"} {
-		if rec := c.do("POST", "/api/v1/quality/worklist/"+id+"/reveal", map[string]string{"reason": "curious"}); rec.Code != 404 || strings.Contains(rec.Body.String(), "张") {
+		if rec := c.do("POST", "/api/v1/quality/worklist/"+id+"/reveal", map[string]string{"purpose": "verification", "reason": "curious about the neighbours"}); rec.Code != 404 || strings.Contains(rec.Body.String(), "张") {
 			t.Errorf("reveal %s: %d %s, want 404 without data", id, rec.Code, rec.Body)
 		}
 	}
 	if rs, _ := e.audit.Records(context.Background(), "", "reveal"); len(rs) != 0 {
 		t.Errorf("refused reveals were recorded as reveals: %+v", rs)
 	}
-	rec := c.do("POST", "/api/v1/quality/worklist/w-510104017/reveal", map[string]string{"reason": "home visit"})
-	if rec.Header().Get("Cache-Control") != "no-store" {
+	rec := c.do("POST", "/api/v1/quality/worklist/w-510104017/reveal", map[string]string{"purpose": "verification", "reason": "home visit to the family"})
+	if rec.Code != 200 || rec.Header().Get("Cache-Control") != "no-store" {
 		t.Errorf("revealed identity may be cached: %q", rec.Header().Get("Cache-Control"))
 	}
 }

@@ -39,7 +39,13 @@ Serves the dashboards (pages and /api/v1, described at /api/v1/openapi.json)
 on the cube of the store in DIR. Accounts are in DIR/users.json (manage them
 with 'padis users'); on the first start with no account an admin with a
 random password is created and the password printed once. The audit log is
-DIR/audit.jsonl. The reports page lists the archive of 'padis report
+DIR/audit.jsonl (rotated at 64 MiB into DIR/audit.NNNNNN.jsonl). At start
+the hash chains of the audit log and of the store's meta.reveal_audit are
+verified (as 'padis audit verify'): a broken chain refuses the start, unless
+--allow-broken-audit. Reveals need a purpose, a reason of
+$PADIS_REVEAL_MIN_REASON characters (default 10) and are limited to
+$PADIS_REVEAL_LIMIT records per user per $PADIS_REVEAL_WINDOW (default 20
+per 1h). The reports page lists the archive of 'padis report
 --archive --out DIR/reports' (--reports to change). New cube builds are picked up every --reload interval;
 requests keep reading the previous version until then.
 
@@ -86,6 +92,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	snapRoot := fs.String("snapshot-root", "", "directory under which dashboard administrators may load snapshots (default DATA/snapshots)")
 	proxies := fs.String("trusted-proxy", "", "comma-separated `addresses` (IPs or CIDR ranges) of reverse proxies whose X-Forwarded-For is believed")
 	accessLog := fs.String("access-log", "", "access log `FILE`, rotated at 10 MB, 5 old files kept (default DATA/logs/access.log)")
+	allowBrokenAudit := fs.Bool("allow-broken-audit", false, "start even when an audit trail's hash chain is broken (a loud warning on the console and the audit page)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -134,16 +141,36 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	keys, ksrc, err := pii.LoadKeys(dir, os.Getenv)
+	if err != nil {
+		return err
+	}
+	if ksrc.Created {
+		fmt.Fprintf(stderr, "padis: created the PII key %s (mode 0600). Back it up: without it the vault cannot be revealed.\n", ksrc.Path)
+	}
+	audit, err := dashboards.OpenAuditLog(filepath.Join(dir, "audit.jsonl"), keys.AuditKey())
+	if err != nil {
+		return err
+	}
+	defer audit.Close()
+	// A log written before chaining was chained by the open; the check
+	// verifies what it continues.
+	auditWarning, err := checkAuditAtStart(ctx, st, keys.AuditKey(), *allowBrokenAudit, stderr)
+	if err != nil {
+		return err
+	}
+	if auditWarning != "" {
+		logger.Error("audit trail broken; started with --allow-broken-audit", "detail", auditWarning)
+	}
+	reveal, err := revealPolicyFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
 	if pw, err := dashboards.EnsureAdmin(ctx, users, tree); err != nil {
 		return err
 	} else if pw != "" {
 		fmt.Fprintf(stdout, "padis: created the first account: user admin, password %s\n(shown once; change it with 'padis users add admin --roles admin --jurisdiction 00 --password-stdin')\n", pw)
 	}
-	audit, err := dashboards.OpenAuditLog(filepath.Join(dir, "audit.jsonl"))
-	if err != nil {
-		return err
-	}
-	defer audit.Close()
 	if *accessLog == "" {
 		*accessLog = filepath.Join(dir, "logs", "access.log")
 	}
@@ -173,13 +200,6 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 			*reports = sched.Archive.Dir
 		}
 	}
-	keys, ksrc, err := pii.LoadKeys(dir, os.Getenv)
-	if err != nil {
-		return err
-	}
-	if ksrc.Created {
-		fmt.Fprintf(stderr, "padis: created the PII key %s (mode 0600). Back it up: without it the vault cannot be revealed.\n", ksrc.Path)
-	}
 	var srv *dashboards.Server
 	var runsSeen string
 	refresh := func(ctx context.Context) {
@@ -202,7 +222,8 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	defer loader.wait()
 	runsSeen = runsSignature(eng.Runs())
 	srvCfg := dashboards.Config{
-		Source: querysrc.New(eng, tree).WithLoads(st).WithStore(st).WithKeys(keys), Users: users, Audit: audit, Logger: logger,
+		Source: querysrc.New(eng, tree).WithLoads(st).WithStore(st).WithKeys(keys).WithRevealPolicy(reveal), Users: users, Audit: audit, Logger: logger,
+		Reveal: reveal, AuditWarning: auditWarning,
 		Reports: querysrc.Reports{Archive: report.Archive{Dir: *reports}},
 		MinCell: *minCell, RequestTimeout: *timeout, Loader: loader, AdminToken: rand.Text(),
 		AccessLog: slog.New(slog.NewJSONHandler(alog, nil)), TrustedProxies: trusted, SnapshotRoot: *snapRoot,

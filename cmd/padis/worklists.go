@@ -1,20 +1,27 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"golang.org/x/term"
+
+	"github.com/padis/padis/dashboards"
 	"github.com/padis/padis/engine/linkage"
 	"github.com/padis/padis/engine/pii"
 	"github.com/padis/padis/engine/store"
+	"github.com/padis/padis/models"
 )
 
 func init() {
@@ -26,7 +33,7 @@ func init() {
 			{"list", "list worklist items of a unit, masked", runWorklistsList},
 			{"export", "export a unit's worklist as CSV (UTF-8 with BOM, Excel-friendly), masked", runWorklistsExport},
 			{"status", "set the status of an item: open, verified, corrected, false_match", runWorklistsStatus},
-			{"reveal", "reveal the identity behind an item (audited: who and why)", runWorklistsReveal},
+			{"reveal", "reveal the identity behind an item (a dashboard operator's account; purpose, reason, rate; audited)", runWorklistsReveal},
 		},
 	})
 }
@@ -226,28 +233,139 @@ func runWorklistsStatus(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+const revealSynopsis = `worklists reveal --item ID --user NAME --purpose P --reason TEXT [--password-stdin] [--data DIR]
+
+Prints the name and ID number behind a worklist item. The operator is a
+dashboard account (padis users) with the operator role whose jurisdiction
+holds the item; its password is read from $PADIS_PASSWORD, or with
+--password-stdin from the first line of standard input, or else asked on the
+terminal (never a flag). The purpose is one of verification (核查),
+law_enforcement (执法), service (服务), statistical_review (统计复核); the
+reason needs $PADIS_REVEAL_MIN_REASON characters (default 10), and a user
+reveals at most $PADIS_REVEAL_LIMIT records per $PADIS_REVEAL_WINDOW
+(default 20 per 1h), counted with the dashboards' reveals. The reveal is
+written to the dashboards' audit log (DATA/audit.jsonl) and to the store's
+meta.reveal_audit, both hash-chained.`
+
+// revealStdin is where --password-stdin reads from and where the password
+// is asked on a terminal (replaced in tests).
+var revealStdin io.Reader = os.Stdin
+
 func runWorklistsReveal(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("worklists reveal", "worklists reveal --item ID --who USER --why REASON", stderr)
+	fs := newFlagSet("worklists reveal", revealSynopsis, stderr)
 	sf := addStoreFlags(fs)
-	item := fs.String("item", "", "item id")
-	who := fs.String("who", "", "who asks (recorded)")
-	why := fs.String("why", "", "why (recorded)")
+	item := fs.String("item", "", "item `id`")
+	user := fs.String("user", "", "dashboard account `name` of the operator (padis users)")
+	purpose := fs.String("purpose", "", "purpose: "+strings.Join(models.RevealPurposes, ", "))
+	reason := fs.String("reason", "", "why the identity is needed (recorded)")
+	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *item == "" || strings.TrimSpace(*who) == "" || strings.TrimSpace(*why) == "" {
-		return usageErrorf("worklists reveal: --item, --who and --why are required")
+	if *item == "" || *user == "" {
+		return usageErrorf("worklists reveal: --item and --user are required")
+	}
+	policy, err := revealPolicyFromEnv(os.Getenv)
+	if err != nil {
+		return err
+	}
+	if err := policy.Check(*purpose, *reason); err != nil {
+		return usageErrorf("%v", err)
 	}
 	ctx := context.Background()
 	env, err := openWorklists(ctx, sf, 0, "", false)
 	if err != nil {
+		if cfg, cerr := sf.config(); cerr == nil {
+			if si, serr := readServerInfo(cfg.Dir); serr == nil {
+				return fmt.Errorf("%w\n(the store is held by padis serve at %s: reveal in its worklists page, with the same account)", err, si.URL)
+			}
+		}
 		return err
 	}
 	defer env.st.Close()
-	id, err := env.svc.Reveal(ctx, *item, *who, *why)
+	env.svc.Policy = policy
+	dir := env.st.Config().Dir
+	audit, err := dashboards.OpenAuditLog(filepath.Join(dir, "audit.jsonl"), env.svc.Keys.AuditKey())
 	if err != nil {
+		return err
+	}
+	defer audit.Close()
+	rec := dashboards.AuditRecord{Time: time.Now().UTC(), User: *user, Target: *item, Purpose: *purpose, Reason: strings.Join(strings.Fields(*reason), " "), RequestID: "cli", IP: "local"}
+	u, err := operator(ctx, dir, *user, *pwStdin, stderr)
+	if err != nil {
+		rec.Action, rec.Reason = "login_failed", "worklists reveal: "+err.Error()
+		if aerr := audit.Append(ctx, rec); aerr != nil {
+			return aerr
+		}
+		return err
+	}
+	it, err := env.svc.Item(ctx, *item)
+	if err == nil && !dashboards.InScope(u.Jurisdiction, it.Village) {
+		err = fmt.Errorf("worklist item %q: %w", *item, linkage.ErrNotFound) // like the dashboards: outside is not found
+	}
+	if err != nil {
+		return err
+	}
+	rec.Action, rec.Unit = "reveal", it.Village
+	if err := audit.Append(ctx, rec); err != nil {
+		return err
+	}
+	id, err := env.svc.Reveal(ctx, *item, u.Name, *purpose, rec.Reason)
+	if err != nil {
+		refused := rec
+		refused.Time, refused.Action, refused.Reason = time.Now().UTC(), "reveal_refused", err.Error()
+		if aerr := audit.Append(ctx, refused); aerr != nil {
+			return aerr
+		}
 		return err
 	}
 	fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\n", id.ItemID, id.Record, id.Name, id.IDNumber)
 	return nil
+}
+
+// operator authenticates the dashboard account name with its password
+// ($PADIS_PASSWORD, --password-stdin or the terminal) and checks that it
+// may reveal: enabled, with the operator role.
+func operator(ctx context.Context, dir, name string, pwStdin bool, stderr io.Writer) (dashboards.User, error) {
+	users, err := dashboards.OpenUserStore(filepath.Join(dir, "users.json"))
+	if err != nil {
+		return dashboards.User{}, err
+	}
+	pw, err := readPassword(name, pwStdin, stderr)
+	if err != nil {
+		return dashboards.User{}, err
+	}
+	u, err := users.User(ctx, name)
+	if err != nil || u.Disabled || !u.CheckPassword(pw) {
+		return dashboards.User{}, fmt.Errorf("user %s: wrong user name or password", name)
+	}
+	if !u.Has(dashboards.RoleOperator) {
+		return dashboards.User{}, fmt.Errorf("user %s: the operator role is needed to reveal", name)
+	}
+	return u, nil
+}
+
+// readPassword reads name's password from $PADIS_PASSWORD, else (pwStdin)
+// the first line of revealStdin, else the terminal without echo.
+func readPassword(name string, pwStdin bool, stderr io.Writer) (string, error) {
+	if pw := os.Getenv("PADIS_PASSWORD"); pw != "" {
+		return pw, nil
+	}
+	if pwStdin {
+		line, err := bufio.NewReader(revealStdin).ReadString('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		return strings.TrimRight(line, "\r\n"), nil
+	}
+	if f, ok := revealStdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprintf(stderr, "password of %s: ", name)
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(stderr)
+		if err != nil {
+			return "", fmt.Errorf("read password: %w", err)
+		}
+		return string(b), nil
+	}
+	return "", usageErrorf("worklists reveal: no password: set PADIS_PASSWORD, pass --password-stdin, or run on a terminal")
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/padis/padis/dashboards"
 	"github.com/padis/padis/engine/linkage"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
@@ -91,7 +92,39 @@ func TestWorklistsEndToEnd(t *testing.T) {
 		t.Errorf("open duplicates: %d, want %d", o.Total, dups.Total-1)
 	}
 
-	code, out, errs = runPadis("worklists", "reveal", "--data", data, "--item", it.ID, "--who", "li", "--why", "home visit")
+	// The reveal: a dashboard operator of the item's county, with the
+	// password (here from --password-stdin, then PADIS_PASSWORD).
+	usersStdin = strings.NewReader("li's long secret\n")
+	defer func() { usersStdin = os.Stdin }()
+	for _, u := range [][]string{{"li", "operator", county}, {"far", "operator", "52"}, {"viewer", "viewer", county}} {
+		usersStdin = strings.NewReader(u[0] + "'s long secret\n")
+		if code, _, errs := runPadis("users", "add", u[0], "--roles", u[1], "--jurisdiction", u[2], "--password-stdin", "--data", data); code != 0 {
+			t.Fatalf("users add %s: %s", u[0], errs)
+		}
+	}
+	reveal := []string{"worklists", "reveal", "--data", data, "--item", it.ID, "--purpose", "verification", "--reason", "home visit to the family"}
+	for _, tc := range []struct {
+		user, password string
+		extra          []string
+		code           int
+		err            string
+	}{
+		{"li", "wrong", nil, 1, "wrong user name or password"},
+		{"viewer", "viewer's long secret", nil, 1, "operator role"},
+		{"far", "far's long secret", nil, 1, "not found"}, // outside its jurisdiction
+		{"li", "li's long secret", []string{"--reason", "visit"}, 2, "at least 10 characters"},
+		{"li", "li's long secret", []string{"--purpose", "curiosity"}, 2, "purpose must be one of"},
+		{"li", "li's long secret", []string{"--who", "li"}, 2, "flag provided but not defined: -who"},
+	} {
+		t.Setenv("PADIS_PASSWORD", tc.password)
+		if code, out, errs := runPadis(append(append(reveal, "--user", tc.user), tc.extra...)...); code != tc.code || !strings.Contains(errs, tc.err) || out != "" {
+			t.Errorf("reveal as %s %v: exit %d %q %s, want %d and %q", tc.user, tc.extra, code, out, errs, tc.code, tc.err)
+		}
+	}
+	t.Setenv("PADIS_PASSWORD", "")
+	revealStdin = strings.NewReader("li's long secret\n")
+	defer func() { revealStdin = os.Stdin }()
+	code, out, errs = runPadis(append(reveal, "--user", "li", "--password-stdin")...)
 	f := strings.Split(strings.TrimSpace(out), "\t")
 	if code != 0 || len(f) != 4 || f[0] != it.ID || f[1] != it.PersonID {
 		t.Fatalf("reveal: exit %d %q %s", code, out, errs)
@@ -109,16 +142,35 @@ func TestWorklistsEndToEnd(t *testing.T) {
 	if f[2] != name || f[3] != idNumber || it.NameMasked != models.MaskName(name) {
 		t.Errorf("revealed %q %q, the snapshot has %q %q (listed %q)", f[2], f[3], name, idNumber, it.NameMasked)
 	}
-	if err := st.DB().QueryRow(`SELECT count(*) FROM `+store.AuditTable+` WHERE who = 'li' AND record_key = ? AND why LIKE 'home visit%'`, it.PersonID).Scan(&audited); err != nil || audited != 2 {
+	if err := st.DB().QueryRow(`SELECT count(*) FROM `+store.AuditTable+` WHERE who = 'li' AND purpose = 'verification' AND record_key = ? AND why LIKE 'home visit%'`, it.PersonID).Scan(&audited); err != nil || audited != 2 {
 		t.Errorf("audit rows: %d (%v), want 2", audited, err)
 	}
 	st.Close()
+	// The dashboards' audit log has the reveal and the refused password.
+	log, err := dashboards.OpenAuditLog(filepath.Join(data, "audit.jsonl"), auditKeyOf(t, data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, _ := log.Records(context.Background(), "", "")
+	log.Close()
+	var actions []string
+	for _, r := range rs {
+		actions = append(actions, r.User+" "+r.Action)
+	}
+	if len(rs) != 3 || rs[0].Action != "login_failed" || rs[2].Action != "reveal" || rs[2].User != "li" || rs[2].Purpose != "verification" || rs[2].Unit != it.Village || rs[2].Target != it.ID {
+		t.Fatalf("audit log: %v", actions)
+	}
+	// Both chains verify; an edit of either is named.
+	if code, out, errs := runPadis("audit", "verify", "--data", data); code != 0 || strings.Count(out, "chain intact") != 2 {
+		t.Errorf("audit verify: exit %d %s %s", code, out, errs)
+	}
+	testAuditTampering(t, data)
 
 	for _, tc := range []struct {
 		args []string
 		code int
 	}{
-		{[]string{"worklists", "reveal", "--data", data, "--item", it.ID, "--who", "li"}, 2},
+		{[]string{"worklists", "reveal", "--data", data, "--item", it.ID, "--user", "li"}, 2},
 		{[]string{"worklists", "export", "--data", data}, 2},
 		{[]string{"worklists", "status", "--data", data, "--item", it.ID, "--status", "done", "--who", "li"}, 1},
 		{[]string{"worklists", "list", "--data", data, "--kind", "nothing"}, 1},

@@ -30,11 +30,12 @@ import (
 
 // Source is a dashboards.Source reading from a query engine.
 type Source struct {
-	eng   *query.Engine
-	tree  *models.DivisionTree
-	loads LoadCatalog  // nil: Snapshots lists the cube runs only
-	st    *store.Store // alerts and worklists (WithStore); nil: not available
-	keys  *pii.Keys    // worklist masking and reveals (WithKeys); nil: not available
+	eng    *query.Engine
+	tree   *models.DivisionTree
+	loads  LoadCatalog         // nil: Snapshots lists the cube runs only
+	st     *store.Store        // alerts and worklists (WithStore); nil: not available
+	keys   *pii.Keys           // worklist masking and reveals (WithKeys); nil: not available
+	reveal models.RevealPolicy // what a reveal needs (WithRevealPolicy)
 }
 
 // New returns a source over eng; tree is the division tree the data is

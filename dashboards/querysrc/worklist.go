@@ -9,6 +9,7 @@ import (
 	"github.com/padis/padis/dashboards"
 	"github.com/padis/padis/engine/linkage"
 	"github.com/padis/padis/engine/pii"
+	"github.com/padis/padis/models"
 )
 
 // WithKeys gives s the PII keys of the store (pii.LoadKeys), with which
@@ -19,13 +20,20 @@ func (s *Source) WithKeys(k *pii.Keys) *Source {
 	return s
 }
 
+// WithRevealPolicy sets what a reveal needs (purpose, reason, rate; the
+// zero value takes the defaults) and returns s.
+func (s *Source) WithRevealPolicy(p models.RevealPolicy) *Source {
+	s.reveal = p
+	return s
+}
+
 // worklists returns the engine/linkage service of s's store, or
 // ErrNotAvailable without a store or keys.
 func (s *Source) worklists() (*linkage.Service, error) {
 	if s.st == nil || s.keys == nil {
 		return nil, fmt.Errorf("worklists: %w", dashboards.ErrNotAvailable)
 	}
-	return &linkage.Service{Store: s.st, Keys: s.keys}, nil
+	return &linkage.Service{Store: s.st, Keys: s.keys, Policy: s.reveal}, nil
 }
 
 // Worklist implements dashboards.Source from engine/linkage: the items of
@@ -75,13 +83,14 @@ func (s *Source) SetWorkItemStatus(ctx context.Context, id, status, user, note s
 
 // Reveal implements dashboards.Source through linkage.Service.Reveal,
 // which reads the vault with pii.Revealer and writes one row per field
-// into meta.reveal_audit (who and why).
-func (s *Source) Reveal(ctx context.Context, itemID, user, reason string) (dashboards.Identity, error) {
+// into meta.reveal_audit (who, purpose and why) under the policy set with
+// WithRevealPolicy.
+func (s *Source) Reveal(ctx context.Context, itemID, user, purpose, reason string) (dashboards.Identity, error) {
 	svc, err := s.worklists()
 	if err != nil {
 		return dashboards.Identity{}, err
 	}
-	id, err := svc.Reveal(ctx, itemID, user, reason)
+	id, err := svc.Reveal(ctx, itemID, user, purpose, reason)
 	if err != nil {
 		return dashboards.Identity{}, itemErr(err)
 	}

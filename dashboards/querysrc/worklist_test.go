@@ -108,7 +108,7 @@ func TestWorklistFromTheEngine(t *testing.T) {
 		t.Errorf("item %s: %+v, %v", it.ID, one, err)
 	}
 
-	idn, err := s.Reveal(ctx, it.ID, "operator", "home visit")
+	idn, err := s.Reveal(ctx, it.ID, "operator", models.PurposeVerification, "home visit to the family")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,13 +128,13 @@ func TestWorklistFromTheEngine(t *testing.T) {
 		t.Errorf("listed %q %q, masks of the original %q %q", it.NameMasked, it.IDMasked, models.MaskName(name), models.MaskIDNumber(idNumber))
 	}
 	var audited int
-	if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM `+store.AuditTable+` WHERE who = 'operator' AND record_key = ? AND why LIKE 'home visit%' AND field IN ('name', 'id_number')`, li.PersonID).Scan(&audited); err != nil || audited != 2 {
+	if err := st.DB().QueryRowContext(ctx, `SELECT count(*) FROM `+store.AuditTable+` WHERE who = 'operator' AND record_key = ? AND why LIKE 'home visit%' AND purpose = 'verification' AND field IN ('name', 'id_number')`, li.PersonID).Scan(&audited); err != nil || audited != 2 {
 		t.Errorf("audit rows for the reveal: %d (%v), want 2 (name and ID number)", audited, err)
 	}
 	if _, err := s.WorkItem(ctx, "nothing"); !errors.Is(err, dashboards.ErrNotFound) {
 		t.Errorf("unknown item: %v, want ErrNotFound", err)
 	}
-	if _, err := s.Reveal(ctx, "nothing", "operator", "x"); !errors.Is(err, dashboards.ErrNotFound) {
+	if _, err := s.Reveal(ctx, "nothing", "operator", models.PurposeVerification, "a reason long enough"); !errors.Is(err, dashboards.ErrNotFound) {
 		t.Errorf("reveal of an unknown item: %v, want ErrNotFound", err)
 	}
 }

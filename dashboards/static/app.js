@@ -228,14 +228,36 @@
         series: [{ name: d.label, type: 'line', connectNulls: true, data: d.trend.map(function (p) { return p.value; }), itemStyle: { color: '#1559a8' } }] });
       el.dataset.ready = pts.length ? '1' : 'empty';
     }
+    revealDialog();
+  }
+
+  // revealDialog asks for the purpose and the reason of a reveal and shows
+  // the server's (translated) refusal in the dialog.
+  function revealDialog() {
+    var dlg = $('reveal-dialog');
+    if (!dlg) return;
+    var form = dlg.querySelector('form'), err = dlg.querySelector('.error'), tr = null;
     document.querySelectorAll('#worklist button.reveal').forEach(function (b) {
       b.addEventListener('click', function () {
-        var tr = b.closest('tr');
-        var reason = tr.querySelector('input.reason').value;
-        post('/api/v1/quality/worklist/' + encodeURIComponent(tr.dataset.item) + '/reveal', { reason: reason }).then(function (r) {
-          tr.querySelector('.who').textContent = r.name;
-          tr.querySelector('.idn').textContent = r.id_number;
-        }).catch(function (e) { alert(e.message); });
+        tr = b.closest('tr');
+        dlg.querySelector('.item').textContent = tr.dataset.item;
+        err.hidden = true;
+        dlg.showModal();
+      });
+    });
+    form.addEventListener('submit', function (ev) {
+      if (ev.submitter && ev.submitter.value === 'cancel') return;
+      ev.preventDefault();
+      var row = tr;
+      post('/api/v1/quality/worklist/' + encodeURIComponent(row.dataset.item) + '/reveal',
+        { purpose: form.elements.purpose.value, reason: form.elements.reason.value }).then(function (r) {
+        row.querySelector('.who').textContent = r.name;
+        row.querySelector('.idn').textContent = r.id_number;
+        form.reset();
+        dlg.close();
+      }).catch(function (e) {
+        err.textContent = e.message;
+        err.hidden = false;
       });
     });
   }

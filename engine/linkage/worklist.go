@@ -72,6 +72,9 @@ type Service struct {
 	Store *store.Store
 	Keys  *pii.Keys
 	Now   func() time.Time // time.Now when nil
+	// Policy is what a reveal needs: purpose, reason, rate (zero fields
+	// take the defaults of models.RevealPolicy).
+	Policy models.RevealPolicy
 }
 
 func (s *Service) now() time.Time {
@@ -315,8 +318,17 @@ func (s *Service) mask(ctx context.Context, items []Item) error {
 }
 
 // Reveal returns the identity behind item id through pii.Revealer: each
-// field revealed is recorded in meta.reveal_audit with who and why.
-func (s *Service) Reveal(ctx context.Context, id, who, why string) (Identity, error) {
+// field revealed is recorded in meta.reveal_audit (chained) with who, the
+// purpose and the reason. The policy s.Policy is checked first: a purpose
+// from models.RevealPurposes, a reason long enough, and at most Limit
+// records revealed by who in the last Window (counted in meta.reveal_audit,
+// so the web and the CLI share it and a restart does not reset it).
+// Refusals are *models.RevealError.
+func (s *Service) Reveal(ctx context.Context, id, who, purpose, why string) (Identity, error) {
+	p := s.Policy.WithDefaults()
+	if err := p.Check(purpose, why); err != nil {
+		return Identity{}, err
+	}
 	it, err := s.Item(ctx, id)
 	if err != nil {
 		return Identity{}, err
@@ -325,22 +337,38 @@ func (s *Service) Reveal(ctx context.Context, id, who, why string) (Identity, er
 	if tbl == "" {
 		return Identity{}, fmt.Errorf("item %s: no record to reveal", id)
 	}
-	rv := &pii.Revealer{DB: s.Store.DB(), Keys: s.Keys, Tables: s.Store.Table, Audit: pii.TableAudit(s.Store.DB(), store.AuditTable), Now: s.Now}
-	out := Identity{ItemID: it.ID, Village: it.Village, Table: tbl, Record: key}
-	if strings.TrimSpace(why) != "" {
-		why += " (worklist item " + it.ID + ")"
+	n, err := s.revealedBy(ctx, who, s.now().Add(-p.Window))
+	if err != nil {
+		return Identity{}, err
 	}
+	if n >= p.Limit {
+		return Identity{}, &models.RevealError{Code: models.RevealRateLimited, Policy: p}
+	}
+	rv := &pii.Revealer{DB: s.Store.DB(), Keys: s.Keys, Tables: s.Store.Table, Audit: pii.TableAudit(s.Store.DB(), store.AuditTable, s.Keys.AuditKey()), Now: s.Now}
+	out := Identity{ItemID: it.ID, Village: it.Village, Table: tbl, Record: key}
+	why = strings.TrimSpace(why) + " (worklist item " + it.ID + ")"
 	for _, f := range []struct {
 		field string
 		dst   *string
 	}{{nf, &out.Name}, {idf, &out.IDNumber}} {
-		v, _, err := rv.Reveal(ctx, pii.RevealRequest{Version: it.Version, Table: tbl, Key: key, Field: f.field, Who: who, Why: why})
+		v, _, err := rv.Reveal(ctx, pii.RevealRequest{Version: it.Version, Table: tbl, Key: key, Field: f.field, Who: who, Purpose: purpose, Why: why})
 		if err != nil {
 			return Identity{}, fmt.Errorf("reveal item %s: %w", id, err)
 		}
 		*f.dst = v
 	}
 	return out, nil
+}
+
+// revealedBy counts the records (version, table, key) whose fields who
+// revealed since.
+func (s *Service) revealedBy(ctx context.Context, who string, since time.Time) (int, error) {
+	var n int
+	q := `SELECT count(DISTINCT (version, tbl, record_key)) FROM ` + store.AuditTable + ` WHERE who = ? AND revealed_at >= ? AND outcome IN ('revealed', 'null')`
+	if err := s.Store.DB().QueryRowContext(ctx, q, who, since.UTC()).Scan(&n); err != nil {
+		return 0, fmt.Errorf("reveal: count the reveals of %s: %w", who, err)
+	}
+	return n, nil
 }
 
 // ExportCSV writes the items matching f, masked, as CSV with a UTF-8 BOM

@@ -7,13 +7,16 @@ import (
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/padis/padis/datasets"
 	"github.com/padis/padis/engine/load"
+	"github.com/padis/padis/engine/pii"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
 )
@@ -65,7 +68,7 @@ func TestMaskRevealExport(t *testing.T) {
 			t.Fatalf("%s: no items", kind)
 		}
 		it := items[0]
-		id, err := svc.Reveal(ctx, it.ID, "tester", "unit test")
+		id, err := svc.Reveal(ctx, it.ID, "tester", models.PurposeVerification, "unit test of the reveal")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -97,12 +100,39 @@ func TestMaskRevealExport(t *testing.T) {
 			t.Fatalf("%s: export has %d records for %d items: %v", kind, len(recs), n, err)
 		}
 	}
-	if _, err := svc.Reveal(ctx, "dup-nonexistent", "tester", "x"); err == nil {
+	if _, err := svc.Reveal(ctx, "dup-nonexistent", "tester", models.PurposeVerification, "unit test of the reveal"); err == nil {
 		t.Error("reveal of an unknown item succeeded")
 	}
-	items, _, _ := svc.List(ctx, Filter{Kind: KindUndead, Limit: 1})
-	if _, err := svc.Reveal(ctx, items[0].ID, "tester", " "); err == nil {
-		t.Error("reveal without a reason succeeded")
+	items, _, _ := svc.List(ctx, Filter{Kind: KindUndead, Limit: 3})
+	for _, bad := range [][2]string{{models.PurposeVerification, " "}, {models.PurposeVerification, "核实户口"}, {"", "unit test of the reveal"}, {"fun", "unit test of the reveal"}} {
+		var re *models.RevealError
+		if _, err := svc.Reveal(ctx, items[0].ID, "tester", bad[0], bad[1]); !errors.As(err, &re) {
+			t.Errorf("reveal with purpose %q and reason %q: %v, want a RevealError", bad[0], bad[1], err)
+		}
+	}
+	// The rate: at most Limit records per user and window, counted in
+	// meta.reveal_audit (what "tester" revealed above counts).
+	n, err := svc.revealedBy(ctx, "tester", time.Now().Add(-time.Hour))
+	if err != nil || n < 3 {
+		t.Fatalf("tester revealed %d records (%v), want at least 3", n, err)
+	}
+	svc.Policy = models.RevealPolicy{Limit: n + 1}
+	if _, err := svc.Reveal(ctx, items[1].ID, "tester", models.PurposeVerification, "unit test of the rate"); err != nil {
+		t.Errorf("reveal %d of a limit of %d: %v", n+1, n+1, err)
+	}
+	var re *models.RevealError
+	if _, err := svc.Reveal(ctx, items[2].ID, "tester", models.PurposeVerification, "unit test of the rate"); !errors.As(err, &re) || re.Code != models.RevealRateLimited {
+		t.Errorf("reveal %d of a limit of %d: %v, want refused", n+2, n+1, err)
+	}
+	if _, err := svc.Reveal(ctx, items[2].ID, "another", models.PurposeVerification, "unit test of the rate"); err != nil {
+		t.Errorf("another user is limited by tester's reveals: %v", err)
+	}
+	svc.Now = func() time.Time { return time.Now().Add(2 * time.Hour) } // the window has passed
+	if _, err := svc.Reveal(ctx, items[2].ID, "tester", models.PurposeVerification, "unit test of the rate"); err != nil {
+		t.Errorf("reveal after the window: %v", err)
+	}
+	if res, err := pii.VerifyTableAudit(ctx, st.DB(), store.AuditTable, fixKeys.AuditKey()); err != nil || res.Break != nil || res.Seq < 10 {
+		t.Errorf("the reveal audit chain: %+v %v", res, err)
 	}
 }
 

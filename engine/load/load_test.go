@@ -261,7 +261,7 @@ func testGB18030(t *testing.T, declared string) {
 }
 
 func revealer(st *store.Store, t *testing.T) *pii.Revealer {
-	return &pii.Revealer{DB: st.DB(), Keys: testKeys(t), Tables: st.Table, Audit: pii.TableAudit(st.DB(), store.AuditTable)}
+	return &pii.Revealer{DB: st.DB(), Keys: testKeys(t), Tables: st.Table, Audit: pii.TableAudit(st.DB(), store.AuditTable, testKeys(t).AuditKey())}
 }
 
 func TestReveal(t *testing.T) {

@@ -25,6 +25,7 @@ const KeyFileName = "padis.key"
 type Keys struct {
 	mac []byte // HMAC-SHA256 key for pseudonyms
 	enc []byte // AES-256 key for the vault
+	aud []byte // HMAC-SHA256 key for the audit hash chains
 	// ID is a short public fingerprint of the master key, stored with each
 	// version so that a load under another key is detected.
 	ID string
@@ -51,12 +52,21 @@ func NewKeys(master []byte) (*Keys, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pii: derive vault key: %w", err)
 	}
+	aud, err := hkdf.Key(sha256.New, master, nil, "padis audit chain v1", 32)
+	if err != nil {
+		return nil, fmt.Errorf("pii: derive audit key: %w", err)
+	}
 	id, err := hkdf.Key(sha256.New, master, nil, "padis key id v1", 6)
 	if err != nil {
 		return nil, fmt.Errorf("pii: derive key id: %w", err)
 	}
-	return &Keys{mac: mac, enc: enc, ID: fmt.Sprintf("%x", id)}, nil
+	return &Keys{mac: mac, enc: enc, aud: aud, ID: fmt.Sprintf("%x", id)}, nil
 }
+
+// AuditKey is the key of the audit hash chains (auditchain): derived from
+// the master key, so that whoever can write an audit file or the store but
+// cannot read the key cannot forge a chain that verifies.
+func (k *Keys) AuditKey() []byte { return append([]byte(nil), k.aud...) }
 
 // ParseKey decodes a base64 (standard or URL, padded or not) master key.
 func ParseKey(s string) ([]byte, error) {

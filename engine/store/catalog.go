@@ -86,9 +86,14 @@ CREATE TABLE IF NOT EXISTS meta.reveal_audit (
 	revealed_at TIMESTAMP NOT NULL, who VARCHAR NOT NULL, why VARCHAR NOT NULL,
 	version BIGINT, tbl VARCHAR, record_key VARCHAR, field VARCHAR, outcome VARCHAR NOT NULL
 );
+ALTER TABLE meta.reveal_audit ADD COLUMN IF NOT EXISTS purpose VARCHAR;
+ALTER TABLE meta.reveal_audit ADD COLUMN IF NOT EXISTS seq BIGINT;
+ALTER TABLE meta.reveal_audit ADD COLUMN IF NOT EXISTS prev_hash VARCHAR;
+ALTER TABLE meta.reveal_audit ADD COLUMN IF NOT EXISTS hash VARCHAR;
 `
 
-// AuditTable is the table of reveal audit records.
+// AuditTable is the table of reveal audit records, hash-chained by
+// engine/pii (seq, prev_hash, hash: see auditchain).
 const AuditTable = "meta.reveal_audit"
 
 func (s *Store) migrate(ctx context.Context) error {
