@@ -18,6 +18,10 @@ const (
 	ScenarioZeroMigration = "zero_migration"
 )
 
+// DefaultHorizon is the default projection horizon in years of the CLI
+// and the projections page.
+const DefaultHorizon = 30
+
 // BuiltinScenarios returns fresh copies of the built-in scenarios in the
 // order the projections page offers them. All keep the input's migration
 // except zero_migration; constant keeps every base rate.
