@@ -60,14 +60,22 @@ Run 'padis project backtest -h' for back-testing.`
 
 // projectFlags are the parsed flags of 'padis project'.
 type projectFlags struct {
-	input, scenario, scenarios, format, what, out, province string
-	years, step, trajectories                               int
-	stochastic                                              projections.StochasticOptions
-	observed                                                [3]string // TFR, male e0, female e0 series
-	store                                                   *storeFlags
-	division, scope, baseDate                               string
-	version                                                 int64
-	window                                                  int
+	// What to project and how.
+	input, province     string
+	years, step         int
+	scenario, scenarios string
+	// Output.
+	format, what, out string
+	// Probabilistic projection; observed holds the --observed-tfr,
+	// --observed-e0-male and --observed-e0-female series.
+	trajectories int
+	stochastic   projections.StochasticOptions
+	observed     [3]string
+	// Inputs from the store (--division).
+	store                     *storeFlags
+	division, scope, baseDate string
+	version                   int64
+	window                    int
 }
 
 // parseProjectFlags parses and checks the flags of 'padis project'.
