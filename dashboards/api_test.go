@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"gonum.org/v1/gonum/floats"
 )
 
 // routeCase exercises one route as a user allowed to use it.
@@ -96,7 +98,7 @@ var routeCases = map[string]routeCase{
 	"geo":       {user: "province", method: "GET", path: "/api/v1/geo/51", status: 200, check: contains(`"code":"5101"`, `"code":"5134"`)},
 	"explorer":  {user: "county", method: "GET", path: "/api/v1/explorer?indicator=births&level=village&format=csv", status: 200, check: contains("\ufeffcode,name,indicator", "510104017")},
 	"panel":     {user: "admin", method: "GET", path: "/api/v1/panel?indicator=tfr", status: 200, check: contains(`"national_estimate":{`)},
-	"scenarios": {user: "county", method: "GET", path: "/api/v1/projections/scenarios", status: 200, check: contains(`"name":"low"`)},
+	"scenarios": {user: "county", method: "GET", path: "/api/v1/projections/scenarios", status: 200, check: contains(`"name":"low"`, `"label_key":"proj.scenario.low"`, `"label":"低方案（总和生育率−0.5）"`, `"name":"zero_migration"`)},
 	"runProjection": {user: "county", method: "POST", path: "/api/v1/projections/run?unit=510104", body: map[string]any{"scenarios": []string{"constant", "low"}, "years": 20, "trajectories": 20}, status: 200, check: func(t *testing.T, e *testEnv, rec *httptest.ResponseRecorder) {
 		d := decode[ProjectionData](t, rec)
 		if len(d.Runs) != 2 || len(d.Years) != 21 || len(d.Male) != 21 || len(d.Bands) == 0 {
@@ -105,6 +107,15 @@ var routeCases = map[string]routeCase{
 		c, l := d.Runs[0].Series["total"], d.Runs[1].Series["total"]
 		if c[0] != l[0] || l[20] >= c[20] {
 			t.Errorf("low variant should start equal and end lower: constant %v→%v, low %v→%v", c[0], c[20], l[0], l[20])
+		}
+		// Births by the mother's age: 20 intervals × ages 15…49, adding
+		// up to the births series.
+		b := d.Runs[1].BirthsByMotherAge
+		if len(d.MotherAges) != 35 || d.MotherAges[0] != 15 || len(b) != 20 || len(b[0]) != 35 {
+			t.Fatalf("mother ages %v, births by mother's age %d×%d", d.MotherAges, len(b), len(b[0]))
+		}
+		if sum, births := floats.Sum(b[19]), d.Runs[1].Series["births"][19]; births <= 0 || math.Abs(sum-births) > 1e-6*births {
+			t.Errorf("births by mother's age add up to %v, births %v", sum, births)
 		}
 	}},
 	"alerts":   {user: "province", method: "GET", path: "/api/v1/alerts?status=active", status: 200, check: contains("a-srb-5101", "a-aging-5103")},

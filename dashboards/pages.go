@@ -68,7 +68,7 @@ func (s *Server) projectionsPage(r *req) error {
 	if err != nil {
 		return err
 	}
-	return r.render(http.StatusOK, "projections", "nav.projections", ui.Breadcrumb, map[string]any{"Unit": ui, "Scenarios": BuiltinScenarios()})
+	return r.render(http.StatusOK, "projections", "nav.projections", ui.Breadcrumb, map[string]any{"Unit": ui, "Scenarios": builtinScenarios(r.lang)})
 }
 
 // alertsPage is the number of alerts the alerts page shows at a time.

@@ -7,18 +7,26 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/padis/padis/models"
 	"github.com/padis/padis/projections"
 )
 
-// BuiltinScenarios are the scenarios offered on the projections page.
-func BuiltinScenarios() []*projections.Scenario {
-	return []*projections.Scenario{
-		{Name: "constant", Description: "base rates held constant"},
-		{Name: "low", Description: "UN WPP low variant (TFR −0.5)", TFRVariant: "low"},
-		{Name: "high", Description: "UN WPP high variant (TFR +0.5)", TFRVariant: "high"},
-		{Name: "tfr_1.8_2035", Description: "TFR rises linearly to 1.8 by 2035", TFR: &projections.Path{Kind: "linear", Target: 1.8, TargetYear: 2035}},
-		{Name: "zero_migration", Description: "no migration", Migration: "zero"},
+// ScenarioInfo is a built-in scenario with its label in the request's
+// language (from the translation catalog, key Scenario.LabelKey).
+type ScenarioInfo struct {
+	*projections.Scenario
+	Label string `json:"label"`
+}
+
+// builtinScenarios are the scenarios offered on the projections page:
+// projections.BuiltinScenarios, the registry the CLI and the report use
+// too, labelled in lang.
+func builtinScenarios(lang models.Lang) []ScenarioInfo {
+	var out []ScenarioInfo
+	for _, sc := range projections.BuiltinScenarios() {
+		out = append(out, ScenarioInfo{Scenario: sc, Label: msg(lang, sc.LabelKey)})
 	}
+	return out
 }
 
 // ProjectionRequest is the body of POST /api/v1/projections/run.
@@ -34,6 +42,9 @@ type ProjectionRun struct {
 	Scenario string               `json:"scenario"`
 	Years    []int                `json:"years"`
 	Series   map[string][]float64 `json:"series"`
+	// BirthsByMotherAge[t][g] are the births of the interval starting in
+	// Years[t] to mothers of ProjectionData.MotherAges[g].
+	BirthsByMotherAge [][]float64 `json:"births_by_mother_age"`
 }
 
 // ProjectionData is the projections page's result.
@@ -42,12 +53,15 @@ type ProjectionData struct {
 	BaseYear int             `json:"base_year"`
 	Runs     []ProjectionRun `json:"runs"`
 	// Pyramids of the first scenario: Male[t][g], Female[t][g].
-	Ages   []int                 `json:"ages"`
-	Years  []int                 `json:"years"`
-	Male   [][]float64           `json:"male"`
-	Female [][]float64           `json:"female"`
-	Bands  []projections.Band    `json:"bands,omitempty"`
-	Warn   []projections.Warning `json:"warnings,omitempty"`
+	Ages []int `json:"ages"`
+	// MotherAges are the mothers' ages (single years 15…49) of the runs'
+	// births by the mother's age.
+	MotherAges []int                 `json:"mother_ages"`
+	Years      []int                 `json:"years"`
+	Male       [][]float64           `json:"male"`
+	Female     [][]float64           `json:"female"`
+	Bands      []projections.Band    `json:"bands,omitempty"`
+	Warn       []projections.Warning `json:"warnings,omitempty"`
 }
 
 // projectionSeries are the series the page draws.
@@ -69,7 +83,7 @@ func (s *Server) apiRunProjection(r *req) error {
 		return echo.NewHTTPError(http.StatusBadRequest, "projection request: "+err.Error())
 	}
 	if in.Years == 0 {
-		in.Years = 30
+		in.Years = projections.DefaultHorizon
 	}
 	if in.Years < 1 || in.Years > 100 {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("years %d: want 1–100", in.Years))
@@ -77,13 +91,9 @@ func (s *Server) apiRunProjection(r *req) error {
 	if in.Trajectories < 0 || in.Trajectories > maxTrajectories || in.Trajectories == 1 {
 		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("trajectories %d: want 0 or 2–%d", in.Trajectories, maxTrajectories))
 	}
-	builtin := map[string]*projections.Scenario{}
-	for _, sc := range BuiltinScenarios() {
-		builtin[sc.Name] = sc
-	}
 	var scs []*projections.Scenario
 	for _, n := range in.Scenarios {
-		sc, ok := builtin[n]
+		sc, ok := projections.BuiltinScenario(n)
 		if !ok {
 			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("scenario %q is not built in (see /api/v1/projections/scenarios)", n))
 		}
@@ -103,7 +113,8 @@ func (s *Server) apiRunProjection(r *req) error {
 		scs = append(scs, in.Custom)
 	}
 	if len(scs) == 0 {
-		scs = append(scs, builtin["constant"])
+		sc, _ := projections.BuiltinScenario(projections.ScenarioConstant)
+		scs = append(scs, sc)
 	}
 	cmp, err := projections.CompareScenarios(base, scs, in.Years)
 	if err != nil {
@@ -121,12 +132,15 @@ func (s *Server) apiRunProjection(r *req) error {
 		return err
 	}
 	first := cmp.Results[0]
-	out := &ProjectionData{Unit: ui, BaseYear: first.BaseYear, Ages: first.Ages, Years: first.Years, Male: first.Pop[0], Female: first.Pop[1], Warn: first.Warnings}
+	out := &ProjectionData{Unit: ui, BaseYear: first.BaseYear, Ages: first.Ages, MotherAges: first.MotherAges, Years: first.Years, Male: first.Pop[0], Female: first.Pop[1], Warn: first.Warnings}
 	for i, res := range cmp.Results {
 		run := ProjectionRun{Scenario: cmp.Scenarios[i], Years: res.Years, Series: map[string][]float64{}}
 		for _, name := range projectionSeries {
 			_, v := res.Series(name)
 			run.Series[name] = v
+		}
+		for _, f := range res.Flows {
+			run.BirthsByMotherAge = append(run.BirthsByMotherAge, f.BirthsByMotherAge)
 		}
 		out.Runs = append(out.Runs, run)
 	}
@@ -145,5 +159,5 @@ func (s *Server) apiRunProjection(r *req) error {
 }
 
 func (s *Server) apiScenarios(r *req) error {
-	return r.c.JSON(http.StatusOK, BuiltinScenarios())
+	return r.c.JSON(http.StatusOK, builtinScenarios(r.lang))
 }

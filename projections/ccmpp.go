@@ -200,10 +200,15 @@ func (e *engine) step(cur, next [2][]float64, iv *interval, year int, fl *Flows)
 	// the start counted after the start-of-interval migrants arrived.
 	births := 0.0
 	fc, fn, fe := starts[Female][p.fLo:p.fHi], next[Female][p.fLo:p.fHi], p.fert[p.fLo:p.fHi]
+	k := n * iv.fertScale / 2
 	for g, f := range fe {
-		births += f * (fc[g] + fn[g])
+		b := f * (fc[g] + fn[g])
+		births += b
+		if fl.BirthsByMotherAge != nil {
+			fl.BirthsByMotherAge[g] = b * k
+		}
 	}
-	births *= n * iv.fertScale / 2
+	births *= k
 	sr := iv.srb / 100
 	bs := [2]float64{births * sr / (1 + sr), births / (1 + sr)}
 	var endSum [2]float64
@@ -276,6 +281,15 @@ func (p *prepared) run(ivs []interval, res *Result, keepPop bool) {
 	res.Flows = make([]Flows, T)
 	var cur, next [2][]float64
 	if keepPop {
+		nf := p.fHi - p.fLo
+		res.MotherAges = make([]int, nf)
+		for g := range res.MotherAges {
+			res.MotherAges[g] = (p.fLo + g) * p.n
+		}
+		buf := make([]float64, T*nf)
+		for t := range res.Flows {
+			res.Flows[t].BirthsByMotherAge = buf[t*nf : (t+1)*nf : (t+1)*nf]
+		}
 		for s := Male; s <= Female; s++ {
 			buf := make([]float64, (T+1)*G)
 			res.Pop[s] = make([][]float64, T+1)

@@ -2,6 +2,7 @@ package projections
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -95,6 +96,49 @@ func TestProjectHandBirths(t *testing.T) {
 	}
 	if got, want := r.Indicators[1].Women15to49, 1000*0.78/0.79; math.Abs(got-want) > 1e-9 {
 		t.Errorf("women 15-49: %v, want %v", got, want)
+	}
+	// By the mother's age: the women aged 20 at the start give the age-20
+	// births (50), the same women aged 21 at the end the age-21 births.
+	wantBy := map[int]float64{20: 50, 21: 0.1 * 1000 * 0.78 / 0.79 / 2}
+	if len(r.MotherAges) != 35 || r.MotherAges[0] != 15 || r.MotherAges[34] != 49 {
+		t.Fatalf("mother ages %v, want 15…49", r.MotherAges)
+	}
+	for g, a := range r.MotherAges {
+		if got := r.Flows[0].BirthsByMotherAge[g]; math.Abs(got-wantBy[a]) > 1e-9 {
+			t.Errorf("births to mothers aged %d: %v, want %v", a, got, wantBy[a])
+		}
+	}
+}
+
+// TestBirthsByMotherAge checks that the births by the mother's age add up
+// to the births of every interval, on single ages and five-year groups,
+// and under a scenario that scales fertility.
+func TestBirthsByMotherAge(t *testing.T) {
+	for _, tc := range []struct {
+		step int
+		sc   *Scenario
+		ages []int
+	}{
+		{1, nil, SingleAges(49)[15:]},
+		{5, nil, []int{15, 20, 25, 30, 35, 40, 45}},
+		{1, &Scenario{Name: "low", TFRVariant: "low"}, SingleAges(49)[15:]},
+	} {
+		r, err := Project(testInput(tc.step, 100), tc.sc, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(r.MotherAges, tc.ages) {
+			t.Fatalf("step %d: mother ages %v, want %v", tc.step, r.MotherAges, tc.ages)
+		}
+		for _, f := range r.Flows {
+			sum := 0.0
+			for _, b := range f.BirthsByMotherAge {
+				sum += b
+			}
+			if f.Births <= 0 || !near(sum, f.Births, 1e-12) {
+				t.Errorf("step %d %d: births by mother's age add up to %v, births %v", tc.step, f.Year, sum, f.Births)
+			}
+		}
 	}
 }
 

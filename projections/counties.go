@@ -177,7 +177,13 @@ func newAccumulator(f *Result) (*accumulator, error) {
 	T, G := len(f.Years), len(f.Ages)
 	sum := &Result{Scenario: f.Scenario, BaseYear: f.BaseYear, Step: f.Step, OpenAge: f.OpenAge,
 		Years: append([]int(nil), f.Years...), Ages: append([]int(nil), f.Ages...),
-		Indicators: make([]Indicators, T), Flows: make([]Flows, T-1)}
+		Indicators: make([]Indicators, T), Flows: make([]Flows, T-1), MotherAges: append([]int(nil), f.MotherAges...)}
+	if nf := len(f.MotherAges); nf > 0 {
+		buf := make([]float64, (T-1)*nf)
+		for t := range sum.Flows {
+			sum.Flows[t].BirthsByMotherAge = buf[t*nf : (t+1)*nf : (t+1)*nf]
+		}
+	}
 	for s := Male; s <= Female; s++ {
 		buf := make([]float64, T*G)
 		sum.Pop[s] = make([][]float64, T)
@@ -207,6 +213,7 @@ func (a *accumulator) add(r *Result) error {
 	}
 	for t := range sum.Flows {
 		fl, x := &sum.Flows[t], &r.Flows[t]
+		addTo(fl.BirthsByMotherAge, x.BirthsByMotherAge)
 		fl.Births += x.Births
 		fl.BirthsMale += x.BirthsMale
 		fl.BirthsFemale += x.BirthsFemale
@@ -247,6 +254,7 @@ func (a *accumulator) merge(b *accumulator) error {
 	}
 	for t := range a.sum.Flows {
 		fl, x := &a.sum.Flows[t], &b.sum.Flows[t]
+		addTo(fl.BirthsByMotherAge, x.BirthsByMotherAge)
 		fl.Births += x.Births
 		fl.BirthsMale += x.BirthsMale
 		fl.BirthsFemale += x.BirthsFemale
@@ -338,9 +346,15 @@ func AdjustToTotal(counties []*Result, total *Result) error {
 		km := [2]float64{ratio(tf.NetMigrantsMale, func(f *Flows) float64 { return f.NetMigrantsMale }, t), ratio(tf.NetMigrantsFemale, func(f *Flows) float64 { return f.NetMigrantsFemale }, t)}
 		for _, c := range counties {
 			f := &c.Flows[t]
+			old := f.Births
 			f.BirthsMale *= kb[Male]
 			f.BirthsFemale *= kb[Female]
 			f.Births = f.BirthsMale + f.BirthsFemale
+			if old > 0 {
+				for g := range f.BirthsByMotherAge {
+					f.BirthsByMotherAge[g] *= f.Births / old
+				}
+			}
 			f.DeathsMale *= kd[Male]
 			f.DeathsFemale *= kd[Female]
 			f.Deaths = f.DeathsMale + f.DeathsFemale
@@ -363,4 +377,12 @@ func AdjustToTotal(counties []*Result, total *Result) error {
 		}
 	}
 	return nil
+}
+
+// addTo adds src to dst element-wise (dst is nil when the sum keeps no
+// births by mother's age).
+func addTo(dst, src []float64) {
+	for i := range min(len(dst), len(src)) {
+		dst[i] += src[i]
+	}
 }

@@ -45,6 +45,13 @@ func TestProjectCountiesSumAndAdjust(t *testing.T) {
 	if !near(res.Sum.Indicators[20].Total, tot, 1e-12) || !near(res.Sum.Flows[19].Births, births, 1e-12) {
 		t.Errorf("sum %v vs %v", res.Sum.Indicators[20].Total, tot)
 	}
+	by30 := 0.0
+	for _, c := range res.Counties {
+		by30 += c.Flows[19].BirthsByMotherAge[30-15]
+	}
+	if got := res.Sum.Flows[19].BirthsByMotherAge; len(got) != 35 || by30 <= 0 || !near(got[30-15], by30, 1e-12) {
+		t.Errorf("sum of births to mothers aged 30: %v, counties add up to %v", got, by30)
+	}
 	// Province projected independently with a higher TFR: counties are
 	// adjusted cell by cell to its total.
 	prov := testInput(1, 100)
@@ -73,6 +80,15 @@ func TestProjectCountiesSumAndAdjust(t *testing.T) {
 	}
 	if !near(res.Sum.Flows[5].Births, res.Province.Flows[5].Births, 1e-9) {
 		t.Errorf("adjusted births %v vs province %v", res.Sum.Flows[5].Births, res.Province.Flows[5].Births)
+	}
+	for _, c := range res.Counties {
+		sum := 0.0
+		for _, b := range c.Flows[5].BirthsByMotherAge {
+			sum += b
+		}
+		if !near(sum, c.Flows[5].Births, 1e-9) {
+			t.Errorf("%s: adjusted births by mother's age add up to %v, births %v", c.Name, sum, c.Flows[5].Births)
+		}
 	}
 	// Shares of counties within a cell are preserved by the adjustment.
 	c0, c1 := res.Counties[0], res.Counties[1]

@@ -70,6 +70,29 @@ func WritePopulationCSV(w io.Writer, r *Result) error {
 	return cw.Error()
 }
 
+// WriteBirthsCSV writes the projected births by the mother's age in long
+// form: name,scenario,year,mother_age,births, one row per interval (year
+// is its start) and mothers' age group (mother_age is the group start:
+// single ages 15…49, or 15, 20, …, 45 with five-year steps).
+func WriteBirthsCSV(w io.Writer, r *Result) error {
+	if len(r.MotherAges) == 0 {
+		return fmt.Errorf("write births: %q has no births by mother's age", r.Name)
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"name", "scenario", "year", "mother_age", "births"}); err != nil {
+		return err
+	}
+	for _, fl := range r.Flows {
+		for g, a := range r.MotherAges {
+			if err := cw.Write([]string{r.Name, r.Scenario, strconv.Itoa(fl.Year), strconv.Itoa(a), fr(fl.BirthsByMotherAge[g])}); err != nil {
+				return err
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
 // WriteJSON writes v as indented JSON.
 func WriteJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)

@@ -6,8 +6,10 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -148,5 +150,44 @@ func TestThriftFieldHeaders(t *testing.T) {
 	// Field 2 after 20: negative delta → long form 0x09, zigzag(2)=4; list of 16 structs: 0xfc, 16.
 	if !bytes.Equal(w.b.Bytes(), want) {
 		t.Errorf("thrift bytes % x, want % x", w.b.Bytes(), want)
+	}
+}
+
+// TestWriteBirthsCSV checks the long births-by-mother's-age table: one
+// row per interval and mother's age, adding up to the interval's births.
+func TestWriteBirthsCSV(t *testing.T) {
+	r, err := Project(testInput(5, 100), nil, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	if err := WriteBirthsCSV(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(rows[0], ","); got != "name,scenario,year,mother_age,births" {
+		t.Fatalf("header %s", got)
+	}
+	if len(rows) != 1+2*7 {
+		t.Fatalf("%d rows, want 1 + 2 intervals × 7 age groups", len(rows))
+	}
+	sum := map[string]float64{}
+	for _, row := range rows[1:] {
+		v, err := strconv.ParseFloat(row[4], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum[row[2]] += v
+	}
+	for _, f := range r.Flows {
+		if got := sum[strconv.Itoa(f.Year)]; math.Abs(got-f.Births) > 1e-5 {
+			t.Errorf("%d: births by mother's age add up to %v, births %v", f.Year, got, f.Births)
+		}
+	}
+	if err := WriteBirthsCSV(&b, &Result{Name: "x"}); err == nil {
+		t.Error("a result without births by mother's age was written")
 	}
 }

@@ -12,6 +12,10 @@ type Result struct {
 	OpenAge  int    `json:"open_age"`
 	Years    []int  `json:"years"` // BaseYear, BaseYear+Step, …
 	Ages     []int  `json:"ages"`  // start of each age group
+	// MotherAges are the starts of the mothers' age groups of
+	// Flows[t].BirthsByMotherAge: single ages 15…49 with annual steps,
+	// 15, 20, …, 45 with five-year steps.
+	MotherAges []int `json:"mother_ages,omitempty"`
 	// Pop[sex][t][g] is the population of sex in age group g at Years[t].
 	Pop        [2][][]float64 `json:"population"`
 	Indicators []Indicators   `json:"indicators"` // one per year
@@ -47,20 +51,24 @@ type Indicators struct {
 
 // Flows are the events of one projection interval starting at Year.
 type Flows struct {
-	Year              int     `json:"year"`
-	Births            float64 `json:"births"`
-	BirthsMale        float64 `json:"births_male"`
-	BirthsFemale      float64 `json:"births_female"`
-	Deaths            float64 `json:"deaths"`
-	DeathsMale        float64 `json:"deaths_male"`
-	DeathsFemale      float64 `json:"deaths_female"`
-	NetMigrants       float64 `json:"net_migrants"`
-	NetMigrantsMale   float64 `json:"net_migrants_male"`
-	NetMigrantsFemale float64 `json:"net_migrants_female"`
-	TFR               float64 `json:"tfr"`
-	SRB               float64 `json:"srb"`
-	E0Male            float64 `json:"e0_male"`
-	E0Female          float64 `json:"e0_female"`
+	Year         int     `json:"year"`
+	Births       float64 `json:"births"`
+	BirthsMale   float64 `json:"births_male"`
+	BirthsFemale float64 `json:"births_female"`
+	// BirthsByMotherAge are the births of the interval by the mother's
+	// age group (Result.MotherAges); they add up to Births. Only a
+	// deterministic projection (Project) fills them.
+	BirthsByMotherAge []float64 `json:"births_by_mother_age,omitempty"`
+	Deaths            float64   `json:"deaths"`
+	DeathsMale        float64   `json:"deaths_male"`
+	DeathsFemale      float64   `json:"deaths_female"`
+	NetMigrants       float64   `json:"net_migrants"`
+	NetMigrantsMale   float64   `json:"net_migrants_male"`
+	NetMigrantsFemale float64   `json:"net_migrants_female"`
+	TFR               float64   `json:"tfr"`
+	SRB               float64   `json:"srb"`
+	E0Male            float64   `json:"e0_male"`
+	E0Female          float64   `json:"e0_female"`
 }
 
 // indicators fills ind from the population pop.

@@ -71,6 +71,9 @@ func (p *Path) validate(what string, baseYear int) error {
 type Scenario struct {
 	Name        string `json:"name"`
 	Description string `json:"description,omitempty"`
+	// LabelKey is the translation-catalog key of a built-in scenario's
+	// zh and en label (see BuiltinScenarios); empty for a custom one.
+	LabelKey string `json:"label_key,omitempty"`
 	// TFR path; the base ASFR schedule is scaled proportionally to it.
 	TFR *Path `json:"tfr,omitempty"`
 	// TFRVariant is "medium" (default), "high" or "low": the UN WPP

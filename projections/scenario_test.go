@@ -3,6 +3,8 @@ package projections
 import (
 	"math"
 	"path/filepath"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -139,6 +141,58 @@ func TestScenarioSaveLoadAndErrors(t *testing.T) {
 	for _, sc := range bad {
 		if _, err := Project(testInput(1, 100), sc, 10); err == nil {
 			t.Errorf("scenario %s accepted", sc.Name)
+		}
+	}
+}
+
+// TestBuiltinScenarios checks the registry: stable names, label keys,
+// fresh copies, and ResolveScenario taking a name or a file.
+func TestBuiltinScenarios(t *testing.T) {
+	want := []string{"constant", "low", "high", "tfr_1.8_2035", "zero_migration"}
+	if got := BuiltinScenarioNames(); !slices.Equal(got, want) {
+		t.Fatalf("names %v, want %v", got, want)
+	}
+	for _, sc := range BuiltinScenarios() {
+		if sc.LabelKey != "proj.scenario."+sc.Name || sc.Description == "" {
+			t.Errorf("%s: label key %q, description %q", sc.Name, sc.LabelKey, sc.Description)
+		}
+		if err := sc.Validate(2025); err != nil {
+			t.Errorf("%s: %v", sc.Name, err)
+		}
+		// Only zero_migration drops migration.
+		if zero := sc.Migration == "zero"; zero != (sc.Name == ScenarioZeroMigration) {
+			t.Errorf("%s: migration %q", sc.Name, sc.Migration)
+		}
+	}
+	a, _ := BuiltinScenario("low")
+	a.TFRVariant = "high"
+	if b, _ := BuiltinScenario("low"); b.TFRVariant != "low" {
+		t.Error("BuiltinScenario returns a shared value")
+	}
+	dir := t.TempDir()
+	file := filepath.Join(dir, "mine.json")
+	if err := (&Scenario{Name: "mine", TFRVariant: "high"}).Save(file); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		ref, name, errPart string
+	}{
+		{"low", "low", ""},
+		{"tfr_1.8_2035", "tfr_1.8_2035", ""},
+		{file, "mine", ""},
+		{"lowest", "", "neither a built-in scenario (constant, low, high, tfr_1.8_2035, zero_migration) nor a file"},
+		{filepath.Join(dir, "missing.json"), "", "no such file"},
+	} {
+		sc, err := ResolveScenario(tc.ref)
+		switch {
+		case tc.errPart != "":
+			if err == nil || !strings.Contains(err.Error(), tc.errPart) {
+				t.Errorf("%s: error %v, want one containing %q", tc.ref, err, tc.errPart)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", tc.ref, err)
+		case sc.Name != tc.name:
+			t.Errorf("%s: scenario %q, want %q", tc.ref, sc.Name, tc.name)
 		}
 	}
 }

@@ -7,11 +7,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/padis/padis/datasets/synth"
+	"github.com/padis/padis/projections"
 )
 
 func TestProjectSummaryAndPopulation(t *testing.T) {
@@ -219,5 +221,58 @@ func TestProjectFromStoreCLI(t *testing.T) {
 	}
 	if _, errs, code = runProjCmd(t, "project", "--division", "52", "--data", data); code != 1 || !strings.Contains(errs, "52") {
 		t.Errorf("division of another province: exit %d, %q", code, errs)
+	}
+}
+
+// TestProjectScenarioNames checks that the built-in scenarios are taken
+// by name (the page's names), that a file still works, that an unknown
+// name is refused with the list of names, and the births by the mother's
+// age in CSV.
+func TestProjectScenarioNames(t *testing.T) {
+	in := projTestdata + "county_single.csv"
+	total := func(args ...string) float64 {
+		t.Helper()
+		out, errs, code := runProjCmd(t, append([]string{"project", "--input", in, "--years", "20"}, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errs)
+		}
+		recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := strconv.ParseFloat(recs[len(recs)-1][3], 64) // total in 2040
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for _, name := range projections.BuiltinScenarioNames() {
+		if !strings.Contains(projectSynopsis, "\n  "+name+" ") {
+			t.Errorf("padis project -h does not list the built-in scenario %s", name)
+		}
+	}
+	constant, low, high := total(), total("--scenario", "low"), total("--scenario", "high")
+	if !(low < constant && constant < high) {
+		t.Errorf("2040 totals: low %v, constant %v, high %v", low, constant, high)
+	}
+	if got := total("--scenario", "constant"); got != constant {
+		t.Errorf("--scenario constant %v, default %v", got, constant)
+	}
+	if got := total("--scenario", projTestdata+"scenario_low.json"); got == constant {
+		t.Errorf("scenario file ignored: %v", got)
+	}
+	out, errs, code := runProjCmd(t, "project", "--input", in, "--years", "10", "--scenarios", "constant,zero_migration,tfr_1.8_2035")
+	if code != 0 || !strings.Contains(out, "total:zero_migration") || !strings.Contains(out, "total:tfr_1.8_2035") {
+		t.Errorf("--scenarios by name: exit %d %s\n%s", code, errs, out)
+	}
+	if _, errs, code := runProjCmd(t, "project", "--input", in, "--scenario", "lowest"); code != 1 || !strings.Contains(errs, "constant, low, high, tfr_1.8_2035, zero_migration") {
+		t.Errorf("unknown scenario: exit %d, %q", code, errs)
+	}
+	out, errs, code = runProjCmd(t, "project", "--input", in, "--years", "2", "--what", "births")
+	if code != 0 || !strings.HasPrefix(out, "name,scenario,year,mother_age,births\n") || strings.Count(out, "\n") != 1+2*35 {
+		t.Errorf("--what births: exit %d, %d lines: %s", code, strings.Count(out, "\n"), errs)
+	}
+	if _, errs, code := runProjCmd(t, "project", "--input", in, "--what", "births", "--format", "parquet", "--out", filepath.Join(t.TempDir(), "b.parquet")); code != 2 || !strings.Contains(errs, "--what births") {
+		t.Errorf("births as parquet: exit %d, %q", code, errs)
 	}
 }

@@ -17,11 +17,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/padis/padis/dashboards"
-	"github.com/padis/padis/datasets"
 	"github.com/padis/padis/engine/pii"
+	"github.com/padis/padis/engine/projinput"
 	"github.com/padis/padis/engine/query"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
@@ -287,64 +286,30 @@ func (s *Source) Panel(ctx context.Context, ind string, p dashboards.Period) ([]
 	return out, nat, nil
 }
 
-// ProjectionInput builds a projection base for unit from the cube: the
-// population by sex and single age at the end of the latest month; TFR,
-// e0 by sex and SRB of the latest rolling 12 months (the province's
-// assumptions from datasets when the cube has none, e.g. too few events);
-// the ASFR schedule is projections.StandardASFR scaled to the TFR and the
-// life tables are the standard's Brass transform solved for e0. No
-// migration: the cube has no migration by age yet.
+// ProjectionInput builds the projection input of unit with
+// projinput.FromStore, the one builder `padis project --division`, the
+// report and the projection alerts use too, with its defaults (the
+// snapshot's as-of date, a 3-year window of events, migration included):
+// from the version the dashboards read for unit's province, else the
+// newest version covering unit. It needs the store (WithStore).
 func (s *Source) ProjectionInput(ctx context.Context, unit string) (*projections.Input, error) {
-	p, err := s.LatestPeriod(ctx)
-	if err != nil {
-		return nil, err
+	if s.st == nil {
+		return nil, fmt.Errorf("projection input of %s: no store: %w", unit, dashboards.ErrNotAvailable)
 	}
-	py, err := s.Pyramid(ctx, unit, p)
-	if err != nil {
-		return nil, fmt.Errorf("projection base of %s: %w", unit, err)
-	}
-	y, _ := yearOf(p)
-	in := &projections.Input{Name: unit, BaseYear: y, Step: 1, OpenAge: 100}
-	in.Pop = [2][]float64{py.Male, py.Female}
-	facts, _ := datasets.Province(unit[:2])
-	r12 := "R12-" + string(p)
-	ver, _ := s.version(unit)
-	get := func(ind, breakdown string, def float64) float64 {
-		vs, err := s.eng.Get(ctx, query.Key{Indicator: ind, Division: unit, Period: r12, Version: ver})
+	v, _ := s.version(unit)
+	if v == 0 {
+		lv, err := projinput.LatestVersion(ctx, s.st, unit)
+		if errors.Is(err, store.ErrNoVersion) {
+			return nil, fmt.Errorf("projection input of %s: %v: %w", unit, err, dashboards.ErrNotAvailable)
+		}
 		if err != nil {
-			return def
+			return nil, err
 		}
-		for _, v := range vs {
-			if v.Breakdown == breakdown && !math.IsNaN(v.Value) && v.Value > 0 && v.Flag == "" {
-				return v.Value
-			}
-		}
-		return def
+		v = lv.ID
 	}
-	tfr := get("tfr", "", facts.TFR)
-	in.SRB = get("srb", "", facts.SRB)
-	asfr := projections.StandardASFR()
-	std := 0.0
-	for _, a := range asfr {
-		std += a
-	}
-	for i := range asfr {
-		asfr[i] *= tfr / std
-	}
-	in.ASFR = asfr
-	for i, sex := range []projections.Sex{projections.Male, projections.Female} {
-		e0 := get("e0", fmt.Sprintf("sex=%d", i+1), facts.E0+[]float64{-2.5, 2.5}[i])
-		_, lt, err := projections.SolveBrassAlpha(projections.StandardLifeTable(sex), 1, e0, projections.CoaleDemeny)
-		if err != nil {
-			return nil, fmt.Errorf("projection base of %s: life table for e0 %.1f: %w", unit, e0, err)
-		}
-		in.Mortality[i] = projections.Mortality{Ages: lt.Age, Mx: lt.Mx}
+	in, _, err := projinput.FromStore(ctx, s.st, v, unit, projinput.Options{})
+	if err != nil {
+		return nil, fmt.Errorf("projection input of %s: %w", unit, err)
 	}
 	return in, nil
-}
-
-func yearOf(p dashboards.Period) (int, error) {
-	var y int
-	_, err := fmt.Sscanf(strings.SplitN(string(p), "-", 2)[0], "%d", &y)
-	return y, err
 }

@@ -4,11 +4,15 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"testing"
+
+	"gonum.org/v1/gonum/floats"
 
 	"github.com/padis/padis/dashboards"
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/cube/cubetest"
+	"github.com/padis/padis/engine/projinput"
 	"github.com/padis/padis/engine/query"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
@@ -113,9 +117,10 @@ func TestSourceReadsTheCube(t *testing.T) {
 	if total != 8 {
 		t.Errorf("pyramid of 510105 sums to %v, want 8", total)
 	}
-	in, err := s.ProjectionInput(ctx, "510105")
-	if err != nil || in.BaseYear != 2024 || len(in.ASFR) != 35 || in.Validate() != nil {
-		t.Errorf("projection input: %+v, %v", in, err)
+	// Without the store, no projection input (it is built from the
+	// store's persons and events, not the cube).
+	if _, err := s.ProjectionInput(ctx, "510105"); !errors.Is(err, dashboards.ErrNotAvailable) {
+		t.Errorf("projection input without a store: %v, want ErrNotAvailable", err)
 	}
 	if _, err := s.Alerts(ctx, dashboards.AlertFilter{}); !errors.Is(err, dashboards.ErrNotAvailable) {
 		t.Errorf("alerts: %v, want ErrNotAvailable", err)
@@ -123,5 +128,28 @@ func TestSourceReadsTheCube(t *testing.T) {
 	snaps, _ := s.Snapshots(ctx)
 	if len(snaps) != 1 || !snaps[0].Current || snaps[0].Scope != "51" {
 		t.Errorf("snapshots %+v", snaps)
+	}
+}
+
+// TestProjectionInputFromTheStore checks that the page's projection input
+// is projinput.FromStore's with the defaults, from the version the page
+// reads, and that the unit's residents are its base population.
+func TestProjectionInputFromTheStore(t *testing.T) {
+	st, v := tinyStore(t)
+	s := tinyEngine(t, st).WithStore(st)
+	ctx := context.Background()
+	in, err := s.ProjectionInput(ctx, "510105")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _, err := projinput.FromStore(ctx, st, v.ID, "510105", projinput.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(in, want) {
+		t.Errorf("page input %+v, want projinput.FromStore's %+v", in, want)
+	}
+	if pop := floats.Sum(in.Pop[0]) + floats.Sum(in.Pop[1]); in.BaseYear != 2024 || pop != 8 {
+		t.Errorf("base year %d, population %v; want 2024, the 8 residents of 510105", in.BaseYear, pop)
 	}
 }

@@ -152,11 +152,8 @@ func newDocument(r *Report, lang models.Lang) *document {
 			}
 			d.Outlook.Rows = append(d.Outlook.Rows, []cell{{Text: fmt.Sprint(y)}, {Text: formatCount(o.Total[i], lang)}, {Text: formatCount(o.Aged65[i], lang)}, {Text: formatCount(o.SchoolAge[i], lang)}})
 		}
-		d.OutlookNote = tr(lang, "预测情景："+o.Scenario+"（以本月人口为基数，近12个月的年龄别生育率、出生性别比和分性别预期寿命保持不变，不计迁移）。",
-			"Scenario: "+o.Scenario+" (base population at the end of the month; the age-specific fertility, sex ratio at birth and life expectancy by sex of the last 12 months held constant; no migration).")
-		if strings.Contains(o.Scenario, "standard-mortality") {
-			d.OutlookNote += tr(lang, "死亡人数过少、无法编制生命表的性别采用PADIS标准生命表。", " A sex with too few deaths for a life table uses the PADIS standard life table.")
-		}
+		d.OutlookNote = tr(lang, "预测情景："+o.Scenario+"（以数据截止日常住人口为基数，近3年的死亡率、年龄别生育率、出生性别比和分年龄净迁移率经小区域平滑后保持不变，含迁移；与人口预测页面和 padis project 的结果一致）。",
+			"Scenario: "+o.Scenario+" (base population resident at the snapshot's as-of date; mortality, age-specific fertility, sex ratio at birth and net migration by age of the last 3 years, smoothed for small areas, held constant; migration included; the same projection as the projections page and padis project).")
 	}
 
 	// Alerts: a count by colour and unit level, then the alerts of the

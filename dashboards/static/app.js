@@ -180,6 +180,12 @@
     dependency_old_age: ['老年抚养比', 'old-age dependency'], school_6_11: ['6-11岁（小学）', 'aged 6-11 (primary)'],
     school_12_14: ['12-14岁（初中）', 'aged 12-14 (junior secondary)']
   };
+  // scenarioLabel is a built-in scenario's label from the form (the
+  // translation catalog's, rendered by the server); a custom one's name.
+  function scenarioLabel(name) {
+    var x = document.querySelector('#projection-form input[name=scenario][value="' + name + '"]');
+    return x && x.parentNode ? x.parentNode.textContent.trim() : name;
+  }
   function seriesLabel(n) { var l = seriesLabels[n]; return l ? l[zh ? 0 : 1] : n; }
   var projCharts = {};
   function lineChart(id, res, names, bands) {
@@ -187,7 +193,7 @@
     var series = [];
     res.runs.forEach(function (run) {
       names.forEach(function (n) {
-        series.push({ name: run.scenario + (names.length > 1 ? ' · ' + seriesLabel(n) : ''), type: 'line', showSymbol: false, data: run.series[n] });
+        series.push({ name: scenarioLabel(run.scenario) + (names.length > 1 ? ' · ' + seriesLabel(n) : ''), type: 'line', showSymbol: false, data: run.series[n] });
       });
     });
     (bands || []).forEach(function (b) {

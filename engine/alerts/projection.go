@@ -2,12 +2,15 @@ package alerts
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
+	"slices"
+	"sort"
 	"strings"
-	"time"
 
 	"github.com/padis/padis/engine/projinput"
+	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
 	"github.com/padis/padis/projections"
 )
@@ -47,17 +50,18 @@ func quantity(id string, ind *projections.Indicators) float64 {
 // projectionInput holds what a unit's projection is built from.
 type projectionInput struct {
 	level    models.Level
-	counts   *projinput.Counts
+	input    *projections.Input
 	eligible float64 // reward-programme beneficiaries at the base date
 	pop60    float64 // population 60+ at the base date
 }
 
-// readProjectionInputs builds the raw projection counts of every unit of
-// levels in bulk from the cube: the base population by sex and single age
-// at the end of the last month (cube.age, month), deaths, person-years
-// and births by mother's age over the 12 months to it (cube.age, r12),
-// births by sex and the reward-programme beneficiaries from cube.measures.
-// Migration is not modelled (natural change only; see docs/alerts.md).
+// readProjectionInputs builds the projection input of every evaluated
+// unit of levels with projinput.FromStoreAll, the one builder of the CLI,
+// the projections page and the report, with its defaults (the population
+// resident at the as-of date, rates smoothed from the last 3 years of
+// events, migration included), and reads the reward-programme
+// beneficiaries and the population 60+ of the last month from
+// cube.measures.
 func (ev *evaluation) readProjectionInputs(ctx context.Context, levels []models.Level) (map[string]*projectionInput, error) {
 	out := map[string]*projectionInput{}
 	if len(levels) == 0 || ev.lastMonth == "" {
@@ -67,89 +71,70 @@ func (ev *evaluation) readProjectionInputs(ctx context.Context, levels []models.
 	for _, l := range levels {
 		lv = append(lv, fmt.Sprint(int(l)))
 	}
-	last, r12 := ev.lastMonth, "R12-"+ev.lastMonth
-	base, err := time.Parse("2006-01", last)
-	if err != nil {
-		return nil, fmt.Errorf("projection base %q: %w", last, err)
-	}
-	base = base.AddDate(0, 1, -1)
-	get := func(div string, level int) *projectionInput {
-		p, ok := out[div]
-		if !ok {
-			c := &projinput.Counts{Prov: projinput.Provenance{Version: ev.version, Scope: ev.scope, Division: div, BaseDate: base, WindowEnd: base, WindowYears: 1}}
-			G := projinput.OpenAge + 1
-			nf := projections.FertileTo - projections.FertileFrom
-			c.Counts.Ages = projections.SingleAges(projinput.OpenAge)
-			c.Counts.Births, c.Counts.WomenYears = make([]float64, nf), make([]float64, nf)
-			for s := range 2 {
-				c.Pop[s] = make([]float64, G)
-				c.Counts.Deaths[s], c.Counts.PersonYears[s] = make([]float64, G), make([]float64, G)
-			}
-			p = &projectionInput{level: models.Level(level), counts: c}
-			out[div] = p
-		}
-		return p
-	}
-	rows, err := ev.db.QueryContext(ctx, `SELECT division, level, ptype, sex, age, pop, py, deaths, births FROM cube.age
-		WHERE version = ? AND level IN (`+strings.Join(lv, ",")+`) AND ((ptype = 'month' AND period = ?) OR (ptype = 'r12' AND period = ?))`,
-		ev.version, last, r12)
+	rows, err := ev.db.QueryContext(ctx, `SELECT division, level, eligible_reward, pop_60plus FROM cube.measures
+		WHERE version = ? AND level IN (`+strings.Join(lv, ",")+`) AND ptype = 'month' AND period = ?`,
+		ev.version, ev.lastMonth)
 	if err != nil {
 		return nil, fmt.Errorf("projection inputs: %w", err)
 	}
 	defer rows.Close()
+	var divs []string
 	for rows.Next() {
-		var div, ptype string
-		var level, sex, age int
-		var pop, py, deaths, births float64
-		if err := rows.Scan(&div, &level, &ptype, &sex, &age, &pop, &py, &deaths, &births); err != nil {
+		var div string
+		var level int
+		var elig, p60 nullFloat
+		if err := rows.Scan(&div, &level, &elig, &p60); err != nil {
 			return nil, fmt.Errorf("projection inputs: %w", err)
 		}
-		if sex < 1 || sex > 2 || age < 0 || age > projinput.OpenAge {
+		if _, dup := out[div]; dup || !ev.evaluated(div) {
 			continue
 		}
-		c := get(div, level).counts
-		s := sex - 1
-		if ptype == "month" {
-			c.Pop[s][age] += pop
-			continue
-		}
-		c.Counts.Deaths[s][age] += deaths
-		c.Counts.PersonYears[s][age] += py
-		if age >= projections.FertileFrom && age < projections.FertileTo {
-			c.Counts.Births[age-projections.FertileFrom] += births
-			if s == 1 {
-				c.Counts.WomenYears[age-projections.FertileFrom] += py
-			}
-		}
+		out[div] = &projectionInput{level: models.Level(level), eligible: elig.v, pop60: p60.v}
+		divs = append(divs, div)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("projection inputs: %w", err)
 	}
 	rows.Close()
-	mrows, err := ev.db.QueryContext(ctx, `SELECT division, ptype, births_male, births_female, eligible_reward, pop_60plus FROM cube.measures
-		WHERE version = ? AND level IN (`+strings.Join(lv, ",")+`) AND ((ptype = 'month' AND period = ?) OR (ptype = 'r12' AND period = ?))`,
-		ev.version, last, r12)
+	sort.Strings(divs)
+	ins, _, err := projinput.FromStoreAll(ctx, ev.st, ev.version, divs, projinput.Options{})
 	if err != nil {
 		return nil, fmt.Errorf("projection inputs: %w", err)
 	}
-	defer mrows.Close()
-	for mrows.Next() {
-		var div, ptype string
-		var bm, bf, elig, p60 nullFloat
-		if err := mrows.Scan(&div, &ptype, &bm, &bf, &elig, &p60); err != nil {
-			return nil, fmt.Errorf("projection inputs: %w", err)
-		}
-		p, ok := out[div]
-		if !ok {
-			continue
-		}
-		if ptype == "r12" {
-			p.counts.Counts.BirthsBySex = [2]float64{bm.v, bf.v}
-		} else {
-			p.eligible, p.pop60 = elig.v, p60.v
+	for d, p := range out {
+		if p.input = ins[d]; p.input == nil {
+			delete(out, d) // nobody lived there in the window
 		}
 	}
-	return out, mrows.Err()
+	return out, nil
+}
+
+// Projections returns the projections the projection rules judge for
+// the units (division codes) of version, horizon years ahead: the inputs
+// of readProjectionInputs, constant rates. Only units the version's
+// cube holds at the month of its latest data are projected.
+func Projections(ctx context.Context, st *store.Store, version int64, units []string, horizon int) (map[string]*projections.Result, error) {
+	ev := &evaluation{st: st, db: st.DB(), version: version, units: units}
+	var last sql.NullString
+	if err := ev.db.QueryRowContext(ctx, `SELECT max(period) FROM cube.measures WHERE version = ? AND ptype = 'month'`, version).Scan(&last); err != nil {
+		return nil, fmt.Errorf("projections of version %d: %w", version, err)
+	}
+	ev.lastMonth = last.String
+	var levels []models.Level
+	for _, u := range units {
+		l, err := models.LevelOfCode(u)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(levels, l) {
+			levels = append(levels, l)
+		}
+	}
+	inputs, err := ev.readProjectionInputs(ctx, levels)
+	if err != nil {
+		return nil, fmt.Errorf("projections of version %d: %w", version, err)
+	}
+	return ev.projectAll(inputs, horizon)
 }
 
 // projectAll projects every unit evaluated horizon years with constant
@@ -159,12 +144,9 @@ func (ev *evaluation) readProjectionInputs(ctx context.Context, levels []models.
 func (ev *evaluation) projectAll(inputs map[string]*projectionInput, horizon int) (map[string]*projections.Result, error) {
 	out := map[string]*projections.Result{}
 	for div, p := range inputs {
-		if !ev.evaluated(div) || sumOf(p.counts.Pop[0])+sumOf(p.counts.Pop[1]) <= 0 {
+		in := p.input
+		if !ev.evaluated(div) || sumOf(in.Pop[0])+sumOf(in.Pop[1]) <= 0 {
 			continue
-		}
-		in, err := p.counts.Input(projinput.Options{Name: div})
-		if err != nil {
-			return nil, fmt.Errorf("projection of %s: %w", div, err)
 		}
 		share := 0.0
 		if p.pop60 > 0 {

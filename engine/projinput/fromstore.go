@@ -29,6 +29,15 @@ type Counts struct {
 // projections.EstimateRates from the window's deaths, person-years,
 // births and net migration (as rates per person-year). See the package
 // documentation and docs/projections.md, "Inputs from the store".
+//
+// FromStore (with FromStoreAll, its bulk form) is the one builder of a
+// division's projection input: `padis project --division`, the
+// projections page (dashboards/querysrc), the report's outlook
+// (dashboards/report/querysource) and the projection alerts
+// (engine/alerts) all call it with Options{}, the defaults (base date the
+// as-of date, a 3-year window, migration included, the default
+// smoothing), so that they project the same numbers. No migration is a
+// scenario (projections.ScenarioZeroMigration), never an input default.
 func FromStore(ctx context.Context, st *store.Store, version int64, division string, opts Options) (*projections.Input, *Provenance, error) {
 	c, err := CountsFromStore(ctx, st, version, division, opts)
 	if err != nil {
@@ -39,6 +48,29 @@ func FromStore(ctx context.Context, st *store.Store, version int64, division str
 		return nil, nil, err
 	}
 	return in, &c.Prov, nil
+}
+
+// FromStoreAll builds the projection inputs of several divisions of
+// version at once, in one pass over the version's tables, with the same
+// statements and smoothing as FromStore: each input is identical to
+// FromStore's for that division. Divisions where nobody lived in the
+// window are left out of the maps.
+func FromStoreAll(ctx context.Context, st *store.Store, version int64, divisions []string, opts Options) (map[string]*projections.Input, map[string]*Provenance, error) {
+	cs, err := countsOf(ctx, st, version, divisions, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	ins, provs := make(map[string]*projections.Input, len(cs)), make(map[string]*Provenance, len(cs))
+	for d, c := range cs {
+		if c.Prov.Population == 0 && c.Prov.PersonYears[0]+c.Prov.PersonYears[1] == 0 {
+			continue
+		}
+		if ins[d], err = c.Input(opts); err != nil {
+			return nil, nil, err
+		}
+		provs[d] = &c.Prov
+	}
+	return ins, provs, nil
 }
 
 // Input smooths the counts with projections.EstimateRates and returns the
@@ -125,8 +157,39 @@ func window(v *store.Version, opts Options) (base, ws, pe time.Time, err error) 
 // CountsFromStore computes the raw counts behind FromStore (base
 // population, deaths, person-years, births, migration) without smoothing.
 func CountsFromStore(ctx context.Context, st *store.Store, version int64, division string, opts Options) (*Counts, error) {
-	if err := checkDivision(division); err != nil {
+	cs, err := countsOf(ctx, st, version, []string{division}, opts)
+	if err != nil {
 		return nil, err
+	}
+	c := cs[division]
+	if c.Prov.Population == 0 && c.Prov.PersonYears[0]+c.Prov.PersonYears[1] == 0 {
+		return nil, fmt.Errorf("projection input of %s, version %d: no residents in the division", division, version)
+	}
+	return c, nil
+}
+
+// prefixes lists a place's code prefixes at the code lengths of the
+// levels, so that "place starts with a division code" is an equi-join.
+const prefixes = `list_distinct([left(place, 2), left(place, 4), left(place, 6), left(place, 9), left(place, 12)])`
+
+// countsOf computes the counts of several divisions in one pass over the
+// version's tables: the same statements whether one division is asked
+// for or many, so that both give identical numbers. Every division is in
+// the map, with zero counts when nobody lived there.
+func countsOf(ctx context.Context, st *store.Store, version int64, divisions []string, opts Options) (map[string]*Counts, error) {
+	if len(divisions) == 0 {
+		return map[string]*Counts{}, nil
+	}
+	var vals []string
+	for _, d := range divisions {
+		if err := checkDivision(d); err != nil {
+			return nil, err
+		}
+		vals = append(vals, "("+store.Quote(d)+")")
+	}
+	what := divisions[0]
+	if len(divisions) > 1 {
+		what = fmt.Sprintf("%d divisions", len(divisions))
 	}
 	v, err := st.Version(ctx, version)
 	if err != nil {
@@ -143,48 +206,64 @@ func CountsFromStore(ctx context.Context, st *store.Store, version int64, divisi
 		"{{pe}}", store.Quote(pe.Format(time.DateOnly)),
 		"{{base}}", store.Quote(base.Format(time.DateOnly)),
 		"{{bymd}}", fmt.Sprint(base.Year()*10000+int(base.Month())*100+base.Day()),
-		"{{div}}", store.Quote(division),
+		"{{prefixes}}", prefixes,
 		"{{residence_spells}}", residence.Spells("people", st.Table(version, models.TableEvents),
 			store.Quote(ws.Format(time.DateOnly)), store.Quote(pe.Format(time.DateOnly))),
 	)
 	conn, err := st.DB().Conn(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("projection input of %s: %w", division, err)
+		return nil, fmt.Errorf("projection input of %s: %w", what, err)
 	}
 	defer conn.Close()
-	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS projinput_spells`)
+	defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS projinput_spells; DROP TABLE IF EXISTS projinput_divs`)
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE projinput_divs AS SELECT DISTINCT div FROM (VALUES `+strings.Join(vals, ", ")+`) t(div)`); err != nil {
+		return nil, fmt.Errorf("projection input of %s, version %d: %w", what, version, err)
+	}
 
-	c := &Counts{Prov: Provenance{
-		Version: version, Scope: v.Scope, Division: division,
-		BaseDate: base, WindowStart: ws, WindowEnd: base,
-		WindowYears: pe.Sub(ws).Hours() / 24 / 365.25,
-	}}
 	G := OpenAge + 1
 	nf := projections.FertileTo - projections.FertileFrom
-	cc := &c.Counts
-	cc.Ages = projections.SingleAges(OpenAge)
-	cc.Births, cc.WomenYears = make([]float64, nf), make([]float64, nf)
-	for s := range 2 {
-		c.Pop[s] = make([]float64, G)
-		cc.Deaths[s], cc.PersonYears[s], cc.NetMigrants[s] = make([]float64, G), make([]float64, G), make([]float64, G)
+	out := make(map[string]*Counts, len(divisions))
+	for _, d := range divisions {
+		c := &Counts{Prov: Provenance{
+			Version: version, Scope: v.Scope, Division: d,
+			BaseDate: base, WindowStart: ws, WindowEnd: base,
+			WindowYears: pe.Sub(ws).Hours() / 24 / 365.25,
+		}}
+		cc := &c.Counts
+		cc.Ages = projections.SingleAges(OpenAge)
+		cc.Births, cc.WomenYears = make([]float64, nf), make([]float64, nf)
+		for s := range 2 {
+			c.Pop[s] = make([]float64, G)
+			cc.Deaths[s], cc.PersonYears[s], cc.NetMigrants[s] = make([]float64, G), make([]float64, G), make([]float64, G)
+		}
+		out[d] = c
 	}
-	run := func(name string, scan func(*sql.Rows) error) error {
+	// run scans the rows of a named statement into the counts of the
+	// division each row starts with.
+	run := func(name string, dest []any, add func(c *Counts)) error {
 		q, err := statement(name, r)
 		if err != nil {
 			return err
 		}
 		rows, err := conn.QueryContext(ctx, q)
 		if err != nil {
-			return fmt.Errorf("projection input of %s, version %d: %s: %w", division, version, name, err)
+			return fmt.Errorf("projection input of %s, version %d: %s: %w", what, version, name, err)
 		}
 		defer rows.Close()
+		var div string
+		args := append([]any{&div}, dest...)
 		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return fmt.Errorf("projection input of %s, version %d: %s: %w", division, version, name, err)
+			if err := rows.Scan(args...); err != nil {
+				return fmt.Errorf("projection input of %s, version %d: %s: %w", what, version, name, err)
 			}
+			c, ok := out[div]
+			if !ok {
+				return fmt.Errorf("projection input of %s, version %d: %s: unexpected division %q", what, version, name, div)
+			}
+			add(c)
 		}
 		if err := rows.Err(); err != nil {
-			return fmt.Errorf("projection input of %s, version %d: %s: %w", division, version, name, err)
+			return fmt.Errorf("projection input of %s, version %d: %s: %w", what, version, name, err)
 		}
 		return nil
 	}
@@ -193,87 +272,66 @@ func CountsFromStore(ctx context.Context, st *store.Store, version int64, divisi
 		return nil, err
 	}
 	if _, err := conn.ExecContext(ctx, q); err != nil {
-		return nil, fmt.Errorf("projection input of %s, version %d: residence spells: %w", division, version, err)
+		return nil, fmt.Errorf("projection input of %s, version %d: residence spells: %w", what, version, err)
 	}
-	err = run("base", func(rows *sql.Rows) error {
-		var sx, age int
-		var n float64
-		if err := rows.Scan(&sx, &age, &n); err != nil {
-			return err
-		}
+	var sx, age int
+	var a, b float64
+	var nsx, mage sql.NullInt64
+	err = run("base", []any{&sx, &age, &a}, func(c *Counts) {
 		if age >= 0 {
-			c.Pop[sx][age] += n
-			c.Prov.Population += n
+			c.Pop[sx][age] += a
+			c.Prov.Population += a
 		}
-		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = run("exposure", func(rows *sql.Rows) error {
-		var sx, age int
-		var py, d float64
-		if err := rows.Scan(&sx, &age, &py, &d); err != nil {
-			return err
-		}
+	err = run("exposure", []any{&sx, &age, &a, &b}, func(c *Counts) { // a person-years, b deaths
 		if age < 0 {
-			return nil
+			return
 		}
-		cc.PersonYears[sx][age] += py
-		cc.Deaths[sx][age] += d
-		c.Prov.PersonYears[sx] += py
-		c.Prov.Deaths[sx] += d
+		cc := &c.Counts
+		cc.PersonYears[sx][age] += a
+		cc.Deaths[sx][age] += b
+		c.Prov.PersonYears[sx] += a
+		c.Prov.Deaths[sx] += b
 		if sx == 1 && age >= projections.FertileFrom && age < projections.FertileTo {
-			cc.WomenYears[age-projections.FertileFrom] += py
+			cc.WomenYears[age-projections.FertileFrom] += a
 		}
-		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = run("births", func(rows *sql.Rows) error {
-		var sx, mage sql.NullInt64
-		var n float64
-		if err := rows.Scan(&sx, &mage, &n); err != nil {
-			return err
-		}
-		c.Prov.Births += n
-		if sx.Valid {
-			cc.BirthsBySex[sx.Int64] += n
-			c.Prov.BirthsBySex[sx.Int64] += n
+	err = run("births", []any{&nsx, &mage, &a}, func(c *Counts) {
+		c.Prov.Births += a
+		if nsx.Valid {
+			c.Counts.BirthsBySex[nsx.Int64] += a
+			c.Prov.BirthsBySex[nsx.Int64] += a
 		}
 		if mage.Valid && mage.Int64 >= projections.FertileFrom && mage.Int64 < projections.FertileTo {
-			cc.Births[mage.Int64-projections.FertileFrom] += n
-			c.Prov.BirthsASFR += n
+			c.Counts.Births[mage.Int64-projections.FertileFrom] += a
+			c.Prov.BirthsASFR += a
 		}
-		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	err = run("migration", func(rows *sql.Rows) error {
-		var sx, age int
-		var in, out float64
-		if err := rows.Scan(&sx, &age, &in, &out); err != nil {
-			return err
-		}
+	err = run("migration", []any{&sx, &age, &a, &b}, func(c *Counts) { // a in, b out
 		if age < 0 {
-			return nil
+			return
 		}
-		cc.NetMigrants[sx][age] += in - out
-		c.Prov.InMigrants[sx] += in
-		c.Prov.OutMigrants[sx] += out
-		c.Prov.NetMigrants += in - out
-		return nil
+		c.Counts.NetMigrants[sx][age] += a - b
+		c.Prov.InMigrants[sx] += a
+		c.Prov.OutMigrants[sx] += b
+		c.Prov.NetMigrants += a - b
 	})
 	if err != nil {
 		return nil, err
 	}
-	if c.Prov.WindowYears > 0 {
-		c.Prov.NetPerYear = c.Prov.NetMigrants / c.Prov.WindowYears
+	for _, c := range out {
+		if c.Prov.WindowYears > 0 {
+			c.Prov.NetPerYear = c.Prov.NetMigrants / c.Prov.WindowYears
+		}
 	}
-	if c.Prov.Population == 0 && c.Prov.PersonYears[0]+c.Prov.PersonYears[1] == 0 {
-		return nil, fmt.Errorf("projection input of %s, version %d: no residents in the division", division, version)
-	}
-	return c, nil
+	return out, nil
 }

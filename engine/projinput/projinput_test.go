@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sync"
 	"testing"
 	"time"
@@ -360,4 +361,45 @@ func mustVersion(t *testing.T, f *fixture) *store.Version {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// TestFromStoreAll checks the bulk builder: each division's input equals
+// FromStore's exactly, a division that holds nobody is left out, and the
+// counts of the province are the sums of its counties' (net migration
+// included: a move between the two counties is an arrival in one and a
+// departure from the other).
+func TestFromStoreAll(t *testing.T) {
+	f := generated(t)
+	ctx := context.Background()
+	divs := []string{"51", "5101", counties[0], counties[1], "52"}
+	ins, provs, err := projinput.FromStoreAll(ctx, f.st, f.version, divs, projinput.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := ins["52"]; ok || len(ins) != 4 || len(provs) != 4 {
+		t.Fatalf("inputs of %d divisions (52 present: %v), want 4 without 52", len(ins), ok)
+	}
+	for _, d := range divs[:4] {
+		one, _, err := projinput.FromStore(ctx, f.st, f.version, d, projinput.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(one, ins[d]) {
+			t.Errorf("%s: FromStoreAll's input differs from FromStore's", d)
+		}
+	}
+	p, c0, c1 := provs["51"], provs[counties[0]], provs[counties[1]]
+	if p.Population != c0.Population+c1.Population || p.Births != c0.Births+c1.Births ||
+		p.Deaths != [2]float64{c0.Deaths[0] + c1.Deaths[0], c0.Deaths[1] + c1.Deaths[1]} ||
+		p.NetMigrants != c0.NetMigrants+c1.NetMigrants {
+		t.Errorf("province: population %v, births %v, deaths %v, net migrants %v; counties add up to %v, %v, %v, %v",
+			p.Population, p.Births, p.Deaths, p.NetMigrants, c0.Population+c1.Population, c0.Births+c1.Births,
+			[2]float64{c0.Deaths[0] + c1.Deaths[0], c0.Deaths[1] + c1.Deaths[1]}, c0.NetMigrants+c1.NetMigrants)
+	}
+	if p.InMigrants[0]+p.InMigrants[1] >= c0.InMigrants[0]+c0.InMigrants[1]+c1.InMigrants[0]+c1.InMigrants[1] {
+		t.Errorf("province arrivals %v not below the counties' %v + %v: moves between them counted", p.InMigrants, c0.InMigrants, c1.InMigrants)
+	}
+	if p.NetMigrants == 0 {
+		t.Error("no net migration in the province's input")
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,13 +13,23 @@ import (
 	"github.com/padis/padis/datasets"
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/cube/cubetest"
+	"github.com/padis/padis/engine/projinput"
 	"github.com/padis/padis/engine/query"
+	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
+	"github.com/padis/padis/projections"
 )
 
 // tinyEngine loads engine/cube's hand-built tiny snapshot (province 51,
 // 2024) through the real loader, builds its cube and opens the query API.
 func tinyEngine(t *testing.T) *query.Engine {
+	t.Helper()
+	eng, _ := tinyEngineStore(t)
+	return eng
+}
+
+// tinyEngineStore is tinyEngine with its store.
+func tinyEngineStore(t *testing.T) (*query.Engine, *store.Store) {
 	t.Helper()
 	st := cubetest.OpenStore(t)
 	v := cubetest.Load(t, st, "../../../engine/cube/testdata/tiny")
@@ -30,7 +41,7 @@ func tinyEngine(t *testing.T) *query.Engine {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { eng.Close() })
-	return eng
+	return eng, st
 }
 
 func same(a, b float64) bool {
@@ -207,19 +218,36 @@ func TestSourceBatchMatchesSingle(t *testing.T) {
 	}
 }
 
-// TestOutlookStartsFromTheAPIPyramid checks the projection outlook starts
-// from the API's population by age and runs ten years.
+// TestOutlookStartsFromTheAPIPyramid checks the projection outlook is the
+// constant scenario's projection of projinput.FromStore's input (the one
+// builder of every projection view), runs ten years, and starts from the
+// API's population by age; without the store it is not available.
 func TestOutlookStartsFromTheAPIPyramid(t *testing.T) {
-	eng := tinyEngine(t)
+	eng, st := tinyEngineStore(t)
 	tree, _ := datasets.Divisions()
 	src := New(eng, tree)
 	ctx := context.Background()
+	if _, err := src.Outlook(ctx, "51", report.Month{Year: 2024, Month: 12}, 10); !errors.Is(err, report.ErrNotAvailable) {
+		t.Errorf("outlook without the store: %v, want ErrNotAvailable", err)
+	}
+	src.Store = st
 	o, err := src.Outlook(ctx, "51", report.Month{Year: 2024, Month: 12}, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(o.Years) != 11 || o.Years[0] != 2024 || o.Years[10] != 2034 || len(o.Total) != 11 || len(o.SchoolAge) != 11 {
 		t.Fatalf("outlook years %v", o.Years)
+	}
+	in, _, err := projinput.FromStore(ctx, st, eng.Runs()[0].Version, "51", projinput.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := projections.Project(in, nil, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, tot := want.Series("total"); o.Scenario != "constant" || !slices.Equal(o.Total, tot) {
+		t.Errorf("outlook %s %v, want the constant projection of projinput.FromStore's input %v", o.Scenario, o.Total, tot)
 	}
 	p, err := eng.Pyramid(ctx, "51", "2024-12", 0)
 	if err != nil {
