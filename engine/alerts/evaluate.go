@@ -40,6 +40,10 @@ type evaluation struct {
 	counties map[string]bool
 	coverage map[string]bool // covered, by division
 
+	// currentFrom is, per rule, the first period whose alerts are
+	// current (setCurrent); older ones are superseded.
+	currentFrom map[string]string
+
 	mu    sync.Mutex
 	names map[string]string
 }
@@ -217,6 +221,9 @@ func Evaluate(ctx context.Context, st *store.Store, version int64, opts Options)
 	if err != nil {
 		return nil, fmt.Errorf("alerts of version %d: %w", version, err)
 	}
+	if err := ev.setCurrent(ctx, rules, s.months); err != nil {
+		return nil, fmt.Errorf("alerts of version %d: %w", version, err)
+	}
 	for i := range rules {
 		r := &rules[i]
 		if r.Kind != KindAberration {
@@ -293,7 +300,13 @@ func Evaluate(ctx context.Context, st *store.Store, version int64, opts Options)
 			kept = append(kept, a)
 		}
 	}
-	cands = kept
+	byID := map[string]*Rule{}
+	for i := range rules {
+		byID[rules[i].ID] = &rules[i]
+	}
+	n := len(kept)
+	cands = ev.group(kept, byID)
+	res.Groups = len(cands) - n
 	res.Candidates = len(cands)
 	for _, a := range cands {
 		res.ByColour[a.Colour]++
