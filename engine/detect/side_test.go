@@ -230,6 +230,7 @@ func TestFitOneWayMatchesIRLS(t *testing.T) {
 		}
 		near(t, "coef", ow.Coef[0], irls.Coef[0], 1e-7)
 		near(t, "dispersion", ow.Dispersion, irls.Dispersion, 1e-7)
+		near(t, "se of the intercept", ow.StdErr(0, 1.7), irls.StdErr(0, 1.7), 1e-7)
 		if ow.DF != irls.DF {
 			t.Errorf("df %d, IRLS %d", ow.DF, irls.DF)
 		}

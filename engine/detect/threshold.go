@@ -18,16 +18,17 @@ const (
 	// error of the mean: the negative binomial's mean is the 1 − α
 	// quantile of exp(η), η ~ N(η₀, se(η₀)²).
 	ThresholdMuan = "muan"
-	// ThresholdFarrington is Farrington et al. (1996): a normal prediction
+	// ThresholdDelta is Farrington et al. (1996): a normal prediction
 	// interval on the scale of the power transformation Options.Power
-	// (none, 1/2 or 2/3), with the variance of the prediction included.
-	ThresholdFarrington = "farrington"
+	// (none, 1/2 or 2/3), with the variance of the prediction included
+	// by the delta method (surveillance's name "delta").
+	ThresholdDelta = "delta"
 )
 
 // Thresholds lists the values accepted by Options.Threshold.
-var Thresholds = []string{ThresholdNBPlugin, ThresholdMuan, ThresholdFarrington}
+var Thresholds = []string{ThresholdNBPlugin, ThresholdMuan, ThresholdDelta}
 
-// Power transformations of ThresholdFarrington (Options.Power), the names
+// Power transformations of ThresholdDelta (Options.Power), the names
 // of surveillance's control$powertrans.
 const (
 	PowerNone     = "none"

@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // TestFarringtonThresholdReference reproduces the values surveillance's
@@ -106,6 +108,56 @@ func TestBHAdjust(t *testing.T) {
 			if rej[i] != (adj[i] <= q) {
 				t.Fatalf("q %v unit %d: rejected %v but adjusted p %v", q, i, rej[i], adj[i])
 			}
+		}
+	}
+}
+
+// TestFarringtonThresholdMethods runs the detector with each threshold
+// method on a seasonal Poisson series with an outbreak: the bounds are
+// those of the threshold functions at the model's μ₀, φ and se (checked
+// against surveillance above), muan's upper bound is at least the
+// plug-in's, every lower bound is ≥ 0, and all three flag the outbreak.
+func TestFarringtonThresholdMethods(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	x := make([]float64, 84)
+	for i := range x {
+		mu := 20 * (1 + 0.3*math.Sin(2*math.Pi*float64(i)/12))
+		x[i] = distuv.Poisson{Lambda: mu, Src: r}.Rand()
+	}
+	x[83] = 3 * x[71]
+	res := map[string][]Result{}
+	for _, th := range []struct{ method, power string }{{ThresholdNBPlugin, ""}, {ThresholdMuan, ""}, {ThresholdDelta, PowerNone}, {ThresholdDelta, PowerHalf}, {ThresholdDelta, PowerTwoThird}} {
+		out, err := Farrington(x, Options{Period: 12, Threshold: th.method, Power: th.power})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res[th.method+th.power] = out
+		if !out[83].Alarm {
+			t.Errorf("%s %s: outbreak (%v, upper %v) not flagged", th.method, th.power, x[83], out[83].Upper)
+		}
+		for _, o := range out[63:] {
+			if !(o.Lower >= 0) || !(o.Upper > o.Lower) {
+				t.Errorf("%s %s period %d: bounds %v–%v", th.method, th.power, o.Index, o.Lower, o.Upper)
+			}
+		}
+	}
+	for i := 63; i < len(x); i++ {
+		if res[ThresholdMuan][i].Upper < res[ThresholdNBPlugin][i].Upper {
+			t.Errorf("period %d: muan upper %v below the plug-in's %v", i, res[ThresholdMuan][i].Upper, res[ThresholdNBPlugin][i].Upper)
+		}
+	}
+	p, _ := farringtonParams(Options{Period: 12})
+	mu0, phi, se, ok := farringtonPredict(x, 83, p)
+	if !ok {
+		t.Fatal("no fit")
+	}
+	b, _ := FarringtonThreshold(mu0, mu0*se, phi, PowerTwoThird, 0.05, x[83])
+	if got := res[ThresholdDelta+PowerTwoThird][83]; got.Upper != b.Upper || got.Score != b.Score {
+		t.Errorf("delta 2/3: upper %v score %v, threshold function %v %v", got.Upper, got.Score, b.Upper, b.Score)
+	}
+	for _, o := range []Options{{Period: 12, Threshold: "quantile"}, {Period: 12, Threshold: ThresholdDelta, Power: "1/3"}} {
+		if _, err := Farrington(x, o); err == nil {
+			t.Errorf("%+v accepted", o)
 		}
 	}
 }
