@@ -154,13 +154,13 @@ type Result struct {
 	// Superseded and Grouped count the alerts found whose status is
 	// superseded (about a period no longer current) or grouped (a child
 	// of a grouped alert); Groups counts the grouped alerts.
-	Superseded int `json:"superseded"`
-	Grouped    int `json:"grouped"`
-	Groups     int `json:"groups"`
-	ByColour map[string]int `json:"by_colour"`
-	Notified int            `json:"notified"` // new orange/red alerts delivered
-	Steps    []Step         `json:"steps"`
-	Duration time.Duration  `json:"duration_ns"`
+	Superseded int            `json:"superseded"`
+	Grouped    int            `json:"grouped"`
+	Groups     int            `json:"groups"`
+	ByColour   map[string]int `json:"by_colour"`
+	Notified   int            `json:"notified"` // new orange/red alerts delivered
+	Steps      []Step         `json:"steps"`
+	Duration   time.Duration  `json:"duration_ns"`
 }
 
 // Step is the duration of one stage of an evaluation.
