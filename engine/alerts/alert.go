@@ -145,8 +145,10 @@ type Result struct {
 	Coverage   string `json:"coverage,omitempty"`
 	Candidates int    `json:"candidates"` // alerts whose condition holds
 	// Tested counts, per aberration rule, the unit-months judged (assessed
-	// by the method, expected count at least the rule's minimum): the
-	// denominator of the false-alarm rate.
+	// by the method, expected count at least the rule's minimum) and, per
+	// threshold rule, the unit-periods judged (enough events, a proper
+	// interval, in the units evaluated): the denominator of the
+	// false-alarm rate.
 	Tested   map[string]int `json:"tested,omitempty"`
 	New      int            `json:"new"` // raised or reopened in this evaluation
 	Changed  int            `json:"changed"`

@@ -43,6 +43,9 @@ type evaluation struct {
 	// currentFrom is, per rule, the first period whose alerts are
 	// current (setCurrent); older ones are superseded.
 	currentFrom map[string]string
+	// tested counts the unit-periods judged per threshold rule
+	// (Result.Tested).
+	tested map[string]int
 
 	mu    sync.Mutex
 	names map[string]string
@@ -180,6 +183,7 @@ func Evaluate(ctx context.Context, st *store.Store, version int64, opts Options)
 
 	// Threshold rules.
 	t0 := time.Now()
+	ev.tested = res.Tested
 	mc := &measureCache{ev: ev, rows: map[string][]cube.MeasureRow{}}
 	for i := range rules {
 		r := &rules[i]

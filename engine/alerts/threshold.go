@@ -133,6 +133,9 @@ func (ev *evaluation) judge(r *Rule, ind models.Indicator, v cube.Value, prev fl
 	if tooFew(r, v) {
 		return Alert{}, false
 	}
+	if ev.tested != nil && ev.evaluated(v.Division) {
+		ev.tested[r.ID]++
+	}
 	colour, thr := r.gradeThreshold(v.Value, v.Lower, v.Upper, prev)
 	if colour == "" {
 		return Alert{}, false
