@@ -12,14 +12,12 @@ import (
 )
 
 // Grouping (docs/alerts.md, "Grouped alerts"): when one rule fires for
-// the same period at groupMin or more children of a unit, or at more than
-// groupShare of its children (at least two), one grouped alert is raised
-// at the unit, listing the children; the children's alerts are linked to
-// it (GroupID) and take the status grouped instead of new.
-const (
-	groupMin   = 3
-	groupShare = 0.5
-)
+// the same period at groupMin or more children of a unit, one grouped
+// alert is raised at the unit, listing the children; the children's
+// alerts are linked to it (GroupID) and take the status grouped instead
+// of new. Two alerts are read as quickly as one that lists them, so
+// fewer are not grouped, whatever their share of the children.
+const groupMin = 3
 
 // groupKey identifies the alerts grouped together.
 type groupKey struct{ rule, parent, period string }
@@ -55,7 +53,7 @@ func (ev *evaluation) group(cands []Alert, rules map[string]*Rule) []Alert {
 			total = float64(len(ch))
 		}
 		n := len(idx)
-		if !(n >= groupMin || (n >= 2 && float64(n) > groupShare*total)) || !ev.evaluated(k.parent) {
+		if n < groupMin || !ev.evaluated(k.parent) {
 			continue
 		}
 		g := ev.groupAlert(rules[k.rule], k, cands, idx, total)
