@@ -307,9 +307,9 @@ func runAlertsEvaluate(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		if !*asJSON {
-			fmt.Fprintf(stdout, "version %d (%s): %d alerts (red %d, orange %d, yellow %d, blue %d); %d new, %d changed, %d resolved; %s\n",
+			fmt.Fprintf(stdout, "version %d (%s): %d alerts (red %d, orange %d, yellow %d, blue %d; %d grouped alerts); %d new, %d changed, %d resolved, %d superseded, %d grouped; %s\n",
 				res.Version, res.Scope, res.Candidates, res.ByColour[alerts.Red], res.ByColour[alerts.Orange], res.ByColour[alerts.Yellow],
-				res.ByColour[alerts.Blue], res.New, res.Changed, res.Resolved, res.Duration.Round(time.Millisecond))
+				res.ByColour[alerts.Blue], res.Groups, res.New, res.Changed, res.Resolved, res.Superseded, res.Grouped, res.Duration.Round(time.Millisecond))
 			for _, s := range res.Steps {
 				fmt.Fprintf(stdout, "  %-18s %s\n", s.Name, s.Duration.Round(time.Millisecond))
 			}
