@@ -51,6 +51,8 @@ func runAlertsDetect(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&opts.Train, "train", 0, "CUSUM training periods (0: 2×period)")
 	fs.IntVar(&opts.Years, "years", 0, "farrington years of history b (0: 5)")
 	fs.IntVar(&opts.Window, "window", 0, "farrington half-window w (0: 3)")
+	fs.StringVar(&opts.Threshold, "threshold", "", "farrington threshold: nbPlugin (default), muan or delta (Farrington 1996)")
+	fs.StringVar(&opts.Power, "power", "", "power transformation of the delta threshold: none, 1/2 or 2/3 (default)")
 	format := fs.String("format", "table", "output format: table, csv or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -305,9 +307,9 @@ func runAlertsEvaluate(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		if !*asJSON {
-			fmt.Fprintf(stdout, "version %d (%s): %d alerts (red %d, orange %d, yellow %d, blue %d); %d new, %d changed, %d resolved; %s\n",
+			fmt.Fprintf(stdout, "version %d (%s): %d alerts (red %d, orange %d, yellow %d, blue %d; %d grouped alerts); %d new, %d changed, %d resolved, %d superseded, %d grouped; %s\n",
 				res.Version, res.Scope, res.Candidates, res.ByColour[alerts.Red], res.ByColour[alerts.Orange], res.ByColour[alerts.Yellow],
-				res.ByColour[alerts.Blue], res.New, res.Changed, res.Resolved, res.Duration.Round(time.Millisecond))
+				res.ByColour[alerts.Blue], res.Groups, res.New, res.Changed, res.Resolved, res.Superseded, res.Grouped, res.Duration.Round(time.Millisecond))
 			for _, s := range res.Steps {
 				fmt.Fprintf(stdout, "  %-18s %s\n", s.Name, s.Duration.Round(time.Millisecond))
 			}
@@ -336,8 +338,8 @@ func runAlertsList(args []string, stdout, stderr io.Writer) error {
 	level := fs.String("level", "", "only this unit level: province, city, county, township, village")
 	fs.StringVar(&f.Colour, "colour", "", "only this colour: blue, yellow, orange, red")
 	fs.StringVar(&f.MinColour, "min-colour", "", "this colour and the more severe")
-	fs.StringVar(&f.Status, "status", "", "only this status: new, acknowledged, resolved")
-	fs.BoolVar(&f.Open, "open", false, "only new and acknowledged alerts")
+	fs.StringVar(&f.Status, "status", "", "only this status: new, acknowledged, resolved, superseded, grouped")
+	fs.BoolVar(&f.Open, "open", false, "only new and acknowledged alerts (not resolved, superseded or grouped)")
 	fs.StringVar(&f.Rule, "rule", "", "only this rule id")
 	fs.StringVar(&f.Indicator, "indicator", "", "only this indicator or measure")
 	fs.StringVar(&f.Period, "period", "", "only this period (e.g. 2025, 2025-09)")

@@ -168,6 +168,7 @@ func (ev *evaluation) aberrationCandidates(r *Rule, s *series, res0 *Result) ([]
 			}
 		}
 		p := make([]float64, len(units))
+		prev := make([]evidence, len(units))
 		for t := range len(s.months) - r.skipRecent() {
 			for i := range units {
 				rr := res[i][t]
@@ -177,19 +178,22 @@ func (ev *evaluation) aberrationCandidates(r *Rule, s *series, res0 *Result) ([]
 					res0.Tested[r.ID]++
 				}
 			}
-			reject := detect.BenjaminiHochberg(p, r.FDR)
+			q := detect.BHAdjust(p)
+			cur := make([]evidence, len(units))
 			for i := range units {
 				rr := res[i][t]
 				if !rr.Alarm || !rr.Assessed() || !(rr.Expected >= r.MinDenominator) {
 					continue
 				}
-				if !math.IsNaN(rr.PValue) && !reject[i] {
+				if !math.IsNaN(rr.PValue) && !(q[i] <= r.FDR) {
 					continue
 				}
-				if a, hit := ev.aberrationAlert(r, units[i], l, s.months[t], rr); hit {
+				cur[i] = evidence{on: true, low: rr.Low, dev: math.Abs(rr.Observed/rr.Expected-1) * 100, expected: rr.Expected, q: q[i]}
+				if a, hit := ev.aberrationAlert(r, units[i], l, s.months[t], rr, cur[i], prev[i]); hit {
 					out = append(out, a)
 				}
 			}
+			prev = cur
 		}
 	}
 	return out, true, nil
@@ -216,17 +220,15 @@ func unassessed(x []float64) []detect.Result {
 }
 
 // aberrationAlert turns one alarm into an alert when its deviation from
-// the expected count passes a colour threshold.
-func (ev *evaluation) aberrationAlert(r *Rule, div string, l models.Level, month string, rr detect.Result) (Alert, bool) {
-	dev := math.Abs(rr.Observed/rr.Expected-1) * 100
+// the expected count passes a colour threshold with the evidence of its
+// grade (gradeAberration; prev is the unit's previous month).
+func (ev *evaluation) aberrationAlert(r *Rule, div string, l models.Level, month string, rr detect.Result, cur, prev evidence) (Alert, bool) {
+	dev := cur.dev
 	cond := Above
 	if rr.Low {
 		cond = Below
 	}
-	// The deviation thresholds are magnitudes: colour by |deviation|.
-	rc := *r
-	rc.Condition = Above
-	colour, thr := rc.colour(dev)
+	colour, thr := r.gradeAberration(cur, prev)
 	if colour == "" {
 		return Alert{}, false
 	}

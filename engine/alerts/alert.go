@@ -16,7 +16,17 @@ const (
 	StatusNew          = "new"
 	StatusAcknowledged = "acknowledged"
 	StatusResolved     = "resolved"
+	// StatusSuperseded: the alert is about a period older than the
+	// current ones of its rule (the latest year, quarter or 12 months,
+	// the latest three months judged): kept with its history, not new.
+	StatusSuperseded = "superseded"
+	// StatusGrouped: the alert is one of the children of a grouped alert
+	// (GroupID), shown through it rather than as a separate new item.
+	StatusGrouped = "grouped"
 )
+
+// Statuses lists the statuses.
+var Statuses = []string{StatusNew, StatusAcknowledged, StatusResolved, StatusSuperseded, StatusGrouped}
 
 // History actions.
 const (
@@ -25,6 +35,8 @@ const (
 	ActionAcknowledged = "acknowledged" // a user acknowledged it
 	ActionResolved     = "resolved"     // the condition cleared
 	ActionReopened     = "reopened"     // found again after it was resolved
+	ActionSuperseded   = "superseded"   // its period is no longer current
+	ActionGrouped      = "grouped"      // taken into a grouped alert at the parent
 )
 
 // Alert is one early warning of one rule, unit and period in one
@@ -69,6 +81,12 @@ type Alert struct {
 	AckNote   string    `json:"ack_note,omitempty"`
 	AckAt     time.Time `json:"ack_at,omitzero"`
 	Resolved  time.Time `json:"resolved_at,omitzero"`
+
+	// GroupID is, for a child of a grouped alert, the ID of the grouped
+	// alert at the parent unit. Children lists, for a grouped alert, the
+	// IDs of its children (filled by Get).
+	GroupID  string   `json:"group_id,omitempty"`
+	Children []string `json:"children,omitempty"`
 
 	History []Event `json:"history,omitempty"`
 }
@@ -127,16 +145,24 @@ type Result struct {
 	Coverage   string `json:"coverage,omitempty"`
 	Candidates int    `json:"candidates"` // alerts whose condition holds
 	// Tested counts, per aberration rule, the unit-months judged (assessed
-	// by the method, expected count at least the rule's minimum): the
-	// denominator of the false-alarm rate.
+	// by the method, expected count at least the rule's minimum) and, per
+	// threshold rule, the unit-periods judged (enough events, a proper
+	// interval, in the units evaluated): the denominator of the
+	// false-alarm rate.
 	Tested   map[string]int `json:"tested,omitempty"`
 	New      int            `json:"new"` // raised or reopened in this evaluation
 	Changed  int            `json:"changed"`
 	Resolved int            `json:"resolved"`
-	ByColour map[string]int `json:"by_colour"`
-	Notified int            `json:"notified"` // new orange/red alerts delivered
-	Steps    []Step         `json:"steps"`
-	Duration time.Duration  `json:"duration_ns"`
+	// Superseded and Grouped count the alerts found whose status is
+	// superseded (about a period no longer current) or grouped (a child
+	// of a grouped alert); Groups counts the grouped alerts.
+	Superseded int            `json:"superseded"`
+	Grouped    int            `json:"grouped"`
+	Groups     int            `json:"groups"`
+	ByColour   map[string]int `json:"by_colour"`
+	Notified   int            `json:"notified"` // new orange/red alerts delivered
+	Steps      []Step         `json:"steps"`
+	Duration   time.Duration  `json:"duration_ns"`
 }
 
 // Step is the duration of one stage of an evaluation.

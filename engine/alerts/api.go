@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,8 +24,9 @@ type Filter struct {
 	Level models.Level
 	// Colour keeps one colour; MinColour keeps it and the more severe.
 	Colour, MinColour string
-	// Status keeps one status (new, acknowledged, resolved); Open keeps
-	// new and acknowledged.
+	// Status keeps one status (Statuses); Open keeps new and
+	// acknowledged: not resolved, not superseded by a newer period, not
+	// a child shown through its grouped alert.
 	Status string
 	Open   bool
 	// Indicator, Rule, Kind and Period keep one of each.
@@ -47,12 +49,10 @@ func (f Filter) Validate() error {
 			return fmt.Errorf("colour %q: want blue, yellow, orange or red", c)
 		}
 	}
-	switch f.Status {
-	case "", StatusNew, StatusAcknowledged, StatusResolved:
-		return nil
-	default:
-		return fmt.Errorf("status %q: want new, acknowledged or resolved", f.Status)
+	if f.Status != "" && !slices.Contains(Statuses, f.Status) {
+		return fmt.Errorf("status %q: want one of %s", f.Status, strings.Join(Statuses, ", "))
 	}
+	return nil
 }
 
 // where returns the SQL condition and arguments of f.
@@ -102,7 +102,7 @@ func (f Filter) where() (string, []any, error) {
 		args = append(args, f.Status)
 	}
 	if f.Open {
-		conds = append(conds, `status <> 'resolved'`)
+		conds = append(conds, `status IN ('new', 'acknowledged')`)
 	}
 	for _, c := range []struct{ col, v string }{{"indicator", f.Indicator}, {"rule", f.Rule}, {"kind", f.Kind}, {"period", f.Period}} {
 		if c.v != "" {
@@ -171,6 +171,13 @@ func Get(ctx context.Context, st *store.Store, id string, version int64) (Alert,
 		return Alert{}, err
 	}
 	a.History = h[a.ID]
+	children, err := readAlerts(ctx, st.DB(), `version = ? AND group_id = ? ORDER BY division`, a.Version, a.ID)
+	if err != nil {
+		return Alert{}, err
+	}
+	for _, c := range children {
+		a.Children = append(a.Children, c.ID)
+	}
 	return a, nil
 }
 

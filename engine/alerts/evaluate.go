@@ -40,6 +40,13 @@ type evaluation struct {
 	counties map[string]bool
 	coverage map[string]bool // covered, by division
 
+	// currentFrom is, per rule, the first period whose alerts are
+	// current (setCurrent); older ones are superseded.
+	currentFrom map[string]string
+	// tested counts the unit-periods judged per threshold rule
+	// (Result.Tested).
+	tested map[string]int
+
 	mu    sync.Mutex
 	names map[string]string
 }
@@ -102,142 +109,37 @@ func (ev *evaluation) inScope(division string) bool {
 // for the same version and rules changes nothing. The version's cube must
 // have been built.
 func Evaluate(ctx context.Context, st *store.Store, version int64, opts Options) (*Result, error) {
-	ev := &evaluation{st: st, db: st.DB(), version: version, catalog: opts.Catalog, tree: opts.Tree, workers: opts.Workers,
-		now: opts.Now, start: time.Now(), names: map[string]string{}}
-	if ev.now.IsZero() {
-		ev.now = time.Now()
-	}
-	ev.now = ev.now.UTC().Truncate(time.Microsecond)
-	if ev.workers <= 0 {
-		ev.workers = 2
-	}
-	if ev.catalog == nil {
-		ev.catalog = models.DefaultCatalog()
-	}
-	if ev.tree == nil {
-		t, err := datasets.Divisions()
-		if err != nil {
-			return nil, fmt.Errorf("alerts: %w", err)
-		}
-		ev.tree = t
-	}
-	for _, u := range opts.Units {
-		c, err := models.NormalizeCode(u)
-		if err != nil {
-			return nil, fmt.Errorf("alerts: %w", err)
-		}
-		if c == models.NationCode {
-			c = ""
-		}
-		ev.units = append(ev.units, c)
-	}
-	rules := opts.Rules
-	if rules == nil {
-		rules = DefaultRules()
-	}
-	ev.digest = RulesDigest(rules)
-	v, err := st.Version(ctx, version)
+	ev, rules, err := newEvaluation(ctx, st, version, opts)
 	if err != nil {
-		return nil, fmt.Errorf("alerts of version %d: %w", version, err)
-	}
-	ev.scope = v.Scope
-	if v.ScopeDef.Kind == "counties" {
-		ev.counties, ev.coverage = map[string]bool{}, map[string]bool{}
-		for _, c := range v.ScopeDef.Counties {
-			ev.counties[c] = true
-		}
-	}
-	var vl int
-	err = ev.db.QueryRowContext(ctx, `SELECT value_level FROM cube.runs WHERE version = ?`, version).Scan(&vl)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("alerts of version %d: the cube is not built (padis indicators compute)", version)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("alerts of version %d: %w", version, err)
-	}
-	ev.valueLevel = models.Level(vl)
-	var last sql.NullString
-	if err := ev.db.QueryRowContext(ctx, `SELECT max(period) FROM cube.measures WHERE version = ? AND ptype = 'month'`, version).Scan(&last); err != nil {
-		return nil, fmt.Errorf("alerts of version %d: %w", version, err)
-	}
-	ev.lastMonth = last.String
-	if err := EnsureSchema(ctx, st); err != nil {
 		return nil, err
 	}
-
-	res := &Result{Version: version, Scope: v.Scope, Rules: len(rules), ByColour: map[string]int{}, Tested: map[string]int{}}
+	res := &Result{Version: version, Scope: ev.scope, Rules: len(rules), ByColour: map[string]int{}, Tested: map[string]int{}}
 	if ev.counties != nil {
 		res.Coverage = fmt.Sprintf("a scope of %d counties: only they, the units below them and the cities or provinces all of whose counties are in the scope are evaluated", len(ev.counties))
 	}
 	step := func(name string, t0 time.Time) { res.Steps = append(res.Steps, Step{name, time.Since(t0)}) }
 	step("prepare", ev.start)
-	var cands []Alert
 	skip := func(r *Rule, why string) { res.Skipped = append(res.Skipped, r.ID+": "+why) }
 
-	// Threshold rules.
 	t0 := time.Now()
-	mc := &measureCache{ev: ev, rows: map[string][]cube.MeasureRow{}}
-	for i := range rules {
-		r := &rules[i]
-		if r.Kind != KindThreshold {
-			continue
-		}
-		out, ok, err := ev.thresholdCandidates(ctx, r, mc)
-		if err != nil {
-			return nil, fmt.Errorf("alerts of version %d: %w", version, err)
-		}
-		if !ok {
-			skip(r, "no values of "+r.Indicator)
-			continue
-		}
-		cands = append(cands, out...)
-	}
-	step("threshold rules", t0)
-
-	// Aberration rules: one read of every monthly series needed.
-	t0 = time.Now()
-	var measures []string
-	var levels []models.Level
-	var horizon int
-	for i := range rules {
-		r := &rules[i]
-		if r.Kind != KindAberration {
-			continue
-		}
-		if !slices.Contains(measures, r.Indicator) {
-			measures = append(measures, r.Indicator)
-		}
-		for _, l := range r.levels() {
-			if !slices.Contains(levels, l) {
-				levels = append(levels, l)
-			}
-		}
-	}
-	s, err := ev.readSeries(ctx, measures, levels)
+	cands, err := ev.thresholdStep(ctx, rules, res, skip)
 	if err != nil {
 		return nil, fmt.Errorf("alerts of version %d: %w", version, err)
 	}
-	for i := range rules {
-		r := &rules[i]
-		if r.Kind != KindAberration {
-			continue
-		}
-		out, ok, err := ev.aberrationCandidates(r, s, res)
-		if err != nil {
-			return nil, fmt.Errorf("alerts of version %d: %w", version, err)
-		}
-		if !ok {
-			skip(r, fmt.Sprintf("%d months are too few for %s", len(s.months), r.Method))
-			continue
-		}
-		cands = append(cands, out...)
+	step("threshold rules", t0)
+	t0 = time.Now()
+	out, err := ev.aberrationStep(ctx, rules, res, skip)
+	if err != nil {
+		return nil, fmt.Errorf("alerts of version %d: %w", version, err)
 	}
+	cands = append(cands, out...)
 	step("aberration rules", t0)
 
 	// Projection rules: one projection per unit, as long as the longest
 	// horizon.
 	t0 = time.Now()
-	levels, horizon = nil, 0
+	var levels []models.Level
+	var horizon int
 
 	for i := range rules {
 		r := &rules[i]
@@ -293,7 +195,13 @@ func Evaluate(ctx context.Context, st *store.Store, version int64, opts Options)
 			kept = append(kept, a)
 		}
 	}
-	cands = kept
+	byID := map[string]*Rule{}
+	for i := range rules {
+		byID[rules[i].ID] = &rules[i]
+	}
+	n := len(kept)
+	cands = ev.group(kept, byID)
+	res.Groups = len(cands) - n
 	res.Candidates = len(cands)
 	for _, a := range cands {
 		res.ByColour[a.Colour]++
@@ -316,4 +224,143 @@ func Evaluate(ctx context.Context, st *store.Store, version int64, opts Options)
 	}
 	res.Duration = time.Since(ev.start)
 	return res, nil
+}
+
+// newEvaluation prepares the evaluation of version with opts: defaults,
+// units, rules, scope and coverage, the cube's value level and last month,
+// and the alert tables. It returns the rules to apply.
+func newEvaluation(ctx context.Context, st *store.Store, version int64, opts Options) (*evaluation, []Rule, error) {
+	ev := &evaluation{st: st, db: st.DB(), version: version, catalog: opts.Catalog, tree: opts.Tree, workers: opts.Workers,
+		now: opts.Now, start: time.Now(), names: map[string]string{}}
+	if ev.now.IsZero() {
+		ev.now = time.Now()
+	}
+	ev.now = ev.now.UTC().Truncate(time.Microsecond)
+	if ev.workers <= 0 {
+		ev.workers = 2
+	}
+	if ev.catalog == nil {
+		ev.catalog = models.DefaultCatalog()
+	}
+	if ev.tree == nil {
+		t, err := datasets.Divisions()
+		if err != nil {
+			return nil, nil, fmt.Errorf("alerts: %w", err)
+		}
+		ev.tree = t
+	}
+	for _, u := range opts.Units {
+		c, err := models.NormalizeCode(u)
+		if err != nil {
+			return nil, nil, fmt.Errorf("alerts: %w", err)
+		}
+		if c == models.NationCode {
+			c = ""
+		}
+		ev.units = append(ev.units, c)
+	}
+	rules := opts.Rules
+	if rules == nil {
+		rules = DefaultRules()
+	}
+	ev.digest = RulesDigest(rules)
+	v, err := st.Version(ctx, version)
+	if err != nil {
+		return nil, nil, fmt.Errorf("alerts of version %d: %w", version, err)
+	}
+	ev.scope = v.Scope
+	if v.ScopeDef.Kind == "counties" {
+		ev.counties, ev.coverage = map[string]bool{}, map[string]bool{}
+		for _, c := range v.ScopeDef.Counties {
+			ev.counties[c] = true
+		}
+	}
+	var vl int
+	err = ev.db.QueryRowContext(ctx, `SELECT value_level FROM cube.runs WHERE version = ?`, version).Scan(&vl)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil, fmt.Errorf("alerts of version %d: the cube is not built (padis indicators compute)", version)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("alerts of version %d: %w", version, err)
+	}
+	ev.valueLevel = models.Level(vl)
+	var last sql.NullString
+	if err := ev.db.QueryRowContext(ctx, `SELECT max(period) FROM cube.measures WHERE version = ? AND ptype = 'month'`, version).Scan(&last); err != nil {
+		return nil, nil, fmt.Errorf("alerts of version %d: %w", version, err)
+	}
+	ev.lastMonth = last.String
+	if err := EnsureSchema(ctx, st); err != nil {
+		return nil, nil, err
+	}
+	return ev, rules, nil
+}
+
+// thresholdStep applies the threshold rules (judged unit-periods counted
+// in res.Tested).
+func (ev *evaluation) thresholdStep(ctx context.Context, rules []Rule, res *Result, skip func(*Rule, string)) ([]Alert, error) {
+	var cands []Alert
+	ev.tested = res.Tested
+	mc := &measureCache{ev: ev, rows: map[string][]cube.MeasureRow{}}
+	for i := range rules {
+		r := &rules[i]
+		if r.Kind != KindThreshold {
+			continue
+		}
+		out, ok, err := ev.thresholdCandidates(ctx, r, mc)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			skip(r, "no values of "+r.Indicator)
+			continue
+		}
+		cands = append(cands, out...)
+	}
+	return cands, nil
+}
+
+// aberrationStep reads every monthly series the aberration rules need
+// once, records the rules' current periods (setCurrent) and applies the
+// aberration rules.
+func (ev *evaluation) aberrationStep(ctx context.Context, rules []Rule, res *Result, skip func(*Rule, string)) ([]Alert, error) {
+	var measures []string
+	var levels []models.Level
+	for i := range rules {
+		r := &rules[i]
+		if r.Kind != KindAberration {
+			continue
+		}
+		if !slices.Contains(measures, r.Indicator) {
+			measures = append(measures, r.Indicator)
+		}
+		for _, l := range r.levels() {
+			if !slices.Contains(levels, l) {
+				levels = append(levels, l)
+			}
+		}
+	}
+	s, err := ev.readSeries(ctx, measures, levels)
+	if err != nil {
+		return nil, err
+	}
+	if err := ev.setCurrent(ctx, rules, s.months); err != nil {
+		return nil, err
+	}
+	var cands []Alert
+	for i := range rules {
+		r := &rules[i]
+		if r.Kind != KindAberration {
+			continue
+		}
+		out, ok, err := ev.aberrationCandidates(r, s, res)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			skip(r, fmt.Sprintf("%d months are too few for %s", len(s.months), r.Method))
+			continue
+		}
+		cands = append(cands, out...)
+	}
+	return cands, nil
 }

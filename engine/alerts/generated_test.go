@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -312,5 +313,91 @@ func TestCountiesScopeLevels(t *testing.T) {
 		if len(counties[r.ID]) != 4 {
 			t.Errorf("%s: alerts on counties %v, want the 4 of the scope", r.ID, counties[r.ID])
 		}
+	}
+}
+
+// normRules are the shipped rules a clean population is expected to meet
+// (its own seasonal history, a natural SRB, the usual targets of
+// contraception, policy conformity, timeliness and data quality). The
+// structural rules — share 65+, negative natural growth, low TFR and the
+// projections — describe the population as it is: a clean but aged,
+// low-fertility county is rightly flagged by them, so they are not false
+// alarms.
+func normRules() []Rule {
+	var out []Rule
+	for _, r := range DefaultRules() {
+		switch {
+		case r.Kind == KindAberration:
+		case r.Kind == KindThreshold && !slices.Contains([]string{"aging_65plus", "natural_growth_negative", "tfr_low"}, r.ID):
+		default:
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// cleanAlarmBound is the documented bound (docs/alerts.md) on the share
+// of judged unit-periods of a clean population that alert at any colour.
+const cleanAlarmBound = 0.02
+
+// uncalibrated are the norm rules whose judged behaviour the generator
+// does not yet produce at published national levels (docs/alerts.md,
+// "Not done"): its register CPR is 74–85 % (60–68 % in the default
+// Sichuan data) against about 89 % nationally, its policy-conforming rate
+// about 80 % and its registration timeliness below 90 % in many
+// townships. They are measured and logged, held to "no red", but not to
+// the 2 % bound until the generator is calibrated.
+var uncalibrated = []string{"cpr_low", "policy_rate_low", "timeliness_low"}
+
+// TestCleanPopulationAlerts evaluates every norm rule on the clean
+// counties of the fixture (no shock injected in them) and their
+// townships: none is red, and — for the rules other than the
+// uncalibrated ones — at most 2 % of the judged unit-periods (threshold
+// rules: every year, month … with enough events; aberration rules: every
+// unit-month judged) raise an alert of any colour, superseded or not. The shocks of the other two counties are found by
+// TestShocksFound on the same evaluation settings.
+func TestCleanPopulationAlerts(t *testing.T) {
+	f := generated(t, "shock")
+	ctx := context.Background()
+	if err := Drop(ctx, f.st, f.version); err != nil {
+		t.Fatal(err)
+	}
+	defer Drop(ctx, f.st, f.version)
+	rules := normRules()
+	res, err := Evaluate(ctx, f.st, f.version, Options{Rules: rules, Now: time.Date(2026, 1, 5, 8, 0, 0, 0, time.UTC), Units: cleanCounties})
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := List(ctx, f.st, Filter{Version: f.version, Units: cleanCounties})
+	if err != nil {
+		t.Fatal(err)
+	}
+	alerts := map[string]int{}
+	for _, a := range list {
+		if a.ID == AlertID(a.Rule+"#group", a.Division, a.Period) {
+			continue // a grouped alert lists children counted already
+		}
+		alerts[a.Rule]++
+		if a.Colour == Red {
+			t.Errorf("red alert on a clean county: %s", a.ExplanationEN)
+		}
+	}
+	judged, n := 0, 0
+	for _, r := range rules {
+		t.Logf("%-26s %5d judged %4d alerts", r.ID, res.Tested[r.ID], alerts[r.ID])
+		if !slices.Contains(uncalibrated, r.ID) {
+			judged += res.Tested[r.ID]
+			n += alerts[r.ID]
+		}
+	}
+	if judged < 600 {
+		t.Fatalf("only %d unit-periods judged", judged)
+	}
+	rate := float64(n) / float64(judged)
+	t.Logf("clean population, rules other than %v: %d alerts in %d judged unit-periods (%.2f %%); all rules %v",
+		uncalibrated, n, judged, 100*rate, res.ByColour)
+	if rate > cleanAlarmBound {
+		t.Errorf("%.2f %% of judged unit-periods alert, above the documented %.0f %%", 100*rate, 100*cleanAlarmBound)
 	}
 }

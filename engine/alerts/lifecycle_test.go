@@ -54,13 +54,15 @@ func TestLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer Drop(ctx, st, v)
-	rules := lcRules(t, 107)
+	// Yellow at 100 so that the latest year (the current period; alerts
+	// of 2023 and 2024 are superseded) raises alerts too.
+	rules := lcRules(t, 100)
 	res, err := Evaluate(ctx, st, v, Options{Rules: rules, Now: at(1)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := res.New
-	if n == 0 || res.Candidates != n || res.Resolved != 0 {
+	n, sup := res.New, res.Superseded
+	if n == 0 || sup == 0 || res.Candidates != n+sup || res.Resolved != 0 {
 		t.Fatalf("first evaluation: %+v", res)
 	}
 	first, _ := List(ctx, st, Filter{Version: v})
@@ -78,8 +80,11 @@ func TestLifecycle(t *testing.T) {
 	if string(b1) != string(b2) {
 		t.Errorf("re-evaluation changed the stored alerts:\n%s\n%s", b1, b2)
 	}
+	for len(first) > 0 && first[0].Status != StatusNew {
+		first = first[1:]
+	}
 	id := first[0].ID
-	if first[0].ID != AlertID("lc_srb", first[0].Division, first[0].Period) {
+	if first[0].Period != "2025" || first[0].ID != AlertID("lc_srb", first[0].Division, first[0].Period) {
 		t.Errorf("id %s is not AlertID(rule, unit, period)", first[0].ID)
 	}
 	// Acknowledge, then re-evaluate: it stays acknowledged.
@@ -101,8 +106,8 @@ func TestLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Resolved != n || res.Candidates != 0 {
-		t.Errorf("clearing evaluation: %+v, want %d resolved", res, n)
+	if res.Resolved != n+sup || res.Candidates != 0 {
+		t.Errorf("clearing evaluation: %+v, want %d resolved", res, n+sup)
 	}
 	if open, _ := List(ctx, st, Filter{Version: v, Open: true}); len(open) != 0 {
 		t.Errorf("%d open alerts after clearing", len(open))
@@ -164,11 +169,22 @@ func TestLifecycle(t *testing.T) {
 	}
 	// Filters.
 	all, _ := List(ctx, st, Filter{Version: v})
-	if l, _ := List(ctx, st, Filter{Version: v, Units: []string{"5113"}}); len(l) != len(all) || len(all) < 2 {
-		t.Errorf("units under 5113 (南充市): %d of %d", len(l), len(all))
+	under := func(prefix string) (n int) {
+		for _, a := range all {
+			if strings.HasPrefix(a.Division, prefix) {
+				n++
+			}
+		}
+		return n
 	}
-	if l, _ := List(ctx, st, Filter{Version: v, Units: []string{"5117"}}); len(l) != 0 {
-		t.Errorf("units under 5117 (达州市): %d, want 0", len(l))
+	for _, u := range []string{"5113", "5117", "5101"} {
+		l, _ := List(ctx, st, Filter{Version: v, Units: []string{u}})
+		if len(l) != under(u) {
+			t.Errorf("units under %s: %d of %d, want %d", u, len(l), len(all), under(u))
+		}
+	}
+	if under("5113") < 2 || under("5101") != 0 {
+		t.Errorf("alerts under 5113 (南充市, the SRB-120 county): %d, under 5101: %d", under("5113"), under("5101"))
 	}
 	if l, _ := List(ctx, st, Filter{Version: v, Status: StatusResolved}); len(l) != 1 {
 		t.Errorf("resolved: %d, want 1", len(l))
@@ -215,11 +231,14 @@ func TestDelivery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// SRB rule: yellow 107, orange 110, red 115 on counties.
+	// Share 65+ on counties with blue 1 %, yellow 3 %, orange 8 %: every
+	// county is orange in the current year (its share is far above 8 %
+	// with a tight interval); earlier years are superseded, not sent.
 	var rules []Rule
 	for _, r := range DefaultRules() {
-		if r.ID == "srb_high" {
-			r.Levels = []string{"county"}
+		if r.ID == "aging_65plus" {
+			b, y, o := 1.0, 3.0, 8.0
+			r.Levels, r.Thresholds = []string{"county"}, Thresholds{Blue: &b, Yellow: &y, Orange: &o}
 			rules = append(rules, r)
 		}
 	}
@@ -227,9 +246,14 @@ func TestDelivery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := res.ByColour[Orange] + res.ByColour[Red]
+	// Only new alerts about current periods are delivered.
+	fresh, err := List(ctx, f.st, Filter{Version: f.version, Status: StatusNew, MinColour: Orange})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := len(fresh)
 	if want == 0 {
-		t.Skipf("no orange/red SRB alert in the fixture: %+v", res.ByColour)
+		t.Fatalf("no new orange/red SRB alert in the fixture: %+v", res.ByColour)
 	}
 	if res.Notified != want || len(posts) != 1 || len(posts[0].Alerts) != want || len(mail.Messages()) != 1 {
 		t.Fatalf("delivered %d (want %d), %d posts, %d mails", res.Notified, want, len(posts), len(mail.Messages()))

@@ -143,7 +143,7 @@ func TestJudgeInterval(t *testing.T) {
 			t.Fatal(err)
 		}
 		v.Division, v.Level, v.PeriodType, v.Period = "5101", models.LevelCity, cube.PeriodYear, "2025"
-		a, hit := ev.judge(&r, srb, v)
+		a, hit := ev.judge(&r, srb, v, math.NaN())
 		if (tc.colour == "") == hit || a.Colour != tc.colour {
 			t.Errorf("SRB %v/%v (interval %.2f–%.2f): colour %q, want %q", tc.male, tc.female, v.Lower, v.Upper, a.Colour, tc.colour)
 		}
@@ -189,17 +189,20 @@ func TestExplanationsGolden(t *testing.T) {
 	srbRule := *rules["srb_high"]
 	srbRule.Judge = "value"
 	srb, _ := cat.Get("srb")
-	add(ev.judge(&srbRule, srb, cube.Value{Division: "5101", Level: 2, PeriodType: "year", Period: "2025", Value: 112.4, Lower: 109.8, Upper: 115.1, Denominator: 5000}))
+	add(ev.judge(&srbRule, srb, cube.Value{Division: "5101", Level: 2, PeriodType: "year", Period: "2025", Value: 112.4, Lower: 109.8, Upper: 115.1, Denominator: 5000}, math.NaN()))
 	tfr, _ := cat.Get("tfr")
-	add(ev.judge(rules["tfr_low"], tfr, cube.Value{Division: "510104", Level: 3, PeriodType: "year", Period: "2024", Value: 0.874, Lower: 0.81, Upper: 0.94, Numerator: 3120, Denominator: 125000}))
+	add(ev.judge(rules["tfr_low"], tfr, cube.Value{Division: "510104", Level: 3, PeriodType: "year", Period: "2024", Value: 0.874, Lower: 0.81, Upper: 0.94, Numerator: 3120, Denominator: 125000}, math.NaN()))
 	sh, _ := cat.Get("share_65plus")
-	add(ev.judge(rules["aging_65plus"], sh, cube.Value{Division: "510104001", Level: 4, PeriodType: "r12", Period: "R12-2025-09", Value: 21.37, Lower: 20.61, Upper: 22.15, Denominator: 12000}))
+	add(ev.judge(rules["aging_65plus"], sh, cube.Value{Division: "510104001", Level: 4, PeriodType: "r12", Period: "R12-2025-09", Value: 21.37, Lower: 20.61, Upper: 22.15, Denominator: 12000}, math.NaN()))
 	rni, _ := cat.Get("rni")
-	add(ev.judge(rules["natural_growth_negative"], rni, cube.Value{Division: "51", Level: 1, PeriodType: "quarter", Period: "2025-Q3", Value: -4.21, Lower: -4.5, Upper: -3.9, Denominator: 2e6}))
+	add(ev.judge(rules["natural_growth_negative"], rni, cube.Value{Division: "51", Level: 1, PeriodType: "quarter", Period: "2025-Q3", Value: -4.21, Lower: -4.5, Upper: -3.9, Denominator: 2e6}, math.NaN()))
 	add(ev.aberrationAlert(rules["births_aberration"], "511703", 3, "2025-09",
-		detect.Result{Observed: 96, Expected: 146, Lower: 123, Upper: 171, Low: true, Alarm: true, PValue: 0.00002}))
+		detect.Result{Observed: 96, Expected: 146, Lower: 123, Upper: 171, Low: true, Alarm: true, PValue: 0.00002},
+		evidence{on: true, low: true, dev: 34.2, expected: 146, q: 0.00002}, evidence{}))
 	add(ev.aberrationAlert(rules["migrants_in_surge"], "5117", 2, "2025-03",
-		detect.Result{Observed: 412, Expected: 180.4, Lower: 150, Upper: 214, Alarm: true, PValue: 0.0123}))
+		detect.Result{Observed: 412, Expected: 180.4, Lower: 150, Upper: 214, Alarm: true, PValue: 0.0123},
+		// orange by persistence: February was +150 % too (q 0.0123 alone is yellow)
+		evidence{on: true, dev: 128.4, expected: 180.4, q: 0.0123}, evidence{on: true, dev: 150, expected: 170}))
 	for _, tc := range []struct {
 		rule string
 		base []float64 // the quantity at t = 0 … 10
@@ -320,7 +323,7 @@ func TestJudgeTFRSmallNumbers(t *testing.T) {
 			t.Errorf("%s: TFR %v (upper %v), hand computation %v (%v)", tc.name, v.Value, v.Upper, tc.tfr, tc.upper)
 		}
 		v.Division, v.Level, v.PeriodType, v.Period = "510104", models.LevelCounty, cube.PeriodYear, "2025"
-		a2, hit := ev.judge(&rule, tfr, v)
+		a2, hit := ev.judge(&rule, tfr, v, math.NaN())
 		if hit != (tc.colour != "") || a2.Colour != tc.colour {
 			t.Errorf("%s: TFR %.3f (%.3f–%.3f), %v births, %v woman-years: colour %q, want %q",
 				tc.name, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator, a2.Colour, tc.colour)
@@ -368,14 +371,14 @@ func TestJudgeMinimumsEveryRule(t *testing.T) {
 		} {
 			v := cube.Value{Indicator: r.Indicator, Division: "510104", Level: models.LevelCounty, PeriodType: r.PeriodType, Period: "2025",
 				Value: x, Lower: tc.lo, Upper: tc.hi, Numerator: tc.num, Denominator: tc.den}
-			if _, hit := ev.judge(&r, ind, v); hit != tc.want {
+			if _, hit := ev.judge(&r, ind, v, math.NaN()); hit != tc.want {
 				t.Errorf("%s, %s (value %v, %v/%v): alert %v, want %v", r.ID, tc.name, x, tc.num, tc.den, hit, tc.want)
 			}
 		}
 		if r.MinNumerator > 0 {
 			v := cube.Value{Division: "510104", Level: models.LevelCounty, PeriodType: r.PeriodType, Period: "2025",
 				Value: x, Lower: x - 0.01, Upper: x + 0.01, Numerator: r.MinNumerator - 1, Denominator: den}
-			if _, hit := ev.judge(&r, ind, v); hit {
+			if _, hit := ev.judge(&r, ind, v, math.NaN()); hit {
 				t.Errorf("%s: alert with %v events, under the minimum %v", r.ID, v.Numerator, r.MinNumerator)
 			}
 		}

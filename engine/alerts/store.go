@@ -31,7 +31,8 @@ CREATE TABLE IF NOT EXISTS alerts.alerts (version BIGINT NOT NULL, id VARCHAR NO
 	value DOUBLE, lower DOUBLE, upper DOUBLE, expected DOUBLE, numerator DOUBLE, denominator DOUBLE, p_value DOUBLE,
 	threshold DOUBLE, colour VARCHAR NOT NULL, explanation_zh VARCHAR NOT NULL, explanation_en VARCHAR NOT NULL,
 	status VARCHAR NOT NULL, first_seen TIMESTAMP NOT NULL, last_seen TIMESTAMP NOT NULL,
-	ack_user VARCHAR, ack_note VARCHAR, ack_at TIMESTAMP, resolved_at TIMESTAMP);
+	ack_user VARCHAR, ack_note VARCHAR, ack_at TIMESTAMP, resolved_at TIMESTAMP, group_id VARCHAR);
+ALTER TABLE alerts.alerts ADD COLUMN IF NOT EXISTS group_id VARCHAR;
 CREATE TABLE IF NOT EXISTS alerts.history (version BIGINT NOT NULL, id VARCHAR NOT NULL, seq BIGINT NOT NULL, event_at TIMESTAMP NOT NULL,
 	action VARCHAR NOT NULL, colour VARCHAR NOT NULL, value DOUBLE, user_name VARCHAR, note VARCHAR);`
 
@@ -66,7 +67,7 @@ func Drop(ctx context.Context, st *store.Store, version int64) error {
 
 const alertColumns = `version, id, rule, kind, indicator, division, level, unit_name, ptype, period, condition,
 	value, lower, upper, expected, numerator, denominator, p_value, threshold, colour, explanation_zh, explanation_en,
-	status, first_seen, last_seen, ack_user, ack_note, ack_at, resolved_at`
+	status, first_seen, last_seen, ack_user, ack_note, ack_at, resolved_at, group_id`
 
 // queryer is a *sql.DB, *sql.Conn or *sql.Tx.
 type queryer interface {
@@ -86,16 +87,16 @@ func readAlerts(ctx context.Context, q queryer, where string, args ...any) ([]Al
 		var a Alert
 		var level int
 		var v, lo, hi, ex, num, den, p, thr nullFloat
-		var au, an sql.NullString
+		var au, an, gid sql.NullString
 		var aa, ra sql.NullTime
 		if err := rows.Scan(&a.Version, &a.ID, &a.Rule, &a.Kind, &a.Indicator, &a.Division, &level, &a.UnitName, &a.PeriodType, &a.Period, &a.Condition,
 			&v, &lo, &hi, &ex, &num, &den, &p, &thr, &a.Colour, &a.ExplanationZH, &a.ExplanationEN,
-			&a.Status, &a.FirstSeen, &a.LastSeen, &au, &an, &aa, &ra); err != nil {
+			&a.Status, &a.FirstSeen, &a.LastSeen, &au, &an, &aa, &ra, &gid); err != nil {
 			return nil, fmt.Errorf("read alerts: %w", err)
 		}
 		a.Level = models.Level(level)
 		a.Value, a.Lower, a.Upper, a.Expected, a.Numerator, a.Denominator, a.PValue, a.Threshold = v.f(), lo.f(), hi.f(), ex.f(), num.f(), den.f(), p.f(), thr.f()
-		a.AckUser, a.AckNote = au.String, an.String
+		a.AckUser, a.AckNote, a.GroupID = au.String, an.String, gid.String
 		if aa.Valid {
 			a.AckAt = aa.Time.UTC()
 		}
@@ -228,21 +229,23 @@ func (ev *evaluation) sync(ctx context.Context, cands []Alert, res *Result) ([]A
 			old, inCur = prev[c.ID], false
 		}
 		_, inPrev := prev[c.ID]
+		fresh := false // raised or reopened in this evaluation
+		stored := ""   // the status stored before this evaluation
 		switch {
 		case inCur || inPrev:
+			stored = old.Status
 			c.FirstSeen, c.LastSeen = old.FirstSeen, old.LastSeen
-			c.Status, c.AckUser, c.AckNote, c.AckAt = old.Status, old.AckUser, old.AckNote, old.AckAt
+			c.Status, c.AckUser, c.AckNote, c.AckAt = baseStatus(old), old.AckUser, old.AckNote, old.AckAt
 			if inPrev {
 				carried = append(carried, c.ID)
 				c.LastSeen = now
 			}
 			switch {
-			case old.Status == StatusResolved:
+			case c.Status == StatusResolved:
 				c.Status, c.AckUser, c.AckNote, c.AckAt = StatusNew, "", "", time.Time{}
 				c.LastSeen = now
 				event(c, ActionReopened)
-				res.New++
-				raised = append(raised, c)
+				fresh = true
 			case !sameAlert(old, c):
 				if colourRank(c.Colour) > colourRank(old.Colour) && c.Status == StatusAcknowledged {
 					// A more severe colour needs a new acknowledgement.
@@ -255,8 +258,29 @@ func (ev *evaluation) sync(ctx context.Context, cands []Alert, res *Result) ([]A
 		default:
 			c.Status, c.FirstSeen, c.LastSeen = StatusNew, now, now
 			event(c, ActionRaised)
-			res.New++
-			raised = append(raised, c)
+			fresh = true
+		}
+		// Derived statuses: an alert about a superseded period, or one of
+		// the children of a grouped alert, is not a new item.
+		switch {
+		case !ev.isCurrent(c):
+			c.Status = StatusSuperseded
+		case c.GroupID != "" && c.Status == StatusNew:
+			c.Status = StatusGrouped
+		}
+		if c.Status != stored && (c.Status == StatusSuperseded || c.Status == StatusGrouped) {
+			event(c, c.Status)
+		}
+		switch c.Status {
+		case StatusNew:
+			if fresh {
+				res.New++
+				raised = append(raised, c)
+			}
+		case StatusSuperseded:
+			res.Superseded++
+		case StatusGrouped:
+			res.Grouped++
 		}
 		final = append(final, c)
 	}
@@ -314,10 +338,24 @@ func (ev *evaluation) sync(ctx context.Context, cands []Alert, res *Result) ([]A
 	return raised, nil
 }
 
+// baseStatus returns the lifecycle status of a stored alert without the
+// derived statuses: a superseded or grouped alert is new, or acknowledged
+// when it was acknowledged.
+func baseStatus(a Alert) string {
+	switch a.Status {
+	case StatusSuperseded, StatusGrouped:
+		if !a.AckAt.IsZero() {
+			return StatusAcknowledged
+		}
+		return StatusNew
+	}
+	return a.Status
+}
+
 // sameAlert reports whether a re-evaluation found the same numbers.
 func sameAlert(a, b Alert) bool {
 	eq := func(x, y float64) bool { return x == y || (math.IsNaN(x) && math.IsNaN(y)) }
-	return a.Colour == b.Colour && a.Condition == b.Condition && eq(a.Value, b.Value) && eq(a.Lower, b.Lower) && eq(a.Upper, b.Upper) &&
+	return a.Colour == b.Colour && a.Condition == b.Condition && a.GroupID == b.GroupID && eq(a.Value, b.Value) && eq(a.Lower, b.Lower) && eq(a.Upper, b.Upper) &&
 		eq(a.Threshold, b.Threshold) && a.ExplanationZH == b.ExplanationZH && a.ExplanationEN == b.ExplanationEN
 }
 
@@ -345,7 +383,7 @@ func (ev *evaluation) write(ctx context.Context, conn *sql.Conn, final []Alert, 
 		return []driver.Value{ev.version, a.ID, a.Rule, a.Kind, a.Indicator, a.Division, int8(a.Level), a.UnitName, a.PeriodType, a.Period, a.Condition,
 			null(a.Value), null(a.Lower), null(a.Upper), null(a.Expected), null(a.Numerator), null(a.Denominator), null(a.PValue), null(a.Threshold),
 			a.Colour, a.ExplanationZH, a.ExplanationEN, a.Status, a.FirstSeen.UTC(), a.LastSeen.UTC(),
-			nullString(a.AckUser), nullString(a.AckNote), nullTime(a.AckAt), nullTime(a.Resolved)}
+			nullString(a.AckUser), nullString(a.AckNote), nullTime(a.AckAt), nullTime(a.Resolved), nullString(a.GroupID)}
 	})
 	if err != nil {
 		return err

@@ -56,6 +56,7 @@ func (ev *evaluation) thresholdCandidates(ctx context.Context, r *Rule, mc *meas
 		return nil, false, fmt.Errorf("rule %s: %w", r.ID, err)
 	}
 	have := map[models.Level]bool{}
+	var pv prevValue
 	for rows.Next() {
 		var v cube.Value
 		var lvl int
@@ -67,7 +68,7 @@ func (ev *evaluation) thresholdCandidates(ctx context.Context, r *Rule, mc *meas
 		v.Level, v.PeriodType = models.Level(lvl), r.PeriodType
 		v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator = val.f(), lo.f(), hi.f(), num.f(), den.f()
 		have[v.Level] = true
-		if a, hit := ev.judge(r, ind, v); hit {
+		if a, hit := ev.judge(r, ind, v, pv.next(r, v)); hit {
 			out = append(out, a)
 		}
 	}
@@ -84,6 +85,7 @@ func (ev *evaluation) thresholdCandidates(ctx context.Context, r *Rule, mc *meas
 		if err != nil {
 			return nil, false, fmt.Errorf("rule %s: %w", r.ID, err)
 		}
+		pv = prevValue{}
 		for _, m := range mrows {
 			v, err := cube.Derive(ind, m.Counts)
 			if err != nil {
@@ -91,7 +93,7 @@ func (ev *evaluation) thresholdCandidates(ctx context.Context, r *Rule, mc *meas
 			}
 			v.Division, v.Level, v.PeriodType, v.Period = m.Division, m.Level, m.PeriodType, m.Period
 			have[l] = true
-			if a, hit := ev.judge(r, ind, v); hit {
+			if a, hit := ev.judge(r, ind, v, pv.next(r, v)); hit {
 				out = append(out, a)
 			}
 		}
@@ -99,25 +101,42 @@ func (ev *evaluation) thresholdCandidates(ctx context.Context, r *Rule, mc *meas
 	return out, len(have) > 0, nil
 }
 
-// judge applies rule r to one value; hit is true when a colour's
-// threshold is passed. Empty values, values under the rule's minimum
-// denominator or numerator and values with a degenerate interval are not
-// judged (see tooFew).
-func (ev *evaluation) judge(r *Rule, ind models.Indicator, v cube.Value) (Alert, bool) {
+// prevValue remembers the previous value of the unit in a scan of
+// values ordered by unit and period, for the persistence evidence of
+// grading.
+type prevValue struct {
+	division string
+	judged   float64
+}
+
+// next returns the number the unit's previous period was judged on at
+// 95 % (NaN for a unit's first period or a value too small to judge) and
+// records v as the previous value.
+func (p *prevValue) next(r *Rule, v cube.Value) float64 {
+	prev := math.NaN()
+	if p.division == v.Division {
+		prev = p.judged
+	}
+	p.division, p.judged = v.Division, math.NaN()
+	if !tooFew(r, v) {
+		p.judged = r.judgedAt(v.Value, v.Lower, v.Upper, z95)
+	}
+	return prev
+}
+
+// judge applies rule r to one value, given prev, the number the unit's
+// previous period was judged on (NaN: none); hit is true when a colour's
+// threshold is passed with the evidence of its grade (gradeThreshold).
+// Empty values, values under the rule's minimum denominator or numerator
+// and values with a degenerate interval are not judged (see tooFew).
+func (ev *evaluation) judge(r *Rule, ind models.Indicator, v cube.Value, prev float64) (Alert, bool) {
 	if tooFew(r, v) {
 		return Alert{}, false
 	}
-	judged := v.Value
-	if r.byInterval() {
-		b := v.Lower
-		if r.Condition == Below {
-			b = v.Upper
-		}
-		if !math.IsNaN(b) {
-			judged = b
-		}
+	if ev.tested != nil && ev.evaluated(v.Division) {
+		ev.tested[r.ID]++
 	}
-	colour, thr := r.colour(judged)
+	colour, thr := r.gradeThreshold(v.Value, v.Lower, v.Upper, prev)
 	if colour == "" {
 		return Alert{}, false
 	}

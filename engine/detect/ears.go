@@ -27,7 +27,7 @@ const (
 // with S the sample standard deviation (divisor Baseline−1) of those
 // counts, floored at MinSigma, and z₁₋α the standard normal quantile.
 // The alarm is Y(t) > Upper. PValue is 1 − Φ(C1), the normal approximation
-// the method assumes. The lower side mirrors it: Lower = Ȳ − z₁₋α·S,
+// the method assumes. The lower side mirrors it: Lower = max(0, Ȳ − z₁₋α·S),
 // alarm Y(t) < Lower, PValue Φ(C1); Side both uses α/2 on each side.
 // Defaults: Baseline 7, Alpha 0.001, MinSigma 0.
 func EARSC1(x []float64, opts Options) ([]Result, error) {
@@ -105,7 +105,7 @@ func earsC12(x []float64, opts Options, lag int, name string) ([]Result, error) 
 		r := &res[t]
 		r.Expected = mean
 		r.Upper = mean + z*sigma
-		r.Lower = mean - z*sigma
+		r.Lower = math.Max(0, mean-z*sigma) // a count bound: never below 0
 		r.Score = standardise(x[t], mean, sigma)
 		r.PValue = sd.pvalue(distuv.UnitNormal.Survival(r.Score), distuv.UnitNormal.CDF(r.Score))
 		r.Low = sd.low && x[t] < r.Lower

@@ -3,6 +3,7 @@ package detect
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat/distuv"
@@ -28,6 +29,7 @@ type farrParams struct {
 	alpha, reweightZ, trendP                                    float64
 	trend                                                       bool
 	side                                                        side
+	threshold, power                                            string
 }
 
 func farringtonParams(opts Options) (farrParams, error) {
@@ -90,6 +92,19 @@ func farringtonParams(opts Options) (farrParams, error) {
 	if p.minWindow < 1 {
 		return p, fmt.Errorf("detect: Farrington: minWindow %d, want ≥ 1", p.minWindow)
 	}
+	p.threshold, p.power = opts.Threshold, opts.Power
+	if p.threshold == "" {
+		p.threshold = ThresholdNBPlugin
+	}
+	if p.power == "" {
+		p.power = PowerTwoThird
+	}
+	if !slices.Contains(Thresholds, p.threshold) {
+		return p, fmt.Errorf("detect: Farrington: threshold %q, want one of %v", p.threshold, Thresholds)
+	}
+	if _, err := FarringtonThreshold(1, 0, 1, p.power, 0.05, 0); err != nil {
+		return p, fmt.Errorf("detect: Farrington: %w", err)
+	}
 	return p, nil
 }
 
@@ -145,22 +160,42 @@ func Farrington(x []float64, opts Options) ([]Result, error) {
 func farringtonAt(x []float64, t int, p farrParams) Result {
 	nan := math.NaN()
 	r := Result{Index: t, Observed: x[t], Expected: nan, Upper: nan, Lower: nan, Score: nan, PValue: nan}
-	mu0, phi, ok := farringtonPredict(x, t, p)
+	mu0, phi, seEta, ok := farringtonPredict(x, t, p)
 	if !ok {
 		return r
 	}
 	r.Expected = mu0
-	r.Upper = countQuantile(1-p.alpha, mu0, phi)
-	// The smallest q with P(Y ≤ q) > α: a count below it has
-	// P(Y ≤ count) ≤ α.
-	r.Lower = countQuantile(math.Nextafter(p.alpha, 1), mu0, phi)
-	r.PValue = p.side.pvalue(countSurvival(x[t], mu0, phi), countCDF(math.Floor(x[t]), mu0, phi))
-	up, low := math.NaN(), math.NaN()
-	if r.Upper > mu0 {
-		up = (x[t] - mu0) / (r.Upper - mu0)
+	y := x[t]
+	var pUp, pLow float64
+	up := math.NaN() // the upper score, as surveillance defines it
+	switch p.threshold {
+	case ThresholdDelta:
+		b, _ := FarringtonThreshold(mu0, mu0*seEta, phi, p.power, p.alpha, y)
+		r.Upper, r.Lower, pUp, pLow, up = b.Upper, b.Lower, b.Prob, 1-b.Prob, b.Score
+	default:
+		eta := math.Log(mu0)
+		if mu0 == 0 {
+			eta = math.Inf(-1)
+		}
+		b, _ := NoufailyThreshold(eta, seEta, phi, p.threshold, p.alpha, y)
+		r.Upper, pUp = b.Upper, b.Prob
+		if b.Upper > eta {
+			up = b.Score
+		}
+		// Lower side (PADIS): the smallest q with P(Y ≤ q) > α, so that
+		// a count below it has P(Y ≤ count) ≤ α; with muan the mean is
+		// lowered by the same z·se, the conservative side for decreases.
+		lowMu := mu0
+		if p.threshold == ThresholdMuan && mu0 > 0 {
+			lowMu = math.Exp(eta - distuv.UnitNormal.Quantile(1-p.alpha)*seEta)
+		}
+		r.Lower = clampZero(countQuantile(math.Nextafter(p.alpha, 1), lowMu, phi))
+		pLow = countCDF(math.Floor(y), lowMu, phi)
 	}
+	r.PValue = p.side.pvalue(pUp, pLow)
+	low := math.NaN()
 	if mu0 > r.Lower {
-		low = (mu0 - x[t]) / (mu0 - r.Lower)
+		low = (mu0 - y) / (mu0 - r.Lower)
 	}
 	switch {
 	case p.side.up && p.side.low:
@@ -175,8 +210,8 @@ func farringtonAt(x []float64, t int, p farrParams) Result {
 	default:
 		r.Score = up
 	}
-	r.Low = p.side.low && x[t] < r.Lower && mu0*float64(p.minWindow) >= float64(p.minCases)
-	r.Alarm = (p.side.up && x[t] > r.Upper && enoughCases(x, t, p)) || r.Low
+	r.Low = p.side.low && y < r.Lower && mu0*float64(p.minWindow) >= float64(p.minCases)
+	r.Alarm = (p.side.up && y > r.Upper && enoughCases(x, t, p)) || r.Low
 	return r
 }
 
@@ -225,9 +260,12 @@ func farringtonLevels(t int, p farrParams) (start int, level []int) {
 	return start, level
 }
 
-// farringtonPredict fits the baseline model for period t and returns μ₀
-// and φ; ok is false when no model could be fitted.
-func farringtonPredict(x []float64, t int, p farrParams) (mu0, phi float64, ok bool) {
+// farringtonPredict fits the baseline model for period t and returns μ₀,
+// φ and the standard error of log μ₀; ok is false when no model could be
+// fitted. The standard error uses the fit's Pearson dispersion (not
+// floored at 1), as predict.glm does in surveillance (its dispersion
+// argument is passed inside newdata and so ignored).
+func farringtonPredict(x []float64, t int, p farrParams) (mu0, phi, seEta float64, ok bool) {
 	start, level := farringtonLevels(t, p)
 	var idx []int
 	for i := start; i < t-p.exclude; i++ {
@@ -242,7 +280,7 @@ func farringtonPredict(x []float64, t int, p farrParams) (mu0, phi float64, ok b
 		ymax = math.Max(ymax, x[i])
 	}
 	if ymax == 0 {
-		return 0, 1, true // nothing ever counted: expect nothing
+		return 0, 1, 0, true // nothing ever counted: expect nothing
 	}
 
 	// Dummy columns for the levels present other than t's own, which is
@@ -288,7 +326,7 @@ func farringtonPredict(x []float64, t int, p farrParams) (mu0, phi float64, ok b
 			pval := 2 * distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(fit.DF)}.Survival(math.Abs(tstat))
 			mu0 := math.Exp(fit.Coef[0])
 			if fit.DF > 0 && pval < p.trendP && mu0 <= ymax {
-				return mu0, phi, true
+				return mu0, phi, fit.StdErr(0, rawDispersion(fit, phi)), true
 			}
 		}
 	}
@@ -309,9 +347,18 @@ func farringtonPredict(x []float64, t int, p farrParams) (mu0, phi float64, ok b
 	}
 	fit, phi, err := fitReweighted(oneWay, y, p.reweightZ)
 	if err != nil {
-		return 0, 0, false
+		return 0, 0, 0, false
 	}
-	return math.Exp(fit.Coef[0]), phi, true
+	return math.Exp(fit.Coef[0]), phi, fit.StdErr(0, rawDispersion(fit, phi)), true
+}
+
+// rawDispersion returns the fit's Pearson dispersion, or phi when it is
+// undefined (no residual degrees of freedom).
+func rawDispersion(f *PoissonFit, phi float64) float64 {
+	if math.IsNaN(f.Dispersion) || math.IsInf(f.Dispersion, 0) {
+		return phi
+	}
+	return f.Dispersion
 }
 
 // fitReweighted fits the quasi-Poisson model with fit (prior weights nil
@@ -390,6 +437,9 @@ func fitOneWay(level []int, y, w []float64, ref int) (*PoissonFit, bool) {
 		}
 	}
 	f.Coef = []float64{math.Log(swy[ref] / sw[ref])}
+	// The intercept is the log mean of level ref: its unscaled variance
+	// (XᵀWX)⁻¹ is 1/Σ_ref W.
+	f.unscaled = mat.NewSymDense(1, []float64{1 / sW[ref]})
 	f.DF = nobs - len(sw)
 	f.Dispersion = math.NaN()
 	if f.DF > 0 {

@@ -131,8 +131,10 @@ func TestFarringtonConstant(t *testing.T) {
 			t.Errorf("period %d: alarm %v", r.Index, r.Alarm)
 		}
 	}
-	if s := res[79].Score; math.Abs(s-30/(want-30)) > 1e-6 {
-		t.Errorf("score %v, want %v", s, 30/(want-30))
+	// surveillance's score for the Noufaily thresholds subtracts the
+	// linear predictor log μ₀, not μ₀: (60 − log 30)/(39 − log 30).
+	if s, w := res[79].Score, (60-math.Log(30))/(want-math.Log(30)); math.Abs(s-w) > 1e-6 {
+		t.Errorf("score %v, want %v", s, w)
 	}
 }
 

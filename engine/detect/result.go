@@ -168,6 +168,14 @@ type Options struct {
 	// (default 4) including t. Negative MinCases disables the rule.
 	MinCases  int
 	MinWindow int
+	// Threshold is the Farrington threshold method, as surveillance's
+	// thresholdMethod: ThresholdNBPlugin (default; Noufaily et al. 2013),
+	// ThresholdMuan (Noufaily, the mean's estimation error included) or
+	// ThresholdDelta (Farrington et al. 1996, with Power).
+	Threshold string
+	// Power is the power transformation of ThresholdDelta: PowerNone,
+	// PowerHalf or PowerTwoThird (default, Farrington et al.'s choice).
+	Power string
 }
 
 // checkSeries rejects counts that are negative, NaN or infinite.

@@ -52,6 +52,17 @@ func TestEARSLowerHand(t *testing.T) {
 	if !res[7].Alarm || res[7].Low {
 		t.Errorf("both sides: increase not flagged as high: %+v", res[7])
 	}
+	// A small, spread baseline (mean 2, S 2.4) would put Ȳ − z·S far
+	// below 0: the lower bound of a count is clamped at 0.
+	small := []float64{0, 5, 0, 6, 0, 1, 2, 0}
+	for _, f := range []func([]float64, Options) ([]Result, error){EARSC1, EARSC2} {
+		res, _ = f(append(small, small...), Options{Side: SideLower})
+		for _, r := range res {
+			if r.Assessed() && r.Lower != 0 {
+				t.Errorf("period %d: lower bound %v, want 0", r.Index, r.Lower)
+			}
+		}
+	}
 }
 
 // TestEARSC3Lower: C2 of each period of a constant-then-falling series,
@@ -230,6 +241,7 @@ func TestFitOneWayMatchesIRLS(t *testing.T) {
 		}
 		near(t, "coef", ow.Coef[0], irls.Coef[0], 1e-7)
 		near(t, "dispersion", ow.Dispersion, irls.Dispersion, 1e-7)
+		near(t, "se of the intercept", ow.StdErr(0, 1.7), irls.StdErr(0, 1.7), 1e-7)
 		if ow.DF != irls.DF {
 			t.Errorf("df %d, IRLS %d", ow.DF, irls.DF)
 		}
