@@ -73,7 +73,7 @@ func scanFile(path string) (*csvScanner, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return writeCleanCSV(f, io.Discard)
+	return writeCleanCSV(f, io.Discard, "")
 }
 
 // csvRows counts the data records of a UTF-8 CSV, tolerating malformed

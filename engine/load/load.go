@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -65,11 +64,12 @@ type loader struct {
 
 func (l *loader) load(ctx context.Context, dir string) (*Report, error) {
 	l.started = l.now()
-	abs, err := filepath.Abs(dir)
+	sd, err := openSnapshotDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	m, inputs, err := readManifest(abs)
+	abs := sd.root
+	m, inputs, err := readManifest(sd)
 	if err != nil {
 		return nil, err
 	}
