@@ -159,7 +159,7 @@ func ParseManifest(b []byte, path string) (*Manifest, error) {
 		case errors.As(err, &se):
 			return nil, fmt.Errorf("manifest %s: not valid JSON (at byte %d)", path, se.Offset)
 		case errors.As(err, &te):
-			return nil, fmt.Errorf("manifest %s: field %s: a JSON %s where %s is wanted", path, te.Field, strings.Fields(te.Value+" ?")[0], te.Type)
+			return nil, fmt.Errorf("manifest %s: field %s: a JSON %s where %s is wanted", path, te.Field, strings.Fields(te.Value + " ?")[0], te.Type)
 		}
 		return nil, fmt.Errorf("manifest %s: not a valid manifest: %w", path, err)
 	}
