@@ -28,6 +28,9 @@ type checker struct {
 	// malformed are the keys read from the malformed records of each
 	// table (csv): the rows they name exist but were quarantined.
 	malformed map[string][]string
+	// outside counts the rows of each required table outside the scope,
+	// whatever their other problems (outOfScope).
+	outside map[string]int64
 }
 
 func (c *checker) t(table string) string { return c.st.Table(c.version, table) }
@@ -157,9 +160,21 @@ func (c *checker) outOfScope(ctx context.Context, tb models.Table) error {
 	if len(in) == 0 {
 		return nil
 	}
+	cond := strings.Join(in, " OR ")
+	var n int64
+	if err := c.conn.QueryRowContext(ctx, `SELECT count(*) FROM `+c.t(tb.Name)+` r WHERE NOT (`+cond+`)`).Scan(&n); err != nil {
+		return fmt.Errorf("scope %s: %w", tb.Name, err)
+	}
+	if c.outside == nil {
+		c.outside = map[string]int64{}
+	}
+	c.outside[tb.Name] = n
+	if n == 0 {
+		return nil
+	}
 	_, err := c.exec(ctx, "scope "+tb.Name, fmt.Sprintf(`INSERT INTO load_problems
 SELECT %[1]s, r._row, %[2]s, %[3]s, 'quarantined' FROM %[4]s r
-WHERE %[5]s AND NOT (%[6]s)`, q(tb.Name), q(field), q(ReasonOutOfScope), c.t(tb.Name), c.ok(tb.Name, "r"), strings.Join(in, " OR ")))
+WHERE %[5]s AND NOT (%[6]s)`, q(tb.Name), q(field), q(ReasonOutOfScope), c.t(tb.Name), c.ok(tb.Name, "r"), cond))
 	return err
 }
 

@@ -270,7 +270,7 @@ func (l *loader) stage(ctx context.Context, m *models.Manifest, inputs []*input)
 	if err := c.run(ctx); err != nil {
 		return err
 	}
-	if err := l.checkScope(ctx, m.Scope, inputs); err != nil {
+	if err := checkScope(m.Scope, inputs, c.outside); err != nil {
 		return err
 	}
 	if err := l.quarantine(ctx, inputs); err != nil {
@@ -531,19 +531,12 @@ func (l *loader) checkQuarantine(ctx context.Context, ts *store.TableStats) erro
 }
 
 // checkScope refuses a snapshot in which most rows of a required table
-// lie outside the manifest's scope (out_of_scope): it is another scope's
-// data under this one's name (a province-64 population sent as 11).
-// Force does not override this.
-func (l *loader) checkScope(ctx context.Context, scope models.Scope, inputs []*input) error {
+// lie outside the manifest's scope (outside, counted whatever the rows'
+// other problems): it is another scope's data under this one's name (a
+// province-64 population sent as 11). Force does not override this.
+func checkScope(scope models.Scope, inputs []*input, outside map[string]int64) error {
 	for _, in := range inputs {
-		if !scoped(in.entry.Table) {
-			continue
-		}
-		var n int64
-		if err := l.conn.QueryRowContext(ctx, `SELECT count(*) FROM load_problems WHERE tbl = ? AND reason = ?`, in.entry.Table, ReasonOutOfScope).Scan(&n); err != nil {
-			return err
-		}
-		if 2*n > in.rowsIn {
+		if n := outside[in.entry.Table]; 2*n > in.rowsIn {
 			where := "province " + scope.Province
 			if len(scope.Counties) > 0 {
 				where = fmt.Sprintf("the %d counties", len(scope.Counties))
