@@ -32,7 +32,8 @@ func (s Scope) Key() string {
 // Check reports whether the scope says which divisions it covers: a
 // 2-digit province, or a list of 6-digit counties (which, when the scope
 // also names a province, must lie in it). Loads check every row's
-// divisions against it (Contains).
+// divisions against it: a division is inside when its code starts with
+// one of the counties or, without counties, with the province.
 func (s Scope) Check() error {
 	digits := func(c string, n int) bool {
 		if len(c) != n {
@@ -69,21 +70,6 @@ func (s Scope) Check() error {
 		}
 	}
 	return nil
-}
-
-// Contains reports whether the division code (of any level, at least 6
-// digits for a county list) lies inside the scope: in its counties when it
-// lists any, else in its province.
-func (s Scope) Contains(code string) bool {
-	if len(s.Counties) > 0 {
-		for _, c := range s.Counties {
-			if strings.HasPrefix(code, c) {
-				return true
-			}
-		}
-		return false
-	}
-	return s.Province != "" && strings.HasPrefix(code, s.Province)
 }
 
 // FileEntry describes one data file of a snapshot.

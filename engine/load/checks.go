@@ -127,7 +127,8 @@ SELECT %[1]s, _row, field, %[2]s, 'quarantined' FROM (
 }
 
 // inScope is the SQL condition that the division code expr lies inside
-// the scope (models.Scope.Contains).
+// the scope (models.Scope.Check): in one of its counties when it lists
+// any, else in its province.
 func inScope(s models.Scope, expr string) string {
 	if len(s.Counties) > 0 {
 		return "list_contains(" + codeList(s.Counties) + ", left(" + expr + ", 6))"
