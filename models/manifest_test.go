@@ -142,4 +142,3 @@ func TestDateJSON(t *testing.T) {
 		}
 	}
 }
-
