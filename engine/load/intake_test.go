@@ -88,8 +88,8 @@ func TestOnlyInsideFiles(t *testing.T) {
 	if err := os.WriteFile(keyFile, []byte(secret+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	// replace puts a file in place of dir/rel, with the manifest written
-	// for the original files, then swapped in.
+	// manifestFor writes the manifest of the fixture's required tables,
+	// with the checksums of the files as they are now.
 	manifestFor := func(t *testing.T, dir string) { writeManifest(t, dir, province51, fixtureFiles()) }
 	for _, tc := range []struct {
 		name  string
