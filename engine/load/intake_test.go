@@ -40,6 +40,31 @@ type published struct {
 	persons, sumID int64
 }
 
+// loadedStore opens a store with the bad fixture loaded as scope 51 (closed
+// with the test) and returns its current version.
+func loadedStore(t *testing.T) (*store.Store, published) {
+	t.Helper()
+	st := openStore(t, t.TempDir())
+	t.Cleanup(func() { st.Close() })
+	if _, err := Load(context.Background(), st, badSnapshot(t), testOptions(t)); err != nil {
+		t.Fatal(err)
+	}
+	return st, currentOf(t, st)
+}
+
+// wantError fails the test unless err is an error mentioning every want.
+func wantError(t *testing.T, err error, want ...string) {
+	t.Helper()
+	if err == nil {
+		t.Fatal("load succeeded")
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not mention %q", err, w)
+		}
+	}
+}
+
 func currentOf(t *testing.T, st *store.Store) published {
 	t.Helper()
 	cur, err := st.Current(context.Background(), "51")
@@ -76,13 +101,7 @@ func loadWatched(st *store.Store, dir string, opts Options) (*Report, error, str
 // or report quote the content of the file it pointed to — nor of a plain
 // file that is no data file.
 func TestOnlyInsideFiles(t *testing.T) {
-	ctx := context.Background()
-	st := openStore(t, t.TempDir())
-	defer st.Close()
-	if _, err := Load(ctx, st, badSnapshot(t), testOptions(t)); err != nil {
-		t.Fatal(err)
-	}
-	before := currentOf(t, st)
+	st, before := loadedStore(t)
 	outside := t.TempDir()
 	keyFile := filepath.Join(outside, "padis.key")
 	if err := os.WriteFile(keyFile, []byte(secret+"\n"), 0o600); err != nil {
@@ -155,14 +174,7 @@ func TestOnlyInsideFiles(t *testing.T) {
 			dir := copyDir(t, "testdata/bad")
 			tc.setup(t, dir)
 			_, err, told := loadWatched(st, dir, testOptions(t))
-			if err == nil {
-				t.Fatal("load succeeded")
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
+			wantError(t, err, tc.want...)
 			if strings.Contains(err.Error(), secret) || strings.Contains(told, secret) {
 				t.Errorf("the secret leaked:\nerror: %v\nlog, progress and report:\n%s", err, told)
 			}
@@ -187,12 +199,7 @@ func must(t *testing.T, err error) {
 // the override is kept with the version.
 func TestNotCredible(t *testing.T) {
 	ctx := context.Background()
-	st := openStore(t, t.TempDir())
-	defer st.Close()
-	if _, err := Load(ctx, st, badSnapshot(t), testOptions(t)); err != nil {
-		t.Fatal(err)
-	}
-	before := currentOf(t, st)
+	st, before := loadedStore(t)
 	defaults := func(o *Options) { o.MaxQuarantine = 0 }
 	// fresh adds a household, so that the files differ from the loaded
 	// ones (the same files would be "already loaded").
@@ -244,14 +251,7 @@ func TestNotCredible(t *testing.T) {
 				tc.opts(&opts)
 			}
 			_, err := Load(ctx, st, dir, opts)
-			if err == nil {
-				t.Fatal("load succeeded")
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
+			wantError(t, err, tc.want...)
 			if after := currentOf(t, st); after != before {
 				t.Errorf("current version changed: %+v, was %+v", after, before)
 			}
@@ -441,14 +441,7 @@ func TestWrongEncoding(t *testing.T) {
 			fs[0].Encoding, fs[0].Rows = tc.declared, rows
 			writeManifest(t, dir, province51, fs)
 			_, err := Load(ctx, st, dir, testOptions(t))
-			if err == nil {
-				t.Fatal("load succeeded")
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
+			wantError(t, err, tc.want...)
 			if _, err := st.Current(ctx, "51"); !errors.Is(err, store.ErrNoVersion) {
 				t.Errorf("something was published: %v", err)
 			}
