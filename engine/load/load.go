@@ -9,6 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -73,7 +74,10 @@ func (l *loader) load(ctx context.Context, dir string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	abs := sd.root
+	abs, err := filepath.Abs(dir) // recorded as given, before symlink resolution
+	if err != nil {
+		return nil, err
+	}
 	m, inputs, err := readManifest(sd)
 	if err != nil {
 		return nil, err
