@@ -21,6 +21,8 @@ type csvScanner struct {
 	state   int
 	fields  int
 	bad     bool
+	cr      bool  // the last byte was a carriage return outside quotes
+	badCR   bool  // a carriage return outside quotes not followed by a line feed
 	empty   bool  // nothing but the line end seen in this record
 	records int64 // records completed, header included
 	header  []byte
@@ -69,6 +71,13 @@ func (s *csvScanner) feed(b []byte) {
 		if s.records == 0 && len(s.header) <= maxRecordBytes {
 			s.header = append(s.header, c)
 		}
+		// A carriage return outside quotes must end the line (CRLF):
+		// DuckDB takes a lone one for a line end and would refuse the
+		// file.
+		if s.cr && c != '\n' {
+			s.badCR = true
+		}
+		s.cr = false
 		switch s.state {
 		case stFieldStart:
 			switch c {
@@ -82,6 +91,7 @@ func (s *csvScanner) feed(b []byte) {
 				s.pos = i
 				s.end()
 			case '\r':
+				s.cr = true
 			default:
 				s.state = stUnquoted
 				s.empty = false
@@ -94,6 +104,8 @@ func (s *csvScanner) feed(b []byte) {
 			case '\n':
 				s.pos = i
 				s.end()
+			case '\r':
+				s.cr = true
 			case '"':
 				s.bad = true
 			}
@@ -112,6 +124,7 @@ func (s *csvScanner) feed(b []byte) {
 				s.pos = i
 				s.end()
 			case '\r':
+				s.cr = true
 			default:
 				s.bad = true
 				s.state = stUnquoted
@@ -134,6 +147,8 @@ func (s *csvScanner) end() {
 			d = "unterminated quote"
 		case s.bad:
 			d = "stray quote"
+		case s.badCR:
+			d = "carriage return inside the record"
 		case n != s.want:
 			d = fmt.Sprintf("%d fields, want %d", n, s.want)
 		case s.content != nil:
@@ -153,6 +168,7 @@ func (s *csvScanner) end() {
 	s.records++
 	s.fields = 0
 	s.bad = false
+	s.badCR = false
 	s.empty = true
 	s.state = stFieldStart
 }

@@ -29,6 +29,8 @@ func TestCSVScanner(t *testing.T) {
 		{"unterminated", "a,b\n1,2\n\"x,2\n", 2, []int64{2}},
 		{"blank line", "a,b\n1,2\n\n3,4\n", 3, []int64{2}},
 		{"header only", "a,b\n", 0, nil},
+		{"lone carriage return", "a,b\n1\r2,3\n4,\r5\n6,7\r\n", 3, []int64{1, 2}},
+		{"carriage return in quotes", "a,b\n\"1\r2\",3\n", 1, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// Whole, and one byte at a time: the result must not depend

@@ -355,7 +355,7 @@ func (l *loader) readTable(ctx context.Context, m *models.Manifest, in *input, f
 			return nil, ctx.Err()
 		}
 		// DuckDB's message may quote a value or a whole line of the file.
-		return nil, fmt.Errorf("%s: read %s: %s", in.entry.Path, in.entry.Table, redact(err))
+		return nil, fmt.Errorf("%s: %s", in.entry.Path, redact(err))
 	}
 	l.session.Store(nil)
 	var n int64
