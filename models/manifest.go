@@ -2,8 +2,10 @@ package models
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -25,6 +27,49 @@ func (s Scope) Key() string {
 		return s.Name
 	}
 	return s.Province
+}
+
+// Check reports whether the scope says which divisions it covers: a
+// 2-digit province, or a list of 6-digit counties (which, when the scope
+// also names a province, must lie in it). Loads check every row's
+// divisions against it: a division is inside when its code starts with
+// one of the counties or, without counties, with the province.
+func (s Scope) Check() error {
+	digits := func(c string, n int) bool {
+		if len(c) != n {
+			return false
+		}
+		for _, r := range c {
+			if r < '0' || r > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	if s.Province != "" && !digits(s.Province, 2) {
+		return errors.New("scope: province must be a 2-digit code")
+	}
+	switch s.Kind {
+	case "province", "":
+		if len(s.Counties) == 0 && s.Province == "" {
+			return errors.New("scope: names neither a province nor counties")
+		}
+	case "counties":
+		if len(s.Counties) == 0 {
+			return errors.New("scope: kind counties without counties")
+		}
+	default:
+		return fmt.Errorf("scope: kind %q is not province or counties", s.Kind)
+	}
+	for i, c := range s.Counties {
+		if !digits(c, 6) {
+			return fmt.Errorf("scope: counties[%d] is not a 6-digit code", i)
+		}
+		if s.Province != "" && c[:2] != s.Province {
+			return fmt.Errorf("scope: county %s is not in province %s", c, s.Province)
+		}
+	}
+	return nil
 }
 
 // FileEntry describes one data file of a snapshot.
@@ -53,7 +98,9 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	}
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		return fmt.Errorf("date %q: want YYYY-MM-DD", s)
+		// The value is not quoted: a manifest that is not one may hold
+		// anything.
+		return errors.New("date: want YYYY-MM-DD")
 	}
 	d.Time = t
 	return nil
@@ -83,9 +130,24 @@ func ReadManifest(path string) (*Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
+	return ParseManifest(b, path)
+}
+
+// ParseManifest parses and checks the shape of the manifest b read from
+// path. Its errors name the position or the field of a problem but never
+// quote the file's content: a file given as a manifest may be anything.
+func ParseManifest(b []byte, path string) (*Manifest, error) {
 	var m Manifest
 	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, fmt.Errorf("manifest %s: %w", path, err)
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			return nil, fmt.Errorf("manifest %s: not valid JSON (at byte %d)", path, se.Offset)
+		case errors.As(err, &te):
+			return nil, fmt.Errorf("manifest %s: field %s: a JSON %s where %s is wanted", path, te.Field, strings.Fields(te.Value + " ?")[0], te.Type)
+		}
+		return nil, fmt.Errorf("manifest %s: not a valid manifest: %w", path, err)
 	}
 	if m.SchemaVersion != SchemaVersion {
 		return nil, fmt.Errorf("manifest %s: schema_version %d, this PADIS reads %d", path, m.SchemaVersion, SchemaVersion)
@@ -98,6 +160,9 @@ func ReadManifest(path string) (*Manifest, error) {
 	}
 	if m.Scope.Key() == "" {
 		return nil, fmt.Errorf("manifest %s: scope has neither name nor province", path)
+	}
+	if err := m.Scope.Check(); err != nil {
+		return nil, fmt.Errorf("manifest %s: %w", path, err)
 	}
 	for i, f := range m.Files {
 		if f.Path == "" || f.Table == "" {

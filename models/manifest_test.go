@@ -82,10 +82,16 @@ func TestReadManifestErrors(t *testing.T) {
 	tests := []struct {
 		name, body, want string
 	}{
-		{"not json", `{"schema_version":`, "manifest.json: unexpected end"},
-		{"wrong type", `{"schema_version":"1"}`, "manifest.json: json: cannot unmarshal"},
-		{"bad date", strings.Replace(ok, "2024-04-30", "30/04/2024", 1), `date "30/04/2024": want YYYY-MM-DD`},
-		{"impossible date", strings.Replace(ok, "2024-04-30", "2024-02-30", 1), `date "2024-02-30"`},
+		// The errors name the position or the field, never the content.
+		{"not json", `{"schema_version":`, "manifest.json: not valid JSON (at byte 18)"},
+		{"not json at all", "K3Y-SECRET\n", "manifest.json: not valid JSON (at byte 1)"},
+		{"wrong type", `{"schema_version":"1"}`, "manifest.json: field schema_version: a JSON string where int is wanted"},
+		{"bad date", strings.Replace(ok, "2024-04-30", "30/04/2024", 1), `date: want YYYY-MM-DD`},
+		{"impossible date", strings.Replace(ok, "2024-04-30", "2024-02-30", 1), `date: want YYYY-MM-DD`},
+		{"province scope without province", strings.Replace(ok, `"province":"51"`, `"name":"x"`, 1), "scope: names neither a province nor counties"},
+		{"counties scope without counties", strings.Replace(ok, `"kind":"province","province":"51"`, `"kind":"counties","name":"m"`, 1), "scope: kind counties without counties"},
+		{"bad county", strings.Replace(ok, `"kind":"province","province":"51"`, `"kind":"counties","name":"m","counties":["5101"]`, 1), "scope: counties[0] is not a 6-digit code"},
+		{"county outside the province", strings.Replace(ok, `"province":"51"`, `"province":"51","counties":["110101"]`, 1), "scope: county 110101 is not in province 51"},
 		{"schema version", strings.Replace(ok, `"schema_version":1`, `"schema_version":2`, 1), "schema_version 2, this PADIS reads 1"},
 		{"no schema version", strings.Replace(ok, `"schema_version":1,`, ``, 1), "schema_version 0"},
 		{"no as_of", strings.Replace(ok, `,"as_of":"2024-04-30"`, ``, 1), "as_of is missing"},
@@ -109,6 +115,9 @@ func TestReadManifestErrors(t *testing.T) {
 			}
 			if err != nil && !strings.Contains(err.Error(), path) {
 				t.Errorf("error %v does not name the file", err)
+			}
+			if err != nil && (strings.Contains(err.Error(), "SECRET") || strings.Contains(err.Error(), "30/04")) {
+				t.Errorf("error %v quotes the file", err)
 			}
 		})
 	}

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"os/user"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -30,14 +31,20 @@ func init() {
 	})
 }
 
-const loadSynopsis = `load [--data DIR] [--quiet] [--report] [--json] [--no-pipeline] SNAPSHOT_DIR
+const loadSynopsis = `load [--data DIR] [--quiet] [--report] [--json] [--no-pipeline] [--max-quarantine SHARE] [--force] SNAPSHOT_DIR
 
 Loads the snapshot as a new version, publishes it, then runs the post-load
 pipeline (indicator cube, data quality, linkage, alerts) unless
 --no-pipeline. When 'padis serve' holds the store, the load is submitted to
 that server (authenticated by the token file it keeps in DIR, mode 0600):
 the server loads and runs the pipeline while it keeps answering from the
-previous version, and this command shows the progress and the result.`
+previous version, and this command shows the progress and the result.
+
+A snapshot that is not credible is not published: a required table
+(persons, households, events) without rows, or with more than
+--max-quarantine of its rows quarantined, or with most rows outside the
+manifest's scope. --force publishes it over the quarantine bound (and
+only that), and the override is recorded with the version.`
 
 // storeFlags are the flags every store command shares. Unset flags fall
 // back to the environment (PADIS_DATA, PADIS_THREADS, PADIS_MEMORY_LIMIT,
@@ -107,8 +114,13 @@ func runLoad(args []string, stdout, stderr io.Writer) error {
 	report := fs.Bool("report", false, "print the full load report: per-table counts, quarantine reasons, timings")
 	asJSON := fs.Bool("json", false, "print the report as JSON on stdout")
 	noPipeline := fs.Bool("no-pipeline", false, "only load and publish: do not build the cube nor run the post-load steps")
+	maxQuarantine := fs.Float64("max-quarantine", load.DefaultMaxQuarantine, "largest share (0–1) of a required table's rows that may be quarantined; above it nothing is published")
+	force := fs.Bool("force", false, "publish even if more rows than --max-quarantine are quarantined (administrators; recorded with the version)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *maxQuarantine <= 0 || *maxQuarantine > 1 {
+		return usageErrorf("--max-quarantine %g: want a share greater than 0 and at most 1", *maxQuarantine)
 	}
 	if fs.NArg() != 1 {
 		return usageErrorf("want exactly one snapshot directory, got %d arguments", fs.NArg())
@@ -118,6 +130,9 @@ func runLoad(args []string, stdout, stderr io.Writer) error {
 	st, err := sf.open(ctx)
 	if err != nil {
 		if cfg, cerr := sf.config(); cerr == nil && storeLocked(err) {
+			if *force || *maxQuarantine != load.DefaultMaxQuarantine {
+				return fmt.Errorf("%w; --force and --max-quarantine are not available through the running padis serve: stop it and load again", err)
+			}
 			return submitLoad(ctx, cfg.Dir, fs.Arg(0), submitOptions{NoPipeline: *noPipeline, Quiet: *quiet, JSON: *asJSON, Report: *report}, err, stdout, stderr)
 		}
 		return err
@@ -141,7 +156,7 @@ func runLoad(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("division list: %w", err)
 	}
-	opts := load.Options{Keys: keys, Divisions: tree}
+	opts := load.Options{Keys: keys, Divisions: tree, MaxQuarantine: *maxQuarantine, Force: *force, Actor: cliActor()}
 	switch {
 	case *quiet:
 	case isTerminal(stderr):
@@ -189,6 +204,15 @@ func runLoad(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("version %d is published, but its post-load pipeline failed: %w", rep.Version.ID, perr)
 	}
 	return nil
+}
+
+// cliActor names the operator of a command-line load: the
+// operating-system account that runs it.
+func cliActor() string {
+	if u, err := user.Current(); err == nil {
+		return "cli:" + u.Username
+	}
+	return fmt.Sprintf("cli:uid %d", os.Getuid())
 }
 
 // loadOutcome is what padis load --json prints: the load report (its
@@ -243,6 +267,9 @@ func printLoadSummary(w io.Writer, rep *load.Report) {
 	}
 	fmt.Fprintf(w, "version %d of scope %s (as of %s) is current: %s rows read, %s accepted, %s quarantined, in %s\n",
 		v.ID, v.Scope, v.AsOf.Format(time.DateOnly), group(in), group(acc), group(qu), v.Duration.Round(time.Millisecond))
+	for _, f := range rep.Forced {
+		fmt.Fprintf(w, "published over the quarantine bound (--force, recorded with version %d): %s\n", v.ID, f)
+	}
 	if qu > 0 {
 		fmt.Fprintf(w, "see the quarantine with: padis quarantine --snapshot %d\n", v.ID)
 	}

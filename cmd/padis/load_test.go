@@ -126,7 +126,9 @@ func TestStoreCommandErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"load", "--data", data}, 2, "exactly one snapshot directory"},
-		{[]string{"load", "--data", data, filepath.Join(data, "nowhere")}, 1, "manifest"},
+		{[]string{"load", "--data", data, filepath.Join(data, "nowhere")}, 1, "snapshot directory"},
+		{[]string{"load", "--data", data, "--max-quarantine", "0", "x"}, 2, "--max-quarantine"},
+		{[]string{"load", "--data", data, "--max-quarantine", "1.5", "x"}, 2, "--max-quarantine"},
 		{[]string{"load", "--data", data, "--memory-limit", "lots", "x"}, 1, "memory limit"},
 		{[]string{"quarantine", "--data", data}, 2, "--snapshot"},
 		{[]string{"quarantine", "--data", data, "--snapshot", "9"}, 1, "no such snapshot version"},

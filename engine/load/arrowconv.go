@@ -17,12 +17,7 @@ import (
 // Arrow scan needs the duckdb_arrow build tag and arrow-go's Parquet writer
 // needs modules padis does not otherwise use, so text is the common ground;
 // Arrow snapshots are rare and the conversion is streaming.
-func arrowToCSV(ctx context.Context, src, dst string) (rows int64, err error) {
-	f, err := os.Open(src)
-	if err != nil {
-		return 0, err
-	}
-	defer f.Close()
+func arrowToCSV(ctx context.Context, f *os.File, dst string) (rows int64, err error) {
 	var schema *arrow.Schema
 	var next func() (arrow.RecordBatch, error) // nil batch at the end
 	if fr, ferr := ipc.NewFileReader(f); ferr == nil {
@@ -53,7 +48,7 @@ func arrowToCSV(ctx context.Context, src, dst string) (rows int64, err error) {
 			return sr.RecordBatch(), nil
 		}
 	}
-	out, err := os.Create(dst)
+	out, err := createWorkFile(dst)
 	if err != nil {
 		return 0, err
 	}

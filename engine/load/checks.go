@@ -24,6 +24,13 @@ type checker struct {
 	version int64
 	loaded  map[string]bool // snapshot tables present
 	exec    func(ctx context.Context, phase, query string) (int64, error)
+	scope   models.Scope
+	// malformed are the keys read from the malformed records of each
+	// table (csv): the rows they name exist but were quarantined.
+	malformed map[string][]string
+	// outside counts the rows of each required table outside the scope,
+	// whatever their other problems (outOfScope).
+	outside map[string]int64
 }
 
 func (c *checker) t(table string) string { return c.st.Table(c.version, table) }
@@ -71,7 +78,13 @@ func (c *checker) run(ctx context.Context) error {
 		if err := c.divisions(ctx, tb); err != nil {
 			return err
 		}
+		if err := c.outOfScope(ctx, tb); err != nil {
+			return err
+		}
 		if err := c.duplicates(ctx, tb); err != nil {
+			return err
+		}
+		if err := c.malformedKeys(ctx, tb.Name); err != nil {
 			return err
 		}
 	}
@@ -111,6 +124,86 @@ SELECT %[1]s, _row, field, %[2]s, 'quarantined' FROM (
 	SELECT r._row, CASE %[3]s END AS field FROM %[4]s r WHERE r._problem IS NULL
 ) WHERE field IS NOT NULL`, q(tb.Name), q(ReasonUnknownDivision), strings.Join(whens, " "), c.t(tb.Name)))
 	return err
+}
+
+// inScope is the SQL condition that the division code expr lies inside
+// the scope (models.Scope.Check): in one of its counties when it lists
+// any, else in its province.
+func inScope(s models.Scope, expr string) string {
+	if len(s.Counties) > 0 {
+		return "list_contains(" + codeList(s.Counties) + ", left(" + expr + ", 6))"
+	}
+	return "left(" + expr + ", 2) = " + q(s.Province)
+}
+
+// scoped lists the tables whose rows must lie inside the manifest's
+// scope: the required ones. A source table (police, deaths, birth
+// certificates) may name a place outside it (a death elsewhere).
+func scoped(table string) bool { return slices.Contains(requiredTables, table) }
+
+// outOfScope quarantines the rows still accepted of a required table none
+// of whose divisions (for persons: registration or residence) lies inside
+// the scope, with reason out_of_scope on its first division column.
+func (c *checker) outOfScope(ctx context.Context, tb models.Table) error {
+	if !scoped(tb.Name) {
+		return nil
+	}
+	var in []string
+	field := ""
+	for _, col := range tb.Columns {
+		if col.Division {
+			in = append(in, "coalesce("+inScope(c.scope, "r."+id(col.Name))+", false)")
+			if field == "" {
+				field = col.Name
+			}
+		}
+	}
+	if len(in) == 0 {
+		return nil
+	}
+	cond := strings.Join(in, " OR ")
+	var n int64
+	if err := c.conn.QueryRowContext(ctx, `SELECT count(*) FROM `+c.t(tb.Name)+` r WHERE NOT (`+cond+`)`).Scan(&n); err != nil {
+		return fmt.Errorf("scope %s: %w", tb.Name, err)
+	}
+	if c.outside == nil {
+		c.outside = map[string]int64{}
+	}
+	c.outside[tb.Name] = n
+	if n == 0 {
+		return nil
+	}
+	_, err := c.exec(ctx, "scope "+tb.Name, fmt.Sprintf(`INSERT INTO load_problems
+SELECT %[1]s, r._row, %[2]s, %[3]s, 'quarantined' FROM %[4]s r
+WHERE %[5]s AND NOT (%[6]s)`, q(tb.Name), q(field), q(ReasonOutOfScope), c.t(tb.Name), c.ok(tb.Name, "r"), cond))
+	return err
+}
+
+// malformedKeys adds the keys read from the table's malformed records to
+// its keys (with no row kept), so that a reference to one of them is
+// flagged as a reference to a quarantined row rather than quarantined as
+// a reference to no row at all: a rejected parent never silently rejects
+// its children.
+func (c *checker) malformedKeys(ctx context.Context, table string) error {
+	ks := c.malformed[table]
+	if !isTarget(table) || len(ks) == 0 {
+		return nil
+	}
+	for len(ks) > 0 {
+		n := min(len(ks), 500)
+		args := make([]any, n)
+		for i := range n {
+			args[i] = ks[i]
+		}
+		vals := strings.Repeat("(?), ", n-1) + "(?)"
+		_, err := c.conn.ExecContext(ctx, `INSERT INTO `+keys(table)+` SELECT DISTINCT k, NULL, 0 FROM (VALUES `+vals+`) m(k)
+WHERE k NOT IN (SELECT k FROM `+keys(table)+`)`, args...)
+		if err != nil {
+			return fmt.Errorf("malformed keys %s: %w", table, err)
+		}
+		ks = ks[n:]
+	}
+	return nil
 }
 
 // dropKeys drops the temporary tables of keys and references.

@@ -3,8 +3,10 @@ package load
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -19,6 +21,8 @@ type csvScanner struct {
 	state   int
 	fields  int
 	bad     bool
+	cr      bool  // the last byte was a carriage return outside quotes
+	badCR   bool  // a carriage return outside quotes not followed by a line feed
 	empty   bool  // nothing but the line end seen in this record
 	records int64 // records completed, header included
 	header  []byte
@@ -31,12 +35,24 @@ type csvScanner struct {
 	recordEnd func()
 	pos       int
 	malformed []malformedRow
+	// content, when set, is called for each data record whose fields are
+	// well formed, and returns why its content is unreadable ("" when it
+	// is not).
+	content func() string
+	ok      bool // the last data record is well formed
+
+	// Set by writeCleanCSV: data records with a byte outside ASCII, and
+	// those of them that are not valid UTF-8.
+	textRecords, invalidUTF8 int64
 }
 
+// malformedRow is a record dropped by writeCleanCSV. Detail says what is
+// wrong in words of the scanner, never quoting the record.
 type malformedRow struct {
 	Row    int64
 	Fields int
 	Detail string
+	Key    string // the record's key, when it could be read from it
 }
 
 const (
@@ -52,9 +68,16 @@ func newCSVScanner() *csvScanner { return &csvScanner{state: stFieldStart, empty
 func (s *csvScanner) feed(b []byte) {
 	for i := 0; i < len(b); i++ {
 		c := b[i]
-		if s.records == 0 {
+		if s.records == 0 && len(s.header) <= maxRecordBytes {
 			s.header = append(s.header, c)
 		}
+		// A carriage return outside quotes must end the line (CRLF):
+		// DuckDB takes a lone one for a line end and would refuse the
+		// file.
+		if s.cr && c != '\n' {
+			s.badCR = true
+		}
+		s.cr = false
 		switch s.state {
 		case stFieldStart:
 			switch c {
@@ -68,6 +91,7 @@ func (s *csvScanner) feed(b []byte) {
 				s.pos = i
 				s.end()
 			case '\r':
+				s.cr = true
 			default:
 				s.state = stUnquoted
 				s.empty = false
@@ -80,6 +104,8 @@ func (s *csvScanner) feed(b []byte) {
 			case '\n':
 				s.pos = i
 				s.end()
+			case '\r':
+				s.cr = true
 			case '"':
 				s.bad = true
 			}
@@ -98,6 +124,7 @@ func (s *csvScanner) feed(b []byte) {
 				s.pos = i
 				s.end()
 			case '\r':
+				s.cr = true
 			default:
 				s.bad = true
 				s.state = stUnquoted
@@ -112,21 +139,27 @@ func (s *csvScanner) end() {
 	if s.records == 0 {
 		s.want = n
 	} else {
-		ok := !s.bad && n == s.want && !(s.empty && s.want > 1)
-		if !ok {
-			d := fmt.Sprintf("%d fields, want %d", n, s.want)
-			switch {
-			case s.empty:
-				d = "empty line"
-			case s.bad && s.state == stQuoted:
-				d = "unterminated quote"
-			case s.bad:
-				d = "stray quote"
-			}
+		d := ""
+		switch {
+		case s.empty && s.want > 1:
+			d = "empty line"
+		case s.bad && s.state == stQuoted:
+			d = "unterminated quote"
+		case s.bad:
+			d = "stray quote"
+		case s.badCR:
+			d = "carriage return inside the record"
+		case n != s.want:
+			d = fmt.Sprintf("%d fields, want %d", n, s.want)
+		case s.content != nil:
+			d = s.content()
+		}
+		s.ok = d == ""
+		if !s.ok {
 			s.malformed = append(s.malformed, malformedRow{Row: s.records, Fields: n, Detail: d})
 		}
 		if s.onRecord != nil {
-			s.onRecord(s.records, ok, n)
+			s.onRecord(s.records, s.ok, n)
 		}
 	}
 	if s.recordEnd != nil {
@@ -135,6 +168,7 @@ func (s *csvScanner) end() {
 	s.records++
 	s.fields = 0
 	s.bad = false
+	s.badCR = false
 	s.empty = true
 	s.state = stFieldStart
 }
@@ -159,7 +193,13 @@ func (s *csvScanner) dataRows() int64 {
 
 // headerNames parses the header record.
 func (s *csvScanner) headerNames() ([]string, error) {
+	if len(s.header) > maxRecordBytes {
+		return nil, fmt.Errorf("header: longer than %d bytes", maxRecordBytes)
+	}
 	h := bytes.TrimPrefix(s.header, []byte("\xef\xbb\xbf"))
+	if !utf8.Valid(h) || bytes.IndexByte(h, 0) >= 0 {
+		return nil, errors.New("header: not valid UTF-8 text")
+	}
 	r := csv.NewReader(bytes.NewReader(h))
 	r.FieldsPerRecord = -1
 	names, err := r.Read()
@@ -172,65 +212,20 @@ func (s *csvScanner) headerNames() ([]string, error) {
 			return nil, fmt.Errorf("header: column %d has no name", i+1)
 		}
 		if seen[n] {
-			return nil, fmt.Errorf("header: column %q appears twice", n)
+			// The name is not quoted: a file that is no data file may
+			// hold anything in its first line.
+			return nil, fmt.Errorf("header: column %d has the name of an earlier column", i+1)
 		}
 		seen[n] = true
 	}
 	return names, nil
 }
 
-// utf8Checker validates UTF-8 across buffer boundaries.
-type utf8Checker struct {
-	carry []byte
-	valid bool
-}
-
-func newUTF8Checker() *utf8Checker { return &utf8Checker{valid: true} }
-
-func (u *utf8Checker) feed(b []byte) {
-	if !u.valid {
-		return
-	}
-	if len(u.carry) > 0 {
-		need := 4 - len(u.carry)
-		head := append(append([]byte(nil), u.carry...), b[:min(need, len(b))]...)
-		if !utf8.FullRune(head) {
-			if len(b) < need {
-				u.carry = head
-				return
-			}
-		}
-		r, size := utf8.DecodeRune(head)
-		if r == utf8.RuneError && size <= 1 {
-			u.valid = false
-			return
-		}
-		b = b[size-len(u.carry):]
-		u.carry = u.carry[:0]
-	}
-	cut := len(b)
-	for i := len(b) - 1; i >= 0 && i >= len(b)-3; i-- {
-		if b[i]&0xC0 != 0x80 { // a rune start
-			if !utf8.FullRune(b[i:]) {
-				cut = i
-			}
-			break
-		}
-	}
-	if !utf8.Valid(b[:cut]) {
-		u.valid = false
-		return
-	}
-	u.carry = append(u.carry[:0], b[cut:]...)
-}
-
-// Write feeds b; it never fails (for io.TeeReader).
-func (u *utf8Checker) Write(b []byte) (int, error) {
-	u.feed(b)
-	return len(b), nil
-}
-
-func (u *utf8Checker) ok() bool { return u.valid && len(u.carry) == 0 }
+// maxRecordBytes is the longest record writeCleanCSV keeps; a longer one is
+// malformed. DuckDB refuses a line longer than its max_line_size (2 MB by
+// default) and the error would abort the load and quote the line; no real
+// snapshot record comes near 1 MiB.
+const maxRecordBytes = 1 << 20
 
 // writeCleanCSV copies the CSV from r to w, dropping malformed records and
 // prefixing every kept record with its 1-based data row number in a
@@ -239,50 +234,111 @@ func (u *utf8Checker) ok() bool { return u.valid && len(u.carry) == 0 }
 // and cost 1.7× the CPU, measured on 1 M persons). Records are copied from
 // the read buffer in one piece, not byte by byte. It returns the scan of
 // the records read.
-func writeCleanCSV(r io.Reader, w io.Writer) (*csvScanner, error) {
+//
+// A record is malformed (and reported in the scan, never quoted) when its
+// fields are (wrong count, bad quoting, empty line), when it is longer
+// than maxRecordBytes, or when its text is not text: a NUL byte, bytes
+// that are not UTF-8, or U+FFFD (what the GB18030 decoder makes of bytes it
+// cannot decode). For a malformed data record, the value of the column
+// key (the table's key) is read from it when it can be, so that the rows
+// referring to it are flagged, not quarantined as unknown references.
+func writeCleanCSV(r io.Reader, w io.Writer, key string) (*csvScanner, error) {
 	s := newCSVScanner()
 	var (
-		cur   []byte // the buffer being fed
-		start int    // where the current record starts in cur
-		carry []byte // the current record's bytes from earlier buffers
-		num   []byte
-		werr  error
+		cur    []byte // the buffer being fed
+		start  int    // where the current record starts in cur
+		carry  []byte // the current record's bytes from earlier buffers
+		long   bool   // the current record is longer than maxRecordBytes
+		rec    []byte // the current record, once record has made it
+		recSet bool
+		num    []byte
+		werr   error
+		keyCol = -1
 	)
 	write := func(b []byte) {
 		if werr == nil && len(b) > 0 {
 			_, werr = w.Write(b)
 		}
 	}
-	s.recordEnd = func() {
-		end := start
-		if s.pos >= 0 {
-			end = s.pos + 1
+	record := func() []byte {
+		if !recSet {
+			end := start
+			if s.pos >= 0 {
+				end = s.pos + 1
+			}
+			part := cur[start:end]
+			long = long || len(carry)+len(part) > maxRecordBytes
+			if len(carry) == 0 {
+				rec = part
+			} else {
+				carry = append(carry, part...)
+				rec = carry
+			}
+			recSet = true
 		}
-		part := cur[start:end]
+		return rec
+	}
+	s.content = func() string {
+		b := record()
+		if long {
+			return fmt.Sprintf("record longer than %d bytes", maxRecordBytes)
+		}
+		if bytes.IndexByte(b, 0) >= 0 {
+			return "NUL byte"
+		}
+		if ascii(b) {
+			return ""
+		}
+		s.textRecords++
+		if !utf8.Valid(b) {
+			s.invalidUTF8++
+			return "not valid UTF-8"
+		}
+		if bytes.Contains(b, []byte("\uFFFD")) {
+			return "bytes not valid in the encoding"
+		}
+		return ""
+	}
+	s.recordEnd = func() {
+		b := record()
 		switch {
 		case s.records == 0:
+			b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
 			write([]byte("_row,"))
-			if len(carry) > 0 {
-				write(bytes.TrimPrefix(carry, []byte("\xef\xbb\xbf")))
-			} else {
-				part = bytes.TrimPrefix(part, []byte("\xef\xbb\xbf"))
+			write(b)
+			if key != "" {
+				if names, err := parseRecord(b); err == nil {
+					keyCol = slices.Index(names, key)
+				}
 			}
-			write(part)
-		case !s.bad && s.fields+1 == s.want && !(s.empty && s.want > 1):
+		case s.ok:
 			num = append(strconv.AppendInt(num[:0], s.records, 10), ',')
 			write(num)
-			write(carry)
-			write(part)
+			write(b)
+		case keyCol >= 0 && !long:
+			if fs, err := parseRecord(b); err == nil && keyCol < len(fs) && len(fs[keyCol]) <= 256 && utf8.ValidString(fs[keyCol]) {
+				s.malformed[len(s.malformed)-1].Key = fs[keyCol]
+			}
 		}
-		carry = carry[:0]
-		start = end
+		if s.pos >= 0 {
+			start = s.pos + 1
+		}
+		carry, rec, recSet, long = carry[:0], nil, false, false
 	}
 	buf := make([]byte, 1<<20)
 	for {
 		n, err := r.Read(buf)
 		cur, start = buf[:n], 0
 		s.feed(cur)
-		carry = append(carry, cur[start:]...)
+		// Keep the unfinished record's bytes, up to one byte past the
+		// limit: a record that long is dropped, and its bytes are not
+		// kept in memory.
+		if room := maxRecordBytes + 1 - len(carry); room > 0 {
+			carry = append(carry, cur[start:start+min(room, len(cur)-start)]...)
+		}
+		if len(carry) > maxRecordBytes {
+			long = true
+		}
 		if err == io.EOF {
 			break
 		}
@@ -297,4 +353,21 @@ func writeCleanCSV(r io.Reader, w io.Writer) (*csvScanner, error) {
 	cur, start, s.pos = nil, 0, -1
 	s.finish()
 	return s, werr
+}
+
+// ascii reports whether b is all ASCII.
+func ascii(b []byte) bool {
+	for _, c := range b {
+		if c >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// parseRecord splits one CSV record, leniently.
+func parseRecord(b []byte) ([]string, error) {
+	r := csv.NewReader(bytes.NewReader(b))
+	r.FieldsPerRecord, r.LazyQuotes = -1, true
+	return r.Read()
 }

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 	"testing/iotest"
-	"unicode/utf8"
 )
 
 func TestCSVScanner(t *testing.T) {
@@ -30,6 +29,8 @@ func TestCSVScanner(t *testing.T) {
 		{"unterminated", "a,b\n1,2\n\"x,2\n", 2, []int64{2}},
 		{"blank line", "a,b\n1,2\n\n3,4\n", 3, []int64{2}},
 		{"header only", "a,b\n", 0, nil},
+		{"lone carriage return", "a,b\n1\r2,3\n4,\r5\n6,7\r\n", 3, []int64{1, 2}},
+		{"carriage return in quotes", "a,b\n\"1\r2\",3\n", 1, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			// Whole, and one byte at a time: the result must not depend
@@ -65,7 +66,7 @@ func TestWriteCleanCSV(t *testing.T) {
 		// copied whole.
 		for _, r := range []io.Reader{strings.NewReader(tc.in), iotest.OneByteReader(strings.NewReader(tc.in))} {
 			var out bytes.Buffer
-			s, err := writeCleanCSV(r, &out)
+			s, err := writeCleanCSV(r, &out, "")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,24 +80,47 @@ func TestWriteCleanCSV(t *testing.T) {
 	}
 }
 
-func TestUTF8Checker(t *testing.T) {
-	for _, tc := range []struct {
-		in   []byte
-		want bool
-	}{
-		{[]byte("张伟,ok\n𠀀"), true},
-		{[]byte("plain ascii"), true},
-		{[]byte{0xd5, 0xc5, 0xce, 0xb0}, false}, // 张伟 in GB18030
-		{[]byte("ab\xe5\xbc"), false},           // truncated at the end
-	} {
-		for step := 1; step <= 4; step++ {
-			u := newUTF8Checker()
-			for i := 0; i < len(tc.in); i += step {
-				u.feed(tc.in[i:min(i+step, len(tc.in))])
+// TestHostileRecords: records that are too long or not text are
+// malformed, and dropped, whatever the read boundaries; the rest is kept;
+// the details never quote the record; the key of a dropped record is read
+// when it can be.
+func TestHostileRecords(t *testing.T) {
+	huge := strings.Repeat("S", 3<<20) // a 3 MB field
+	in := "person_id,name\n" +
+		"p1,张伟\n" +
+		"p2,SECRET" + huge + "\n" +
+		"p3,nul\x00SECRET\n" +
+		"p4,\xd5\xc5SECRET\n" + // GB18030 bytes in a UTF-8 file
+		"p5,bad\uFFFDSECRET\n" +
+		"p6,李娜\n"
+	want := "_row,person_id,name\n1,p1,张伟\n6,p6,李娜\n"
+	for _, r := range []io.Reader{strings.NewReader(in), iotest.HalfReader(strings.NewReader(in))} {
+		var out bytes.Buffer
+		s, err := writeCleanCSV(r, &out, "person_id")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != want {
+			t.Errorf("kept %q, want %q", out.String(), want)
+		}
+		var got []string
+		for _, m := range s.malformed {
+			if strings.Contains(m.Detail, "SECRET") || strings.Contains(m.Detail, "S") && len(m.Detail) > 100 {
+				t.Errorf("row %d: detail quotes the record: %.80q", m.Row, m.Detail)
 			}
-			if u.ok() != tc.want || utf8.Valid(tc.in) != tc.want {
-				t.Errorf("%q step %d: ok = %v, want %v", tc.in, step, u.ok(), tc.want)
-			}
+			got = append(got, fmt.Sprintf("%d %s %s", m.Row, m.Key, m.Detail))
+		}
+		wantBad := []string{
+			"2  record longer than 1048576 bytes", // the key of a record this long is not read
+			"3 p3 NUL byte",
+			"4 p4 not valid UTF-8",
+			"5 p5 bytes not valid in the encoding",
+		}
+		if fmt.Sprint(got) != fmt.Sprint(wantBad) {
+			t.Errorf("malformed %q, want %q", got, wantBad)
+		}
+		if s.dataRows() != 6 || s.textRecords != 4 || s.invalidUTF8 != 1 || wrongEncoding(s) {
+			t.Errorf("%d rows, %d with text, %d not UTF-8; wrong encoding %v", s.dataRows(), s.textRecords, s.invalidUTF8, wrongEncoding(s))
 		}
 	}
 }

@@ -20,13 +20,17 @@ import (
 )
 
 // testTree is a small division tree: two townships of 510104 and their
-// villages.
+// villages, and one village of province 52.
 func testTree(t testing.TB) *models.DivisionTree {
 	t.Helper()
 	tree, err := models.NewDivisionTree([]models.Division{
 		{Code: "51", Name: "四川省"}, {Code: "5101", Name: "成都市"}, {Code: "510104", Name: "锦江区"},
 		{Code: "510104001", Name: "督院街街道"}, {Code: "510104002", Name: "盐市口街道"},
 		{Code: "510104001001", Name: "一社区"}, {Code: "510104001002", Name: "二社区"}, {Code: "510104002001", Name: "三社区"},
+		// A village of another province: a row there is out of the
+		// fixture's scope (province 51).
+		{Code: "52", Name: "贵州省"}, {Code: "5201", Name: "贵阳市"}, {Code: "520102", Name: "南明区"},
+		{Code: "520102001", Name: "新华路街道"}, {Code: "520102001001", Name: "一社区"},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -51,8 +55,11 @@ func openStore(t testing.TB, dir string) *store.Store {
 	return st
 }
 
+// testOptions are the options of a load of the bad fixture, which
+// quarantines most of its rows on purpose: the quarantine bound is off
+// (1); the tests of the bound set it.
 func testOptions(t testing.TB) Options {
-	return Options{Keys: testKeys(t), Divisions: testTree(t)}
+	return Options{Keys: testKeys(t), Divisions: testTree(t), MaxQuarantine: 1}
 }
 
 // fileSHA returns the hex SHA-256 of a file.
@@ -73,7 +80,7 @@ func scanFile(path string) (*csvScanner, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return writeCleanCSV(f, io.Discard)
+	return writeCleanCSV(f, io.Discard, "")
 }
 
 // csvRows counts the data records of a UTF-8 CSV, tolerating malformed

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -29,6 +31,9 @@ import (
 func Load(ctx context.Context, st *store.Store, dir string, opts Options) (*Report, error) {
 	if opts.Keys == nil {
 		return nil, errors.New("load: no PII keys")
+	}
+	if _, err := opts.maxQuarantine(); err != nil {
+		return nil, err
 	}
 	l := &loader{st: st, opts: opts, log: opts.Logger, now: opts.Now}
 	if l.log == nil {
@@ -65,11 +70,15 @@ type loader struct {
 
 func (l *loader) load(ctx context.Context, dir string) (*Report, error) {
 	l.started = l.now()
-	abs, err := filepath.Abs(dir)
+	sd, err := openSnapshotDir(dir)
 	if err != nil {
 		return nil, err
 	}
-	m, inputs, err := readManifest(abs)
+	abs, err := filepath.Abs(dir) // recorded as given, before symlink resolution
+	if err != nil {
+		return nil, err
+	}
+	m, inputs, err := readManifest(sd)
 	if err != nil {
 		return nil, err
 	}
@@ -253,8 +262,19 @@ func (l *loader) stage(ctx context.Context, m *models.Manifest, inputs []*input)
 	}
 
 	l.setPhase("check", "")
-	c := &checker{conn: l.conn, st: l.st, version: v.ID, loaded: loaded, exec: l.exec}
+	malformed := map[string][]string{}
+	for _, in := range inputs {
+		for _, mr := range in.malformed {
+			if mr.Key != "" {
+				malformed[in.entry.Table] = append(malformed[in.entry.Table], mr.Key)
+			}
+		}
+	}
+	c := &checker{conn: l.conn, st: l.st, version: v.ID, loaded: loaded, exec: l.exec, scope: m.Scope, malformed: malformed}
 	if err := c.run(ctx); err != nil {
+		return err
+	}
+	if err := checkScope(m.Scope, inputs, c.outside); err != nil {
 		return err
 	}
 	if err := l.quarantine(ctx, inputs); err != nil {
@@ -278,7 +298,7 @@ func (l *loader) readTable(ctx context.Context, m *models.Manifest, in *input, f
 		in.readAs, in.readPath = "parquet", in.path
 		rows, err := l.conn.QueryContext(ctx, `DESCRIBE SELECT * FROM read_parquet(`+q(in.path)+`)`)
 		if err != nil {
-			return nil, fmt.Errorf("%s: cannot read as Parquet: %w", in.entry.Path, err)
+			return nil, fmt.Errorf("%s: cannot read as Parquet: %s", in.entry.Path, redact(err))
 		}
 		for rows.Next() {
 			var name, typ string
@@ -304,12 +324,20 @@ func (l *loader) readTable(ctx context.Context, m *models.Manifest, in *input, f
 		}
 	}
 	if len(missingRequired) > 0 {
-		return nil, fmt.Errorf("%s: wrong schema for table %s: required column(s) %s missing (columns found: %s)",
-			in.entry.Path, in.entry.Table, strings.Join(missingRequired, ", "), strings.Join(in.columns, ", "))
+		// The columns found are counted, not named: a file that is no
+		// data file (a key, a password file) has its content there.
+		known := 0
+		for _, c := range in.columns {
+			if _, ok := in.schema.Column(c); ok {
+				known++
+			}
+		}
+		return nil, fmt.Errorf("%s: wrong schema for table %s: required column(s) %s missing (the file has %d columns, %d of them of the table)",
+			in.entry.Path, in.entry.Table, strings.Join(missingRequired, ", "), len(in.columns), known)
 	}
-	for _, c := range in.columns {
+	for i, c := range in.columns {
 		if strings.HasPrefix(c, "_") {
-			return nil, fmt.Errorf("%s: column %q: names starting with _ are reserved", in.entry.Path, c)
+			return nil, fmt.Errorf("%s: column %d: names starting with _ are reserved", in.entry.Path, i+1)
 		}
 	}
 	t := &tableSQL{in: in, colType: colType, asOf: m.AsOf.Time, start: m.PeriodStart.Time, target: l.st.Table(l.version.ID, in.entry.Table)}
@@ -323,7 +351,11 @@ func (l *loader) readTable(ctx context.Context, m *models.Manifest, in *input, f
 	fns.SetSession(sess)
 	l.session.Store(sess)
 	if _, err := l.exec(ctx, "read "+in.entry.Table, t.build()); err != nil {
-		return nil, fmt.Errorf("%s: %w", in.entry.Path, err)
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		// DuckDB's message may quote a value or a whole line of the file.
+		return nil, fmt.Errorf("%s: %s", in.entry.Path, redact(err))
 	}
 	l.session.Store(nil)
 	var n int64
@@ -341,6 +373,9 @@ func (l *loader) readTable(ctx context.Context, m *models.Manifest, in *input, f
 		return nil, fmt.Errorf("%s: sealed %d rows of %d", in.entry.Path, sess.Rows(), n)
 	}
 	ts.RowsIn = in.rowsIn
+	if ts.RowsIn == 0 && slices.Contains(requiredTables, in.entry.Table) {
+		return nil, fmt.Errorf("%s: table %s has no data rows: a snapshot without them is not credible, and is not published", in.entry.Path, in.entry.Table)
+	}
 	if len(in.malformed) > 0 {
 		if l.rep.Malformed == nil {
 			l.rep.Malformed = map[string]int{}
@@ -450,6 +485,68 @@ func (l *loader) count(ctx context.Context, inputs []*input) error {
 		}
 		if ts.Accepted+ts.Quarantined != ts.RowsIn {
 			return fmt.Errorf("%s: conservation violated: %d rows read, %d accepted + %d quarantined", ts.File, ts.RowsIn, ts.Accepted, ts.Quarantined)
+		}
+		if err := l.checkQuarantine(ctx, ts); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkQuarantine refuses a required table with more of its rows
+// quarantined than the bound (Options.MaxQuarantine), naming its most
+// frequent reasons, unless Options.Force; a forced table records the
+// override.
+func (l *loader) checkQuarantine(ctx context.Context, ts *store.TableStats) error {
+	bound, _ := l.opts.maxQuarantine()
+	if !slices.Contains(requiredTables, ts.Table) || ts.RowsIn == 0 {
+		return nil
+	}
+	share := float64(ts.Quarantined) / float64(ts.RowsIn)
+	if share <= bound {
+		return nil
+	}
+	if l.opts.Force {
+		ts.Forced = &store.QuarantineOverride{Bound: bound, Share: share, By: l.opts.Actor, At: l.now().UTC()}
+		l.rep.Forced = append(l.rep.Forced, fmt.Sprintf("%s: %.1f %% quarantined > %.1f %% (by %s)", ts.Table, 100*share, 100*bound, cmp.Or(l.opts.Actor, "unnamed")))
+		l.log.Warn("quarantine bound overridden (--force)", "table", ts.Table, "share", share, "bound", bound, "by", l.opts.Actor)
+		return nil
+	}
+	qt := l.st.Table(l.version.ID, store.QuarantineTable)
+	rows, err := l.conn.QueryContext(ctx, `SELECT reason, count(DISTINCT "row") AS n FROM `+qt+` WHERE tbl = ? AND action = 'quarantined' GROUP BY reason ORDER BY n DESC, reason LIMIT 5`, ts.Table)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var top []string
+	for rows.Next() {
+		var reason string
+		var n int64
+		if err := rows.Scan(&reason, &n); err != nil {
+			return err
+		}
+		top = append(top, fmt.Sprintf("%s %d", reason, n))
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	return fmt.Errorf("%s: %d of %d rows of %s quarantined (%.1f %%), more than the bound of %.1f %%; most frequent reasons: %s. The snapshot is not credible and was not published (see padis load --max-quarantine, or --force to publish it anyway)",
+		ts.File, ts.Quarantined, ts.RowsIn, ts.Table, 100*share, 100*bound, strings.Join(top, ", "))
+}
+
+// checkScope refuses a snapshot in which most rows of a required table
+// lie outside the manifest's scope (outside, counted whatever the rows'
+// other problems): it is another scope's data under this one's name (a
+// province-64 population sent as 11). Force does not override this.
+func checkScope(scope models.Scope, inputs []*input, outside map[string]int64) error {
+	for _, in := range inputs {
+		if n := outside[in.entry.Table]; 2*n > in.rowsIn {
+			where := "province " + scope.Province
+			if len(scope.Counties) > 0 {
+				where = fmt.Sprintf("the %d counties", len(scope.Counties))
+			}
+			return fmt.Errorf("%s: %d of %d rows of %s lie outside the manifest's scope %s (%s): the snapshot is not this scope's and was not published",
+				in.entry.Path, n, in.rowsIn, in.entry.Table, scope.Key(), where)
 		}
 	}
 	return nil

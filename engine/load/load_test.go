@@ -104,13 +104,7 @@ func TestFileLevelErrors(t *testing.T) {
 	if got := duckdbSettings(t, st); got != settings {
 		t.Fatalf("settings after a load: %q, before %q", got, settings)
 	}
-	files := func() []models.FileEntry {
-		return []models.FileEntry{
-			{Table: models.TablePersons, Path: "persons.csv"},
-			{Table: models.TableHouseholds, Path: "households.csv"},
-			{Table: models.TableEvents, Path: "events.csv"},
-		}
-	}
+	files := fixtureFiles
 	for _, tc := range []struct {
 		name  string
 		setup func(t *testing.T, dir string)
@@ -159,14 +153,7 @@ func TestFileLevelErrors(t *testing.T) {
 			dir := copyDir(t, "testdata/bad")
 			tc.setup(t, dir)
 			_, err := Load(ctx, st, dir, testOptions(t))
-			if err == nil {
-				t.Fatal("load succeeded")
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(err.Error(), w) {
-					t.Errorf("error %q does not mention %q", err, w)
-				}
-			}
+			wantError(t, err, tc.want...)
 			cur, cerr := st.Current(ctx, "51")
 			if cerr != nil || cur.ID != good.Version.ID {
 				t.Fatalf("current after a failed load: %v %v", cur, cerr)

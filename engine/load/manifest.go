@@ -23,6 +23,7 @@ type input struct {
 	entry  models.FileEntry
 	schema models.Table
 	path   string // absolute path of the file as delivered
+	dir    *snapshotDir
 
 	// Filled by prepare.
 	readPath  string   // the file DuckDB reads (a transcoded or converted copy, or path)
@@ -36,10 +37,16 @@ type input struct {
 // Required snapshot tables.
 var requiredTables = []string{models.TablePersons, models.TableHouseholds, models.TableEvents}
 
-// readManifest reads dir/manifest.json and matches its files to the
-// snapshot tables.
-func readManifest(dir string) (*models.Manifest, []*input, error) {
-	m, err := models.ReadManifest(filepath.Join(dir, "manifest.json"))
+// readManifest reads the manifest of the snapshot directory d and matches
+// its files to the snapshot tables. Every file is checked to be a plain
+// file of the directory (snapshotDir.path) before anything is read from
+// any of them.
+func readManifest(d *snapshotDir) (*models.Manifest, []*input, error) {
+	b, err := d.readManifestFile()
+	if err != nil {
+		return nil, nil, err
+	}
+	m, err := models.ParseManifest(b, manifestName)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -67,7 +74,11 @@ func readManifest(dir string) (*models.Manifest, []*input, error) {
 		default:
 			return nil, nil, fmt.Errorf("manifest: file %s: encoding %q is not UTF-8, GB18030 or GBK", f.Path, f.Encoding)
 		}
-		in := &input{entry: f, schema: t, path: filepath.Join(dir, f.Path)}
+		p, err := d.path(f.Path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("manifest: file %w", err)
+		}
+		in := &input{entry: f, schema: t, path: p, dir: d}
 		byTable[f.Table] = in
 		inputs = append(inputs, in)
 	}
@@ -131,19 +142,35 @@ func verify(ctx context.Context, inputs []*input, workers int, tmp string) error
 
 // check verifies one file's checksum (and scans it, for CSV).
 func (in *input) check(ctx context.Context, tmp string) error {
-	f, err := os.Open(in.path)
+	f, err := in.dir.open(in.entry.Path)
 	if err != nil {
-		return fmt.Errorf("%s: %w", in.entry.Path, err)
+		return err
 	}
 	defer f.Close()
 	declared := strings.ToUpper(in.entry.Encoding)
 	gbDeclared := declared == "GB18030" || declared == "GBK" || declared == "GB2312"
 	h := sha256.New()
 	r := io.TeeReader(ctxReader{ctx, f}, h)
-	if in.entry.Format == "csv" && !gbDeclared {
+	switch {
+	case in.entry.Format == "csv" && !gbDeclared:
 		// Checksum, UTF-8 check, record scan and the numbered copy DuckDB
 		// reads, in one pass over the file.
 		return in.checkCSV(ctx, r, h, declared, tmp)
+	case in.entry.Format == "csv":
+		// Declared GB18030: checksum and a scan of the bytes as they are,
+		// to catch a UTF-8 file declared GB18030, then the transcoded copy.
+		raw, err := writeCleanCSV(r, io.Discard, "")
+		if err != nil {
+			return fmt.Errorf("%s: read: %w", in.entry.Path, err)
+		}
+		if err := in.checkSum(h); err != nil {
+			return err
+		}
+		if raw.invalidUTF8 == 0 && raw.textRecords > 0 {
+			return fmt.Errorf("%s: declared %s but is valid UTF-8: the %d records with non-ASCII text (names, addresses) would be misread as %s; declare encoding UTF-8 if it is",
+				in.entry.Path, declared, raw.textRecords, declared)
+		}
+		return in.transcode(ctx, tmp)
 	}
 	if _, err := io.Copy(io.Discard, r); err != nil {
 		return fmt.Errorf("%s: read: %w", in.entry.Path, err)
@@ -151,23 +178,24 @@ func (in *input) check(ctx context.Context, tmp string) error {
 	if err := in.checkSum(h); err != nil {
 		return err
 	}
-	if in.entry.Format == "arrow" {
-		p := filepath.Join(tmp, store.TableName(in.entry.Table)+".arrow.csv")
-		if _, err := arrowToCSV(ctx, in.path, p); err != nil {
-			return fmt.Errorf("%s: cannot read as Arrow IPC: %w", in.entry.Path, err)
-		}
-		f, err := os.Open(p)
-		if err != nil {
-			return fmt.Errorf("%s: %w", in.entry.Path, err)
-		}
-		defer f.Close()
-		in.encoding = ""
-		return in.cleanCSV(f, tmp)
-	}
-	if in.entry.Format != "csv" {
+	if in.entry.Format != "arrow" {
 		return nil
 	}
-	return in.transcode(ctx, tmp)
+	p := filepath.Join(tmp, store.TableName(in.entry.Table)+".arrow.csv")
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return fmt.Errorf("%s: %w", in.entry.Path, err)
+	}
+	defer os.Remove(p)
+	if _, err := arrowToCSV(ctx, f, p); err != nil {
+		return fmt.Errorf("%s: cannot read as Arrow IPC: %s", in.entry.Path, redact(err))
+	}
+	conv, err := os.Open(p)
+	if err != nil {
+		return fmt.Errorf("%s: %w", in.entry.Path, err)
+	}
+	defer conv.Close()
+	in.encoding = ""
+	return in.cleanCSV(conv, tmp)
 }
 
 // checkSum compares the SHA-256 of the file, h, with the manifest's.
@@ -186,22 +214,24 @@ func (in *input) cleanPath(tmp string) string {
 
 // checkCSV reads a CSV file not declared GB18030 from r (which feeds h),
 // writing the numbered copy DuckDB reads as it goes, and checks its
-// checksum and UTF-8. A file without a declared encoding that is not
-// UTF-8 is read again as GB18030.
+// checksum and UTF-8. Records that are not valid UTF-8 are malformed, but
+// when they are most of the records with non-ASCII text (wrongEncoding),
+// the file is not UTF-8: declared UTF-8, that is a file-level error;
+// without a declared encoding, the file is read again as GB18030.
 func (in *input) checkCSV(ctx context.Context, r io.Reader, h hash.Hash, declared, tmp string) error {
-	u8 := newUTF8Checker()
 	p := in.cleanPath(tmp)
-	scan, err := cleanCopy(io.TeeReader(r, u8), p)
+	scan, err := cleanCopy(r, p, in.schema.Key)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.entry.Path, err)
 	}
 	if err := in.checkSum(h); err != nil {
 		return err
 	}
-	if !u8.ok() {
+	if wrongEncoding(scan) {
 		os.Remove(p)
 		if declared != "" {
-			return fmt.Errorf("%s: declared UTF-8 but is not valid UTF-8", in.entry.Path)
+			return fmt.Errorf("%s: declared %s but %d of its %d records with non-ASCII text are not valid UTF-8: is it GB18030? Declare its real encoding",
+				in.entry.Path, declared, scan.invalidUTF8, scan.textRecords)
 		}
 		return in.transcode(ctx, tmp)
 	}
@@ -209,12 +239,20 @@ func (in *input) checkCSV(ctx context.Context, r io.Reader, h hash.Hash, declare
 	return in.useCSV(scan, p)
 }
 
+// wrongEncoding reports whether a file read as UTF-8 is not: more than
+// half of its records with non-ASCII text, and at least 3, are not valid
+// UTF-8. Fewer are malformed records of a UTF-8 file (binary garbage, a
+// truncated character), quarantined one by one.
+func wrongEncoding(scan *csvScanner) bool {
+	return scan.invalidUTF8 >= 3 && 2*scan.invalidUTF8 > scan.textRecords
+}
+
 // transcode makes the numbered copy of a GB18030 file, in UTF-8, in one
 // pass.
 func (in *input) transcode(ctx context.Context, tmp string) error {
-	f, err := os.Open(in.path)
+	f, err := in.dir.open(in.entry.Path)
 	if err != nil {
-		return fmt.Errorf("%s: %w", in.entry.Path, err)
+		return err
 	}
 	defer f.Close()
 	in.encoding = "GB18030"
@@ -225,7 +263,7 @@ func (in *input) transcode(ctx context.Context, tmp string) error {
 // from it.
 func (in *input) cleanCSV(r io.Reader, tmp string) error {
 	p := in.cleanPath(tmp)
-	scan, err := cleanCopy(r, p)
+	scan, err := cleanCopy(r, p, in.schema.Key)
 	if err != nil {
 		return fmt.Errorf("%s: %w", in.entry.Path, err)
 	}
@@ -249,15 +287,21 @@ func (in *input) useCSV(scan *csvScanner, path string) error {
 	return nil
 }
 
+// createWorkFile creates a work file of a load, readable by the owner
+// only: work files hold plaintext personal data (docs/store.md).
+func createWorkFile(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_TRUNC|os.O_EXCL, 0o600)
+}
+
 // cleanCopy writes the numbered copy of the CSV read from r to dst
 // (writeCleanCSV) and returns the scan of its records.
-func cleanCopy(r io.Reader, dst string) (*csvScanner, error) {
-	out, err := os.Create(dst)
+func cleanCopy(r io.Reader, dst, key string) (*csvScanner, error) {
+	out, err := createWorkFile(dst)
 	if err != nil {
 		return nil, err
 	}
 	bw := newBufWriter(out)
-	scan, err := writeCleanCSV(r, bw)
+	scan, err := writeCleanCSV(r, bw, key)
 	if err != nil {
 		out.Close()
 		return nil, fmt.Errorf("remove malformed records: %w", err)

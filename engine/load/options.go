@@ -1,6 +1,7 @@
 package load
 
 import (
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -27,6 +28,35 @@ type Options struct {
 	// CPUTime, when set, returns the process's CPU time so far (user +
 	// system, all threads); each phase then records the CPU it used.
 	CPUTime func() time.Duration
+
+	// MaxQuarantine is the largest share (0–1) of a required table's rows
+	// that may be quarantined for the snapshot to be published; above it
+	// the load fails and nothing is published (0: DefaultMaxQuarantine).
+	MaxQuarantine float64
+	// Force publishes a snapshot over the MaxQuarantine bound, and only
+	// over that bound. The override is recorded in the version's table
+	// statistics (store.TableStats.Forced, kept in meta.versions) and in
+	// the report, with Actor.
+	Force bool
+	// Actor names who started the load (an account, "cli:" and the
+	// operating-system user), recorded with an override.
+	Actor string
+}
+
+// DefaultMaxQuarantine is the default bound on the quarantined share of a
+// required table: 5 %. The generated snapshots quarantine about 0.7 % of
+// persons and nothing of households and events.
+const DefaultMaxQuarantine = 0.05
+
+// maxQuarantine returns the bound in force.
+func (o Options) maxQuarantine() (float64, error) {
+	switch {
+	case o.MaxQuarantine == 0:
+		return DefaultMaxQuarantine, nil
+	case o.MaxQuarantine < 0 || o.MaxQuarantine > 1:
+		return 0, fmt.Errorf("load: quarantine bound %g is not a share between 0 and 1", o.MaxQuarantine)
+	}
+	return o.MaxQuarantine, nil
 }
 
 // Progress reports how far a load is.
@@ -70,6 +100,9 @@ type Report struct {
 	Quarantine    []store.ReasonCount // problems by table and reason
 	Phases        []PhaseTime         // where the time went
 	Malformed     map[string]int      // csv: malformed records per table
+	// Forced lists the tables published over the quarantine bound by
+	// Options.Force, each as "table: share > bound (by actor)".
+	Forced []string `json:",omitempty"`
 }
 
 // PhaseTime is the duration of one step of a load.

@@ -38,6 +38,7 @@ const (
 	ReasonPersonUnknown        = "person_unknown"
 	ReasonPersonQuarantined    = "person_quarantined"
 	ReasonCSVMalformed         = "csv_malformed"
+	ReasonOutOfScope           = "out_of_scope"
 	// Flags: the row is kept.
 	// (household_quarantined, mother_quarantined, father_quarantined and
 	// person_quarantined above are flags too: see docs/snapshot-format.md.)
@@ -75,7 +76,8 @@ var Reasons = []Reason{
 	{ReasonFatherQuarantined, true, "父亲的记录已被隔离", "the father's row was quarantined"},
 	{ReasonPersonUnknown, false, "个案编号在人员表中不存在", "person key does not exist in the persons table"},
 	{ReasonPersonQuarantined, true, "该人员的记录已被隔离", "the person's row was quarantined"},
-	{ReasonCSVMalformed, false, "CSV 行格式错误（字段数不对或引号不配对），该行未读入", "malformed CSV record (wrong number of fields or bad quoting); the record was not read"},
+	{ReasonCSVMalformed, false, "CSV 行格式错误（字段数不对、引号不配对、行过长或含非文本字节），该行未读入", "malformed CSV record (wrong number of fields, bad quoting, too long, or bytes that are not text); the record was not read"},
+	{ReasonOutOfScope, false, "行政区划不在快照范围内（户籍地和现居住地均不在清单所述省或县内）", "divisions are outside the snapshot's scope (neither registration nor residence is in the manifest's province or counties)"},
 	{ReasonIDBirthMismatch, true, "身份号码中的出生日期与出生日期字段不一致", "birth date in the ID number differs from the birth date field"},
 	{ReasonIDSexMismatch, true, "身份号码的性别位与性别字段不一致", "sex digit of the ID number differs from the sex field"},
 	{ReasonStatusDateMissing, true, "死亡或迁出人员缺少状态变动日期", "dead or moved-out person without a status date"},

@@ -41,7 +41,8 @@ func TestSyntheticDefects(t *testing.T) {
 			ctx := context.Background()
 			st := openStore(t, t.TempDir())
 			defer st.Close()
-			rep, err := Load(ctx, st, snap, Options{Keys: testKeys(t), Divisions: realTree(t)})
+			// The raised defect rates quarantine about 10 % of persons.
+			rep, err := Load(ctx, st, snap, Options{Keys: testKeys(t), Divisions: realTree(t), MaxQuarantine: 0.2})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -32,6 +32,20 @@ type TableStats struct {
 	Flagged     int64    `json:"flagged"`
 	Extra       []string `json:"extra_columns,omitempty"`   // unknown columns kept in _extra
 	Missing     []string `json:"missing_columns,omitempty"` // optional columns absent from the file
+	// Forced records that the table's quarantined share was above the
+	// load's bound and the version was published anyway (padis load
+	// --force): the bound, and who overrode it. It is kept with the
+	// version in meta.versions, the store's record of loads.
+	Forced *QuarantineOverride `json:"forced,omitempty"`
+}
+
+// QuarantineOverride is an administrator's override of the quarantine
+// bound of a load.
+type QuarantineOverride struct {
+	Bound float64   `json:"bound"` // the bound (share, 0–1) that was exceeded
+	Share float64   `json:"share"` // the table's quarantined share
+	By    string    `json:"by"`    // who forced it
+	At    time.Time `json:"at"`
 }
 
 // Version is one loaded snapshot.
