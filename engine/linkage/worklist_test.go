@@ -212,7 +212,7 @@ func laterVersion(t *testing.T, st *store.Store, v1 *store.Version) *store.Versi
 			continue
 		}
 		// Copied, not hard-linked: the loader refuses files with more
-		// than one link (docs/security-intake.md).
+		// than one link (docs/security.md, "Snapshot intake").
 		b, err := os.ReadFile(src)
 		if err != nil {
 			t.Fatal(err)
