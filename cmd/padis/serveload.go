@@ -90,7 +90,7 @@ func (l *serverLoader) run(job *dashboards.LoadJob, withPipeline bool) {
 		l.running = false
 		l.mu.Unlock()
 	}()
-	opts := load.Options{Keys: l.keys, Divisions: l.tree, Logger: log, ProgressEvery: 250 * time.Millisecond,
+	opts := load.Options{Keys: l.keys, Divisions: l.tree, Logger: log, ProgressEvery: 250 * time.Millisecond, ExpectScope: job.Scope,
 		Progress: func(p load.Progress) {
 			l.update(job, func(j *dashboards.LoadJob) {
 				j.Phase, j.Fraction = p.Phase, p.Fraction()
@@ -100,23 +100,6 @@ func (l *serverLoader) run(job *dashboards.LoadJob, withPipeline bool) {
 	rep, err := load.Load(ctx, l.st, job.Dir, opts)
 	if err != nil {
 		fail(fmt.Errorf("load %s: %w", job.Dir, err))
-		return
-	}
-	if job.Scope != "" && rep.Version.Scope != job.Scope {
-		// The server checked the manifest's scope against the user's
-		// jurisdiction; the manifest changed between that check and the
-		// load. The version is dropped (its scope's previous version
-		// becomes current again) unless it existed before this load.
-		err := fmt.Errorf("the snapshot's manifest changed during the load: it said scope %s when the load was submitted, version %d has scope %s", job.Scope, rep.Version.ID, rep.Version.Scope)
-		if !rep.AlreadyLoaded {
-			if derr := l.st.Drop(ctx, rep.Version.ID); derr != nil {
-				err = fmt.Errorf("%w; dropping it failed: %v", err, derr)
-			} else {
-				err = fmt.Errorf("%w; it was dropped", err)
-			}
-			l.refresh(ctx)
-		}
-		fail(err)
 		return
 	}
 	raw, _ := json.Marshal(rep)

@@ -242,6 +242,10 @@ func TestNotCredible(t *testing.T) {
 			fresh(t, dir)
 			writeManifest(t, dir, models.Scope{Kind: "counties", Name: "51", Province: "51", Counties: []string{"510105"}}, fixtureFiles())
 		}, nil, []string{"outside the manifest's scope 51 (the 1 counties)"}},
+		{"a scope other than the one allowed", func(t *testing.T, dir string) {
+			fresh(t, dir)
+			writeManifest(t, dir, province51, fixtureFiles())
+		}, func(o *Options) { o.ExpectScope = "52" }, []string{"manifest.json: scope 51", "allowed for scope 52", "nothing loaded"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := copyDir(t, "testdata/bad")

@@ -82,6 +82,9 @@ func (l *loader) load(ctx context.Context, dir string) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	if want := l.opts.ExpectScope; want != "" && m.Scope.Key() != want {
+		return nil, fmt.Errorf("manifest.json: scope %s, but the load was allowed for scope %s (the manifest changed after it was checked); nothing loaded", m.Scope.Key(), want)
+	}
 	for _, in := range inputs {
 		l.total += in.entry.Rows
 	}

@@ -41,6 +41,13 @@ type Options struct {
 	// Actor names who started the load (an account, "cli:" and the
 	// operating-system user), recorded with an override.
 	Actor string
+	// ExpectScope, when set, is the scope key (models.Scope.Key) the
+	// caller checked the snapshot against before the load, e.g. against a
+	// user's jurisdiction. The loader reads the manifest once; a manifest
+	// whose scope is another is refused before anything is read, so a
+	// manifest swapped between the caller's check and the load cannot
+	// publish a scope the caller did not allow.
+	ExpectScope string
 }
 
 // DefaultMaxQuarantine is the default bound on the quarantined share of a
