@@ -21,17 +21,33 @@ import (
 // current versions while a load runs; the loader tells the server to
 // Invalidate its caches when a new cube is published.
 type Loader interface {
-	// StartLoad starts loading the snapshot directory dir (an absolute
-	// path on the server's machine) in the background; pipeline false
-	// only loads and publishes. scope is the manifest's scope key the
-	// server checked against the user's jurisdiction ("" when unchecked,
-	// for the local admin token): the loader fails the job if the version
-	// it loads has another. It returns ErrLoadBusy while another load runs.
-	StartLoad(dir, scope string, pipeline bool, user string) (LoadJob, error)
+	// StartLoad starts the load that spec describes in the background. It
+	// returns ErrLoadBusy while another load runs.
+	StartLoad(spec LoadSpec) (LoadJob, error)
 	// LoadJob returns a job by id (ErrNotFound when unknown).
 	LoadJob(id string) (LoadJob, error)
 	// LoadJobs lists the jobs since the server started, newest first.
 	LoadJobs() []LoadJob
+}
+
+// LoadSpec is a load the server accepted, with what it checked.
+type LoadSpec struct {
+	// Dir is the snapshot directory, an absolute path on the server's
+	// machine.
+	Dir string
+	// Scope is the manifest's scope key the server checked against the
+	// user's jurisdiction ("" when unchecked, for the local admin token):
+	// the loader refuses a manifest whose scope is another.
+	Scope string
+	// Pipeline false only loads and publishes.
+	Pipeline bool
+	// User is who submitted the load.
+	User string
+	// MaxQuarantine is the bound on the quarantined share of a required
+	// table (0: engine/load's default); Force publishes over it. Both are
+	// an administrator's decision, audited with the submission.
+	MaxQuarantine float64
+	Force         bool
 }
 
 // ErrLoadBusy is returned by Loader.StartLoad while a load runs.
@@ -75,6 +91,12 @@ type LoadRequest struct {
 	// the server's snapshot area (absolute, or relative to the area).
 	Dir      string `json:"dir"`
 	Pipeline *bool  `json:"pipeline,omitempty"` // default true
+	// MaxQuarantine is the largest share (0–1] of a required table's rows
+	// that may be quarantined (omitted: the default, 5 %).
+	MaxQuarantine float64 `json:"max_quarantine,omitempty"`
+	// Force publishes the snapshot even over the quarantine bound (never
+	// with rows missing or out of scope); audited as load_forced.
+	Force bool `json:"force,omitempty"`
 }
 
 // tokenUser is the identity of requests carrying the local admin token.
@@ -109,7 +131,10 @@ func (s *Server) apiStartLoad(r *req) error {
 	}
 	var in LoadRequest
 	if err := r.c.Bind(&in); err != nil || strings.TrimSpace(in.Dir) == "" {
-		return echo.NewHTTPError(http.StatusBadRequest, "body must be {\"dir\": snapshot directory, \"pipeline\": true|false}")
+		return echo.NewHTTPError(http.StatusBadRequest, "body must be {\"dir\": snapshot directory, \"pipeline\": true|false, \"max_quarantine\": share, \"force\": true|false}")
+	}
+	if in.MaxQuarantine < 0 || in.MaxQuarantine > 1 {
+		return echo.NewHTTPError(http.StatusBadRequest, "max_quarantine must be a share greater than 0 and at most 1")
 	}
 	dir, scope := in.Dir, ""
 	if r.c.Get(ctxToken) == nil {
@@ -117,14 +142,23 @@ func (s *Server) apiStartLoad(r *req) error {
 			return err
 		}
 	}
-	job, err := l.StartLoad(dir, scope, in.Pipeline == nil || *in.Pipeline, r.user.Name)
+	job, err := l.StartLoad(LoadSpec{Dir: dir, Scope: scope, Pipeline: in.Pipeline == nil || *in.Pipeline, User: r.user.Name, MaxQuarantine: in.MaxQuarantine, Force: in.Force})
 	if errors.Is(err, ErrLoadBusy) {
 		return echo.NewHTTPError(http.StatusConflict, err.Error())
 	}
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
-	if err := r.audit("load", dir, scope, ""); err != nil {
+	// The submission is audited; an override of the quarantine bound as
+	// load_forced, with the bound asked for.
+	action, why := "load", ""
+	if in.Force || in.MaxQuarantine != 0 {
+		why = fmt.Sprintf("max_quarantine=%g force=%t", in.MaxQuarantine, in.Force)
+	}
+	if in.Force {
+		action = "load_forced"
+	}
+	if err := r.audit(action, dir, scope, why); err != nil {
 		return err
 	}
 	return r.c.JSON(http.StatusAccepted, job)

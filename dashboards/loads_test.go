@@ -15,8 +15,9 @@ const testAdminToken = "test-admin-token-0123456789"
 
 // fakeLoader records submitted loads; it starts with one finished job.
 type fakeLoader struct {
-	mu   sync.Mutex
-	jobs []LoadJob
+	mu    sync.Mutex
+	jobs  []LoadJob
+	specs []LoadSpec // every load started, in order
 }
 
 func newFakeLoader() *fakeLoader {
@@ -24,7 +25,7 @@ func newFakeLoader() *fakeLoader {
 		Started: time.Date(2025, 7, 1, 3, 0, 0, 0, time.UTC), Finished: time.Date(2025, 7, 1, 3, 5, 0, 0, time.UTC)}}}
 }
 
-func (f *fakeLoader) StartLoad(dir, scope string, pipeline bool, user string) (LoadJob, error) {
+func (f *fakeLoader) StartLoad(spec LoadSpec) (LoadJob, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, j := range f.jobs {
@@ -32,8 +33,9 @@ func (f *fakeLoader) StartLoad(dir, scope string, pipeline bool, user string) (L
 			return LoadJob{}, ErrLoadBusy
 		}
 	}
-	j := LoadJob{ID: fmt.Sprintf("job-%d", len(f.jobs)), Dir: dir, Scope: scope, User: user, State: LoadRunning, Phase: "start"}
+	j := LoadJob{ID: fmt.Sprintf("job-%d", len(f.jobs)), Dir: spec.Dir, Scope: spec.Scope, User: spec.User, State: LoadRunning, Phase: "start"}
 	f.jobs = append(f.jobs, j)
+	f.specs = append(f.specs, spec)
 	return j, nil
 }
 
@@ -102,6 +104,40 @@ func TestAdminToken(t *testing.T) {
 	e.srv.cfg.AdminToken = ""
 	if rec := send("GET", "/api/v1/admin/loads", "", ""); rec.Code != http.StatusUnauthorized {
 		t.Errorf("empty token accepted: %d", rec.Code)
+	}
+}
+
+// TestForcedLoadAudited: an override of the quarantine bound reaches the
+// loader only through an audited submission (action load_forced, with the
+// bound asked for); a bound outside (0, 1] is refused and starts nothing.
+func TestForcedLoadAudited(t *testing.T) {
+	e := newTestEnv(t)
+	fl := e.srv.cfg.Loader.(*fakeLoader)
+	post := func(body string) int {
+		req := httptest.NewRequest("POST", "/api/v1/admin/loads", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+testAdminToken)
+		rec := httptest.NewRecorder()
+		e.srv.Handler().ServeHTTP(rec, req)
+		return rec.Code
+	}
+	for _, body := range []string{`{"dir":"/s/51","max_quarantine":2,"force":true}`, `{"dir":"/s/51","max_quarantine":-0.1}`} {
+		if code := post(body); code != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", body, code)
+		}
+	}
+	if len(fl.specs) != 0 {
+		t.Fatalf("a refused submission started a load: %+v", fl.specs)
+	}
+	if code := post(`{"dir":"/s/51","max_quarantine":0.2,"force":true}`); code != http.StatusAccepted {
+		t.Fatalf("forced submission: %d, want 202", code)
+	}
+	if len(fl.specs) != 1 || !fl.specs[0].Force || fl.specs[0].MaxQuarantine != 0.2 || fl.specs[0].User != tokenUser {
+		t.Errorf("loader got %+v, want the override and the submitter", fl.specs)
+	}
+	rs, err := e.audit.Records(context.Background(), tokenUser, "load_forced")
+	if err != nil || len(rs) != 1 || rs[0].Target != "/s/51" || !strings.Contains(rs[0].Reason, "max_quarantine=0.2 force=true") {
+		t.Errorf("audit of the forced load: %+v %v", rs, err)
 	}
 }
 

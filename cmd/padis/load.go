@@ -46,6 +46,15 @@ A snapshot that is not credible is not published: a required table
 manifest's scope. --force publishes it over the quarantine bound (and
 only that), and the override is recorded with the version.`
 
+// overridden returns the quarantine bound to send to a server: 0 (the
+// server's default) unless the flag asked for another.
+func overridden(bound float64) float64 {
+	if bound == load.DefaultMaxQuarantine {
+		return 0
+	}
+	return bound
+}
+
 // storeFlags are the flags every store command shares. Unset flags fall
 // back to the environment (PADIS_DATA, PADIS_THREADS, PADIS_MEMORY_LIMIT,
 // PADIS_TEMP_DIR) and then to the defaults (./padis-data, GOMAXPROCS,
@@ -130,10 +139,8 @@ func runLoad(args []string, stdout, stderr io.Writer) error {
 	st, err := sf.open(ctx)
 	if err != nil {
 		if cfg, cerr := sf.config(); cerr == nil && storeLocked(err) {
-			if *force || *maxQuarantine != load.DefaultMaxQuarantine {
-				return fmt.Errorf("%w; --force and --max-quarantine are not available through the running padis serve: stop it and load again", err)
-			}
-			return submitLoad(ctx, cfg.Dir, fs.Arg(0), submitOptions{NoPipeline: *noPipeline, Quiet: *quiet, JSON: *asJSON, Report: *report}, err, stdout, stderr)
+			return submitLoad(ctx, cfg.Dir, fs.Arg(0), submitOptions{NoPipeline: *noPipeline, Quiet: *quiet, JSON: *asJSON, Report: *report,
+				MaxQuarantine: overridden(*maxQuarantine), Force: *force}, err, stdout, stderr)
 		}
 		return err
 	}

@@ -19,6 +19,10 @@ import (
 // the server.
 type submitOptions struct {
 	NoPipeline, Quiet, JSON, Report bool
+	// MaxQuarantine and Force are passed on to the server's loader (the
+	// local admin token may use them; the server audits them).
+	MaxQuarantine float64
+	Force         bool
 	// Poll is how often the job is asked for (default 250 ms).
 	Poll time.Duration
 }
@@ -42,7 +46,7 @@ func submitLoad(ctx context.Context, dataDir, dir string, o submitOptions, openE
 		fmt.Fprintf(stderr, "padis: the store is held by padis serve (pid %d, %s): the server loads %s\n", si.PID, si.URL, abs)
 	}
 	pl := !o.NoPipeline
-	body, _ := json.Marshal(dashboards.LoadRequest{Dir: abs, Pipeline: &pl})
+	body, _ := json.Marshal(dashboards.LoadRequest{Dir: abs, Pipeline: &pl, MaxQuarantine: o.MaxQuarantine, Force: o.Force})
 	var job dashboards.LoadJob
 	if err := serverCall(ctx, si, http.MethodPost, "/api/v1/admin/loads", body, &job); err != nil {
 		return err

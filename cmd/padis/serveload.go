@@ -45,25 +45,25 @@ type serverLoader struct {
 var _ dashboards.Loader = (*serverLoader)(nil)
 
 // StartLoad implements dashboards.Loader.
-func (l *serverLoader) StartLoad(dir, scope string, withPipeline bool, user string) (dashboards.LoadJob, error) {
-	if !filepath.IsAbs(dir) {
-		return dashboards.LoadJob{}, fmt.Errorf("snapshot directory %q: want an absolute path on the server's machine", dir)
+func (l *serverLoader) StartLoad(spec dashboards.LoadSpec) (dashboards.LoadJob, error) {
+	if !filepath.IsAbs(spec.Dir) {
+		return dashboards.LoadJob{}, fmt.Errorf("snapshot directory %q: want an absolute path on the server's machine", spec.Dir)
 	}
-	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
-		return dashboards.LoadJob{}, fmt.Errorf("snapshot directory %s: no manifest.json", dir)
+	if _, err := os.Stat(filepath.Join(spec.Dir, "manifest.json")); err != nil {
+		return dashboards.LoadJob{}, fmt.Errorf("snapshot directory %s: no manifest.json", spec.Dir)
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.running {
 		return dashboards.LoadJob{}, dashboards.ErrLoadBusy
 	}
-	job := &dashboards.LoadJob{ID: rand.Text()[:12], Dir: dir, Scope: scope, User: user, State: dashboards.LoadRunning, Started: time.Now().UTC(), Phase: "start"}
+	job := &dashboards.LoadJob{ID: rand.Text()[:12], Dir: spec.Dir, Scope: spec.Scope, User: spec.User, State: dashboards.LoadRunning, Started: time.Now().UTC(), Phase: "start"}
 	l.jobs = append(l.jobs, job)
 	l.running = true
 	l.wg.Add(1)
 	go func() {
 		defer l.wg.Done()
-		l.run(job, withPipeline)
+		l.run(job, spec)
 	}()
 	return *job, nil
 }
@@ -75,7 +75,7 @@ func (l *serverLoader) update(job *dashboards.LoadJob, f func(j *dashboards.Load
 	l.mu.Unlock()
 }
 
-func (l *serverLoader) run(job *dashboards.LoadJob, withPipeline bool) {
+func (l *serverLoader) run(job *dashboards.LoadJob, spec dashboards.LoadSpec) {
 	ctx := l.ctx
 	log := l.log.With("load", job.ID, "dir", job.Dir)
 	log.Info("load started", "user", job.User)
@@ -90,7 +90,8 @@ func (l *serverLoader) run(job *dashboards.LoadJob, withPipeline bool) {
 		l.running = false
 		l.mu.Unlock()
 	}()
-	opts := load.Options{Keys: l.keys, Divisions: l.tree, Logger: log, ProgressEvery: 250 * time.Millisecond, ExpectScope: job.Scope,
+	opts := load.Options{Keys: l.keys, Divisions: l.tree, Logger: log, ProgressEvery: 250 * time.Millisecond, ExpectScope: spec.Scope,
+		MaxQuarantine: spec.MaxQuarantine, Force: spec.Force, Actor: spec.User,
 		Progress: func(p load.Progress) {
 			l.update(job, func(j *dashboards.LoadJob) {
 				j.Phase, j.Fraction = p.Phase, p.Fraction()
@@ -110,7 +111,7 @@ func (l *serverLoader) run(job *dashboards.LoadJob, withPipeline bool) {
 			rep.Version.ID, rep.Version.Scope, rep.Version.AsOf.Format(time.DateOnly), group(in), group(acc), group(qu))
 	})
 	log.Info("load published", "version", rep.Version.ID, "already_loaded", rep.AlreadyLoaded)
-	if withPipeline {
+	if spec.Pipeline {
 		var hooks []pipeline.Step
 		if l.hooks != nil {
 			hooks = l.hooks()
