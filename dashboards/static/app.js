@@ -268,8 +268,72 @@
     });
   }
 
+  var levelColours = { red: '#c8102e', orange: '#e07b00', yellow: '#d4a900', blue: '#1f6fd1' };
+
+  // alertChart draws an alert's series (line, 95% band) with the alert's
+  // value, its interval or detection bounds, the expected value and the
+  // warning line; a grouped alert's children as bars with intervals in
+  // their colours against the warning line.
+  function alertChart(d) {
+    var c = chart('alert-chart');
+    if (!c || !d) return;
+    var unit = d.unit ? ' ' + d.unit : '';
+    var line = d.line !== undefined && d.line !== null ? [{ yAxis: d.line, name: d.labels.line,
+      label: { formatter: d.labels.line + ' ' + fmt(d.line) + unit, position: 'insideEndTop' },
+      lineStyle: { color: levelColours[d.level] || '#c8102e', type: 'dashed', width: 2 } }] : [];
+    var yAxis = { type: 'value', scale: true, name: d.unit || '', axisLabel: { formatter: fmt } };
+    var tip = { trigger: 'axis', valueFormatter: function (v) { return fmt(v) + unit; } };
+    if (d.children) {
+      var kids = d.children;
+      c.setOption({ animation: false, tooltip: tip, grid: { left: 70, right: 30, top: 40, bottom: 60 },
+        xAxis: { type: 'category', data: kids.map(function (k) { return k.name; }), axisLabel: { interval: 0, rotate: kids.length > 8 ? 30 : 0 } },
+        yAxis: yAxis,
+        series: [{ name: d.labels.observed, type: 'bar', barMaxWidth: 48,
+          data: kids.map(function (k) { return { value: k.value, id: k.id, itemStyle: { color: levelColours[k.level] || '#1559a8' } }; }),
+          markLine: { symbol: 'none', silent: true, data: line } },
+        { name: d.labels.interval, type: 'custom', renderItem: vErrorBar, data: kids.map(function (k, i) { return [i, k.lo, k.hi]; }), z: 10 }] });
+      c.on('click', function (p) { if (p.data && p.data.id) window.location.href = '/alerts/' + p.data.id; });
+      $('alert-chart').dataset.ready = 'children';
+      return;
+    }
+    var s = d.series || [], periods = s.map(function (p) { return p.period; });
+    if (periods.indexOf(d.period) < 0) { periods.push(d.period); s = s.concat([{ period: d.period, value: d.value }]); }
+    var at = periods.indexOf(d.period);
+    var lo = s.map(function (p) { return p.lo === undefined ? null : p.lo; });
+    var band = s.map(function (p) { return p.lo === undefined || p.hi === undefined ? null : p.hi - p.lo; });
+    var series = [
+      { name: d.labels.interval, type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, data: lo, tooltip: { show: false } },
+      { name: d.labels.interval, type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: '#1559a8', opacity: 0.15 }, data: band, tooltip: { show: false } },
+      { name: d.labels.observed, type: 'line', connectNulls: true, data: s.map(function (p) { return p.value; }), itemStyle: { color: '#1559a8' },
+        markLine: { symbol: 'none', silent: true, data: line },
+        markPoint: { symbol: 'circle', symbolSize: 12, itemStyle: { color: levelColours[d.level] || '#c8102e' }, label: { show: false },
+          data: d.value === null || d.value === undefined ? [] : [{ coord: [at, d.value] }] } }];
+    if (d.lo !== undefined && d.hi !== undefined) {
+      var lab = d.kind === 'aberration' ? d.labels.bounds : d.labels.interval;
+      series.push({ name: lab, type: 'custom', renderItem: vErrorBar, data: [[at, d.lo, d.hi]], z: 10 });
+    }
+    if (d.expected !== undefined && d.expected !== null) {
+      series.push({ name: d.labels.expected, type: 'scatter', symbol: 'diamond', symbolSize: 12, itemStyle: { color: '#333' },
+        data: periods.map(function (p, i) { return i === at ? d.expected : null; }) });
+    }
+    c.setOption({ animation: false, tooltip: tip, legend: { top: 0, data: [d.labels.observed, d.labels.interval, d.labels.bounds, d.labels.expected].filter(function (n, i, a) { return a.indexOf(n) === i; }) },
+      grid: { left: 70, right: 30, top: 50, bottom: 30 }, xAxis: { type: 'category', data: periods }, yAxis: yAxis, series: series });
+    $('alert-chart').dataset.ready = 'series';
+  }
+  // vErrorBar draws a vertical interval [x, lo, hi] on a category x axis.
+  function vErrorBar(params, api) {
+    if (api.value(1) === null || api.value(2) === null || isNaN(api.value(1))) return null;
+    var lo = api.coord([api.value(0), api.value(1)]), hi = api.coord([api.value(0), api.value(2)]), w = 6;
+    var st = { stroke: '#333', lineWidth: 1.5 };
+    return { type: 'group', children: [
+      { type: 'line', shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, style: st },
+      { type: 'line', shape: { x1: lo[0] - w, y1: lo[1], x2: lo[0] + w, y2: lo[1] }, style: st },
+      { type: 'line', shape: { x1: hi[0] - w, y1: hi[1], x2: hi[0] + w, y2: hi[1] }, style: st }] };
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     var d = pageData();
+    if ($('alert-chart')) alertChart(d);
     if ($('children-chart') || $('trend-chart')) overview(d);
     if ($('explorer-chart')) explorer(d);
     if ($('panel-chart')) panel(d);
