@@ -132,8 +132,10 @@ type AlertChart struct {
 	Expected  *float64  `json:"expected,omitempty"`
 	Line      *float64  `json:"line,omitempty"` // the warning line, in the indicator's unit
 	Children  []ChildPt `json:"children,omitempty"`
-	// Labels are the chart's legend entries in the request's language.
-	Labels map[string]string `json:"labels"`
+	// Labels are the chart's legend entries and LineLabels the names of
+	// the warning lines by colour, in the request's language.
+	Labels     map[string]string `json:"labels"`
+	LineLabels map[string]string `json:"lineLabels"`
 }
 
 // ChildPt is one child of a grouped alert on its chart.
@@ -144,6 +146,7 @@ type ChildPt struct {
 	Value *float64 `json:"value"`
 	Lo    *float64 `json:"lo,omitempty"`
 	Hi    *float64 `json:"hi,omitempty"`
+	Line  *float64 `json:"line,omitempty"` // the child's warning line (threshold rules)
 }
 
 // seriesSpan is how many periods of the series the alert chart shows.
@@ -153,14 +156,16 @@ var seriesSpan = map[PeriodKind]int{Month: 24, Quarter: 12, Year: 10}
 // (those in the user's scope, most severe first as the engine lists
 // them) and the chart.
 func (r *req) alertDetail(a Alert, ind IndicatorInfo) ([]alertChild, AlertChart, error) {
-	lv := msg(r.lang, "alert."+a.Level)
 	ch := AlertChart{Indicator: ind.Label, Unit: ind.Unit, Kind: a.Kind, Level: a.Level, Period: a.Period,
 		Value: a.Value.Value, Lo: a.Value.Lo, Hi: a.Value.Hi, Expected: a.Expected,
 		Labels: map[string]string{
 			"observed": msg(r.lang, "alert.observed"), "expected": msg(r.lang, "alert.expected"),
 			"bounds": msg(r.lang, "alert.bounds"), "interval": msg(r.lang, "alert.interval95"),
-			"line": fmt.Sprintf(msg(r.lang, "alert.line"), lv),
-		}}
+		},
+		LineLabels: map[string]string{}}
+	for _, l := range AlertLevels {
+		ch.LineLabels[l] = fmt.Sprintf(msg(r.lang, "alert.line"), msg(r.lang, "alert."+l))
+	}
 	var kids []alertChild
 	for _, id := range a.Children {
 		c, err := r.alert(id)
@@ -175,7 +180,11 @@ func (r *req) alertDetail(a Alert, ind IndicatorInfo) ([]alertChild, AlertChart,
 			kc.Name = d.Name
 		}
 		kids = append(kids, kc)
-		ch.Children = append(ch.Children, ChildPt{ID: c.ID, Name: kc.Name, Level: c.Level, Value: c.Value.Value, Lo: c.Value.Lo, Hi: c.Value.Hi})
+		pt := ChildPt{ID: c.ID, Name: kc.Name, Level: c.Level, Value: c.Value.Value, Lo: c.Value.Lo, Hi: c.Value.Hi}
+		if c.Kind != "aberration" { // an aberration line is a % of each child's own expected count
+			pt.Line = &c.Threshold
+		}
+		ch.Children = append(ch.Children, pt)
 	}
 	switch {
 	case a.Kind != "aberration":

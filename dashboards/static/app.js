@@ -278,10 +278,28 @@
     var c = chart('alert-chart');
     if (!c || !d) return;
     var unit = d.unit ? ' ' + d.unit : '';
-    var line = d.line !== undefined && d.line !== null ? [{ yAxis: d.line, name: d.labels.line,
-      label: { formatter: d.labels.line + ' ' + fmt(d.line) + unit, position: 'insideEndTop' },
-      lineStyle: { color: levelColours[d.level] || '#c8102e', type: 'dashed', width: 2 } }] : [];
-    var yAxis = { type: 'value', scale: true, name: d.unit || '', axisLabel: { formatter: fmt } };
+    // The warning lines: the alert's own, and for a grouped alert those of
+    // its children's colours.
+    var lines = [], seen = {};
+    function addLine(level, v) {
+      if (v === undefined || v === null || seen[level + v]) return;
+      seen[level + v] = true;
+      var name = (d.lineLabels && d.lineLabels[level]) || d.labels.line;
+      lines.push({ yAxis: v, name: name, label: { formatter: name + ' ' + fmt(v) + unit, position: 'insideEndTop' },
+        lineStyle: { color: levelColours[level] || '#c8102e', type: 'dashed', width: 2 } });
+    }
+    addLine(d.level, d.line);
+    (d.children || []).forEach(function (k) { addLine(k.level, k.line); });
+    var line = lines;
+    // The y range covers every value, interval, expected value and line
+    // (ECharts leaves the custom error bars and mark lines out).
+    var ys = [d.value, d.lo, d.hi, d.expected].concat(lines.map(function (l) { return l.yAxis; }));
+    (d.series || []).forEach(function (p) { ys.push(p.value, p.lo, p.hi); });
+    (d.children || []).forEach(function (k) { ys.push(k.value, k.lo, k.hi); });
+    ys = ys.filter(function (v) { return v !== undefined && v !== null && !isNaN(v); });
+    var ymin = Math.min.apply(null, ys), ymax = Math.max.apply(null, ys), pad = (ymax - ymin) * 0.08 || Math.abs(ymax) * 0.1 || 1;
+    ymin = ymin >= 0 && ymin - pad < 0 ? 0 : ymin - pad;
+    var yAxis = { type: 'value', min: +ymin.toPrecision(3), max: +(ymax + pad).toPrecision(3), name: d.unit || '', axisLabel: { formatter: fmt } };
     var tip = { trigger: 'axis', valueFormatter: function (v) { return fmt(v) + unit; } };
     if (d.children) {
       var kids = d.children;
@@ -291,7 +309,7 @@
         series: [{ name: d.labels.observed, type: 'bar', barMaxWidth: 48,
           data: kids.map(function (k) { return { value: k.value, id: k.id, itemStyle: { color: levelColours[k.level] || '#1559a8' } }; }),
           markLine: { symbol: 'none', silent: true, data: line } },
-        { name: d.labels.interval, type: 'custom', renderItem: vErrorBar, data: kids.map(function (k, i) { return [i, k.lo, k.hi]; }), z: 10 }] });
+        { name: d.labels.interval, type: 'custom', renderItem: vErrorBar, itemStyle: { color: '#333' }, data: kids.map(function (k, i) { return [i, k.lo, k.hi]; }), z: 10 }] });
       c.on('click', function (p) { if (p.data && p.data.id) window.location.href = '/alerts/' + p.data.id; });
       $('alert-chart').dataset.ready = 'children';
       return;
@@ -301,22 +319,25 @@
     var at = periods.indexOf(d.period);
     var lo = s.map(function (p) { return p.lo === undefined ? null : p.lo; });
     var band = s.map(function (p) { return p.lo === undefined || p.hi === undefined ? null : p.hi - p.lo; });
-    var series = [
-      { name: d.labels.interval, type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, data: lo, tooltip: { show: false } },
-      { name: d.labels.interval, type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, areaStyle: { color: '#1559a8', opacity: 0.15 }, data: band, tooltip: { show: false } },
+    var hasBand = band.some(function (v) { return v !== null; });
+    var series = hasBand ? [
+      { name: d.labels.interval, type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, itemStyle: { color: '#a9c1de' }, data: lo, tooltip: { show: false } },
+      { name: d.labels.interval, type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, itemStyle: { color: '#a9c1de' }, areaStyle: { color: '#1559a8', opacity: 0.15 }, data: band, tooltip: { show: false } }] : [];
+    series = series.concat([
       { name: d.labels.observed, type: 'line', connectNulls: true, data: s.map(function (p) { return p.value; }), itemStyle: { color: '#1559a8' },
         markLine: { symbol: 'none', silent: true, data: line },
         markPoint: { symbol: 'circle', symbolSize: 12, itemStyle: { color: levelColours[d.level] || '#c8102e' }, label: { show: false },
-          data: d.value === null || d.value === undefined ? [] : [{ coord: [at, d.value] }] } }];
+          data: d.value === null || d.value === undefined ? [] : [{ coord: [at, d.value] }] } }]);
     if (d.lo !== undefined && d.hi !== undefined) {
       var lab = d.kind === 'aberration' ? d.labels.bounds : d.labels.interval;
-      series.push({ name: lab, type: 'custom', renderItem: vErrorBar, data: [[at, d.lo, d.hi]], z: 10 });
+      series.push({ name: lab, type: 'custom', renderItem: vErrorBar, itemStyle: { color: '#333' }, data: [[at, d.lo, d.hi]], z: 10 });
     }
     if (d.expected !== undefined && d.expected !== null) {
       series.push({ name: d.labels.expected, type: 'scatter', symbol: 'diamond', symbolSize: 12, itemStyle: { color: '#333' },
         data: periods.map(function (p, i) { return i === at ? d.expected : null; }) });
     }
-    c.setOption({ animation: false, tooltip: tip, legend: { top: 0, data: [d.labels.observed, d.labels.interval, d.labels.bounds, d.labels.expected].filter(function (n, i, a) { return a.indexOf(n) === i; }) },
+    var names = series.map(function (x) { return x.name; });
+    c.setOption({ animation: false, tooltip: tip, legend: { top: 0, data: names.filter(function (n, i) { return names.indexOf(n) === i; }) },
       grid: { left: 70, right: 30, top: 50, bottom: 30 }, xAxis: { type: 'category', data: periods }, yAxis: yAxis, series: series });
     $('alert-chart').dataset.ready = 'series';
   }
