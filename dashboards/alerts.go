@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/padis/padis/models"
 )
 
 // alertStatus is the ?status= filter: without the parameter the active
@@ -82,12 +84,16 @@ func (r *req) ruleTitle(a Alert) string {
 	return fmt.Sprintf(msg(r.lang, "alert.ruleOf"), r.alertIndicator(a.Indicator).Label)
 }
 
-// alertIndicator describes an alert's indicator: a catalog indicator, or
-// a projected quantity (engine/alerts projection rules) by its
+// alertIndicator describes an alert's indicator: a catalog indicator, a
+// cube measure (aberration rules on counts without a catalog entry, e.g.
+// infant deaths) or a projected quantity (projection rules) by its
 // translated name.
 func (r *req) alertIndicator(id string) IndicatorInfo {
 	if ind, ok := r.s.cat.Get(id); ok {
 		return r.indicatorInfo(ind)
+	}
+	if m, ok := models.MeasureByID(id); ok {
+		return IndicatorInfo{ID: id, Label: pick(r.lang, m.ZH, m.EN), Unit: unitLabel(r.lang, "persons")}
 	}
 	if _, ok := messages["quantity."+id]; ok {
 		return IndicatorInfo{ID: id, Label: msg(r.lang, "quantity."+id)}

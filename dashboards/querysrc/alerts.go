@@ -33,12 +33,7 @@ func (s *Source) Alerts(ctx context.Context, f dashboards.AlertFilter) ([]dashbo
 			return nil, fmt.Errorf("alerts: %w", err)
 		}
 	}
-	children := map[string][]string{}
-	for _, a := range all {
-		if a.GroupID != "" {
-			children[a.GroupID] = append(children[a.GroupID], a.ID)
-		}
-	}
+	children := childrenOf(all)
 	runs := s.runs()
 	out := make([]dashboards.Alert, len(as))
 	for i, a := range as {
@@ -48,6 +43,18 @@ func (s *Source) Alerts(ctx context.Context, f dashboards.AlertFilter) ([]dashbo
 		out[i] = alertOf(runs, a)
 	}
 	return out, nil
+}
+
+// childrenOf maps each grouped alert's ID to its children's IDs, in the
+// order of as.
+func childrenOf(as []alerts.Alert) map[string][]string {
+	children := map[string][]string{}
+	for _, a := range as {
+		if a.GroupID != "" {
+			children[a.GroupID] = append(children[a.GroupID], a.ID)
+		}
+	}
+	return children
 }
 
 // Alert implements dashboards.Source: the alert with its history.
