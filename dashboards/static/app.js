@@ -297,9 +297,14 @@
     (d.series || []).forEach(function (p) { ys.push(p.value, p.lo, p.hi); });
     (d.children || []).forEach(function (k) { ys.push(k.value, k.lo, k.hi); });
     ys = ys.filter(function (v) { return v !== undefined && v !== null && !isNaN(v); });
-    var ymin = Math.min.apply(null, ys), ymax = Math.max.apply(null, ys), pad = (ymax - ymin) * 0.08 || Math.abs(ymax) * 0.1 || 1;
-    ymin = ymin >= 0 && ymin - pad < 0 ? 0 : ymin - pad;
-    var yAxis = { type: 'value', min: +ymin.toPrecision(3), max: +(ymax + pad).toPrecision(3), name: d.unit || '', axisLabel: { formatter: fmt } };
+    // Bars start at zero; a line's axis spans its data, on round steps.
+    var ymin = Math.min.apply(null, ys), ymax = Math.max.apply(null, ys);
+    if (d.children && ymin > 0) ymin = 0;
+    var step = Math.pow(10, Math.floor(Math.log10((ymax - ymin) / 5 || Math.abs(ymax) || 1)));
+    step *= (ymax - ymin) / step > 25 ? 5 : (ymax - ymin) / step > 10 ? 2 : 1;
+    ymin = Math.floor(ymin / step) * step; ymax = Math.ceil(ymax / step) * step;
+    if (ymax === ymin) ymax += step;
+    var yAxis = { type: 'value', min: ymin, max: ymax, interval: step, name: d.unit || '', axisLabel: { formatter: fmt } };
     var tip = { trigger: 'axis', valueFormatter: function (v) { return fmt(v) + unit; } };
     if (d.children) {
       var kids = d.children;
