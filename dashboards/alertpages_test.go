@@ -85,7 +85,7 @@ func TestAlertsPageStatuses(t *testing.T) {
 		}
 	}
 	// A site's own rule (no catalog title) is named after its indicator.
-	if b := html.UnescapeString(c.do("GET", "/alerts?status=&lang=en", nil).Body.String()); !strings.Contains(b, `class="title">share aged 65+ alert</a>`) {
+	if b := html.UnescapeString(c.do("GET", "/alerts?status=&lang=en", nil).Body.String()); !strings.Contains(b, `class="title">Share aged 65+ alert</a>`) {
 		t.Errorf("a rule without a title is not named after its indicator")
 	}
 }

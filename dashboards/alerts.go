@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -81,7 +83,12 @@ func (r *req) ruleTitle(a Alert) string {
 	if _, ok := messages["rule."+a.Rule]; ok {
 		return msg(r.lang, "rule."+a.Rule)
 	}
-	return fmt.Sprintf(msg(r.lang, "alert.ruleOf"), r.alertIndicator(a.Indicator).Label)
+	t := fmt.Sprintf(msg(r.lang, "alert.ruleOf"), r.alertIndicator(a.Indicator).Label)
+	if r.lang == models.EN { // a title: "Share aged 65+ alert"
+		c, n := utf8.DecodeRuneInString(t)
+		t = string(unicode.ToUpper(c)) + t[n:]
+	}
+	return t
 }
 
 // alertIndicator describes an alert's indicator: a catalog indicator, a
