@@ -135,6 +135,14 @@ func TestGroupedAlertPage(t *testing.T) {
 		ch.LineLabels[AlertOrange] != "橙色（II级）预警线" || ch.Line == nil || *ch.Line != 80 {
 		t.Errorf("grouped chart data %+v", ch)
 	}
+	// The engine stores no threshold for a grouped alert (NaN): the API
+	// answers null, the page shows its children's line of its colour.
+	if rec := c.do("GET", "/api/v1/alerts/g-cpr-5101", nil); rec.Code != 200 || !strings.Contains(rec.Body.String(), `"threshold":null`) {
+		t.Errorf("grouped alert API: %d %.300s", rec.Code, rec.Body.String())
+	}
+	if !strings.Contains(b, `<dd id="alert-threshold">80 %</dd>`) {
+		t.Errorf("grouped alert page lacks its children's threshold")
+	}
 	child := c.do("GET", "/alerts/c-cpr-510105?lang=en", nil).Body.String()
 	if !strings.Contains(child, `<dd id="alert-group"><a href="/alerts/g-cpr-5101">Contraceptive prevalence low`) || !strings.Contains(child, "Grouped") {
 		t.Errorf("a child's page does not link to its group")
@@ -158,7 +166,7 @@ func TestAlertSeriesChart(t *testing.T) {
 	if len(ch.Series) != 24 || ch.Series[23].Period != a.Period || ch.Series[0].Period != a.Period.Shift(-23) {
 		t.Fatalf("series %d points, want 24 ending %s", len(ch.Series), a.Period)
 	}
-	want := *a.Expected * (1 - a.Threshold/100)
+	want := *a.Expected * (1 - *a.Threshold/100)
 	if ch.Line == nil || math.Abs(*ch.Line-want) > 1e-9 || ch.Expected == nil || *ch.Expected != *a.Expected || ch.Unit != "人" ||
 		*ch.Lo != *a.Value.Lo || *ch.Hi != *a.Value.Hi || ch.Kind != "aberration" {
 		t.Errorf("chart %+v: want line %v, expected %v, unit 人", ch, want, *a.Expected)

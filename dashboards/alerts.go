@@ -168,7 +168,10 @@ var seriesSpan = map[PeriodKind]int{Month: 24, Quarter: 12, Year: 10}
 // alertDetail gathers the alert page: the children of a grouped alert
 // (those in the user's scope, most severe first as the engine lists
 // them) and the chart.
-func (r *req) alertDetail(a Alert, ind IndicatorInfo) ([]alertChild, AlertChart, error) {
+//
+// A grouped alert without a threshold of its own takes that of its
+// children of its colour.
+func (r *req) alertDetail(a *Alert, ind IndicatorInfo) ([]alertChild, AlertChart, error) {
 	ch := AlertChart{Indicator: ind.Label, Unit: ind.Unit, Kind: a.Kind, Level: a.Level, Period: a.Period,
 		Value: a.Value.Value, Lo: a.Value.Lo, Hi: a.Value.Hi, Expected: a.Expected,
 		Labels: map[string]string{
@@ -195,19 +198,22 @@ func (r *req) alertDetail(a Alert, ind IndicatorInfo) ([]alertChild, AlertChart,
 		kids = append(kids, kc)
 		pt := ChildPt{ID: c.ID, Name: kc.Name, Level: c.Level, Value: c.Value.Value, Lo: c.Value.Lo, Hi: c.Value.Hi}
 		if c.Kind != "aberration" { // an aberration line is a % of each child's own expected count
-			pt.Line = &c.Threshold
+			pt.Line = c.Threshold
+		}
+		if a.Threshold == nil && c.Level == a.Level {
+			a.Threshold = c.Threshold
 		}
 		ch.Children = append(ch.Children, pt)
 	}
 	switch {
+	case a.Threshold == nil:
 	case a.Kind != "aberration":
-		line := a.Threshold // in the indicator's unit
-		ch.Line = &line
+		ch.Line = a.Threshold // in the indicator's unit
 	case a.Expected != nil && len(kids) == 0:
 		// An aberration threshold is a deviation in % from the expected count.
-		f := 1 + a.Threshold/100
+		f := 1 + *a.Threshold/100
 		if a.Condition == "below" {
-			f = 1 - a.Threshold/100
+			f = 1 - *a.Threshold/100
 		}
 		line := *a.Expected * f
 		ch.Line = &line

@@ -117,7 +117,7 @@ func (s *Server) alertPage(r *req) error {
 		return err
 	}
 	ind := r.alertIndicator(a.Indicator)
-	kids, chart, err := r.alertDetail(a, ind)
+	kids, chart, err := r.alertDetail(&a, ind)
 	if err != nil {
 		return err
 	}

@@ -156,7 +156,7 @@ type Alert struct {
 	Indicator     string       `json:"indicator"`
 	Period        Period       `json:"period"`
 	Value         Value        `json:"value"`
-	Threshold     float64      `json:"threshold"`
+	Threshold     *float64     `json:"threshold"` // the line of Level; nil when unknown (a grouped alert's is its children's)
 	Explanation   string       `json:"explanation"`
 	ExplanationZH string       `json:"explanation_zh,omitempty"`
 	ExplanationEN string       `json:"explanation_en,omitempty"`

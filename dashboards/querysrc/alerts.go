@@ -91,7 +91,7 @@ func alertOf(runs map[int64]query.Run, a alerts.Alert) dashboards.Alert {
 	out := dashboards.Alert{
 		ID: a.ID, Rule: a.Rule, Kind: a.Kind, Condition: a.Condition, Expected: fin(a.Expected), GroupID: a.GroupID, Children: a.Children, Level: a.Colour, Unit: a.Division, Indicator: a.Indicator, Period: p,
 		Value:     value(runs, a.Indicator, a.Division, p, a.Version, a.Value, a.Lower, a.Upper, a.Numerator, a.Denominator),
-		Threshold: a.Threshold, Explanation: a.ExplanationZH, ExplanationZH: a.ExplanationZH, ExplanationEN: a.ExplanationEN,
+		Threshold: fin(a.Threshold), Explanation: a.ExplanationZH, ExplanationZH: a.ExplanationZH, ExplanationEN: a.ExplanationEN,
 		Status: a.Status, FirstSeen: a.FirstSeen, LastSeen: a.LastSeen, AckBy: a.AckUser, AckNote: a.AckNote,
 	}
 	if !a.AckAt.IsZero() {
