@@ -56,8 +56,16 @@ func (r *req) alertList() ([]Alert, UnitInfo, error) {
 			out = append(out, r.localize(a))
 		}
 	}
+	// Most severe first; within a colour by unit (a parent before its
+	// children, siblings in code order), the latest period first.
 	slices.SortStableFunc(out, func(a, b Alert) int {
 		if c := slices.Index(AlertLevels, a.Level) - slices.Index(AlertLevels, b.Level); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Unit, b.Unit); c != 0 {
+			return c
+		}
+		if c := strings.Compare(string(b.Period), string(a.Period)); c != 0 {
 			return c
 		}
 		return strings.Compare(a.ID, b.ID)
@@ -229,6 +237,9 @@ func (r *req) alertDetail(a *Alert, ind IndicatorInfo) ([]alertChild, AlertChart
 	s, err := r.s.src.Series(r.ctx(), a.Indicator, a.Unit, a.Period.Shift(1-n), a.Period)
 	if err != nil && !errors.Is(err, ErrNotAvailable) && !errors.Is(err, ErrNotFound) {
 		return nil, ch, fmt.Errorf("alert %s: series of %s in %s: %w", a.ID, a.Indicator, a.Unit, err)
+	}
+	for len(s) > 0 && s[0].Value == nil { // a store with fewer periods: no empty years before the data
+		s = s[1:]
 	}
 	ch.Series = s
 	return kids, ch, nil

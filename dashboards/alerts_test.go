@@ -20,22 +20,22 @@ func TestAlertFilters(t *testing.T) {
 	tests := []struct {
 		c     *client
 		query string
-		want  string // ids in order, most severe first
+		want  string // ids in order: most severe first, then by unit code (parent first), latest period first
 	}{
-		{province, "", "a-srb-5101,a-aging-5103,g-cpr-5101,a-rni-510105,a-tfr-510104,a-births-510104017"},
-		{province, "?status=active", "a-srb-5101,a-aging-5103,g-cpr-5101,a-rni-510105,a-tfr-510104,a-births-510104017"},
-		{province, "?status=", "a-srb-5101,a-aging-5103,c-cpr-510104,c-cpr-510106,g-cpr-5101,a-rni-510105,a-tfr-510104,c-cpr-510105,s-srb-5101,a-births-510104017,a-cdr-510104"},
+		{province, "", "a-srb-5101,g-cpr-5101,a-aging-5103,a-tfr-510104,a-rni-510105,a-births-510104017"},
+		{province, "?status=active", "a-srb-5101,g-cpr-5101,a-aging-5103,a-tfr-510104,a-rni-510105,a-births-510104017"},
+		{province, "?status=", "a-srb-5101,g-cpr-5101,c-cpr-510104,c-cpr-510106,a-aging-5103,s-srb-5101,a-tfr-510104,a-rni-510105,c-cpr-510105,a-cdr-510104,a-births-510104017"},
 		{province, "?status=resolved", "a-cdr-510104"},
 		{province, "?status=grouped", "c-cpr-510104,c-cpr-510106,c-cpr-510105"},
 		{province, "?status=superseded", "s-srb-5101"},
 		{province, "?status=new&unit=5101&level=orange", "g-cpr-5101"},
 		{province, "?status=acknowledged", ""},
-		{province, "?level=yellow", "a-rni-510105,a-tfr-510104"},
+		{province, "?level=yellow", "a-tfr-510104,a-rni-510105"},
 		{province, "?indicator=tfr", "a-tfr-510104"},
 		{province, "?unit=5103", "a-aging-5103"},
 		{province, "?unit=510104&level=blue&status=new", "a-births-510104017"},
 		{county, "", "a-tfr-510104,a-births-510104017"},
-		{county, "?status=", "c-cpr-510104,a-tfr-510104,a-births-510104017,a-cdr-510104"},
+		{county, "?status=", "c-cpr-510104,a-tfr-510104,a-cdr-510104,a-births-510104017"},
 		{county, "?level=red", ""},
 	}
 	for _, tt := range tests {

@@ -285,7 +285,9 @@
       if (v === undefined || v === null || seen[level + v]) return;
       seen[level + v] = true;
       var name = (d.lineLabels && d.lineLabels[level]) || d.labels.line;
-      lines.push({ yAxis: v, name: name, label: { formatter: name + ' ' + fmt(v) + unit, position: 'insideEndTop' },
+      // Alternate the labels above and below their lines so that two
+      // close lines keep readable labels.
+      lines.push({ yAxis: v, name: name, label: { formatter: name + ' ' + fmt(v) + unit, position: lines.length % 2 ? 'insideEndBottom' : 'insideEndTop' },
         lineStyle: { color: levelColours[level] || '#c8102e', type: 'dashed', width: 2 } });
     }
     addLine(d.level, d.line);
