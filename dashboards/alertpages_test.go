@@ -131,6 +131,13 @@ func TestGroupedAlertPage(t *testing.T) {
 		t.Errorf("grouped alert page: title or history headers missing")
 	}
 	ch := pageChart(t, b)
+	var names []string
+	for _, k := range ch.Children {
+		names = append(names, k.Name)
+	}
+	if got := strings.Join(names, ","); got != "锦江区,金牛区,青羊区" { // most severe first (the source lists them by code)
+		t.Errorf("children in the order %s", got)
+	}
 	if len(ch.Children) != 3 || ch.Children[0].Name != "锦江区" || ch.Children[0].Line == nil || *ch.Children[0].Line != 80 || ch.Unit != "%" ||
 		ch.LineLabels[AlertOrange] != "橙色（II级）预警线" || ch.Line == nil || *ch.Line != 80 {
 		t.Errorf("grouped chart data %+v", ch)

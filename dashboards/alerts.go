@@ -15,6 +15,15 @@ import (
 	"github.com/padis/padis/models"
 )
 
+// bySeverity orders alerts most severe first, then by unit code (a
+// parent before its children, siblings in code order).
+func bySeverity(a, b Alert) int {
+	if c := slices.Index(AlertLevels, a.Level) - slices.Index(AlertLevels, b.Level); c != 0 {
+		return c
+	}
+	return strings.Compare(a.Unit, b.Unit)
+}
+
 // alertStatus is the ?status= filter: without the parameter the active
 // alerts (new or acknowledged, what a leader has to read); with it empty
 // every status (the history view: grouped, superseded and resolved too).
@@ -59,10 +68,7 @@ func (r *req) alertList() ([]Alert, UnitInfo, error) {
 	// Most severe first; within a colour by unit (a parent before its
 	// children, siblings in code order), the latest period first.
 	slices.SortStableFunc(out, func(a, b Alert) int {
-		if c := slices.Index(AlertLevels, a.Level) - slices.Index(AlertLevels, b.Level); c != 0 {
-			return c
-		}
-		if c := strings.Compare(a.Unit, b.Unit); c != 0 {
+		if c := bySeverity(a, b); c != 0 {
 			return c
 		}
 		if c := strings.Compare(string(b.Period), string(a.Period)); c != 0 {
@@ -191,6 +197,7 @@ func (r *req) alertDetail(a *Alert, ind IndicatorInfo) ([]alertChild, AlertChart
 		ch.LineLabels[l] = fmt.Sprintf(msg(r.lang, "alert.line"), msg(r.lang, "alert."+l))
 	}
 	var kids []alertChild
+	children := make([]Alert, 0, len(a.Children))
 	for _, id := range a.Children {
 		c, err := r.alert(id)
 		if errors.Is(err, ErrNotFound) {
@@ -199,13 +206,17 @@ func (r *req) alertDetail(a *Alert, ind IndicatorInfo) ([]alertChild, AlertChart
 		if err != nil {
 			return nil, ch, err
 		}
+		children = append(children, c)
+	}
+	slices.SortStableFunc(children, bySeverity) // as the engine's explanation lists them
+	for _, c := range children {
 		kc := alertChild{Alert: c, Name: c.Unit}
 		if d, ok := r.s.tree.Lookup(c.Unit); ok {
 			kc.Name = d.Name
 		}
 		kids = append(kids, kc)
 		pt := ChildPt{ID: c.ID, Name: kc.Name, Level: c.Level, Value: c.Value.Value, Lo: c.Value.Lo, Hi: c.Value.Hi}
-		if c.Kind != "aberration" { // an aberration line is a % of each child's own expected count
+		if c.Kind != "aberration" && c.Kind != "projection" { // an aberration line is a % of each child's own expected count, a projection's a % change either way
 			pt.Line = c.Threshold
 		}
 		if a.Threshold == nil && c.Level == a.Level {
@@ -214,7 +225,7 @@ func (r *req) alertDetail(a *Alert, ind IndicatorInfo) ([]alertChild, AlertChart
 		ch.Children = append(ch.Children, pt)
 	}
 	switch {
-	case a.Threshold == nil:
+	case a.Threshold == nil || a.Kind == "projection":
 	case a.Kind != "aberration":
 		ch.Line = a.Threshold // in the indicator's unit
 	case a.Expected != nil && len(kids) == 0:

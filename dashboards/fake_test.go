@@ -75,7 +75,7 @@ func newFakeSource() (*fakeSource, error) {
 		// A grouped alert at Chengdu standing for three of its districts
 		// (status grouped), and an SRB alert about a superseded year.
 		{ID: "g-cpr-5101", Rule: "cpr_low", Kind: "threshold", Condition: "below", Level: AlertOrange, Unit: "5101", Indicator: "cpr",
-			Children:      []string{"c-cpr-510104", "c-cpr-510106", "c-cpr-510105"},
+			Children:      []string{"c-cpr-510104", "c-cpr-510105", "c-cpr-510106"}, // in code order, as alerts.Get lists them,
 			ExplanationZH: "成都市2025年6月综合避孕率：3个下级单位（共20个）触发预警，最高橙色预警：锦江区（橙色）、金牛区（橙色）、青羊区（黄色）",
 			ExplanationEN: "Chengdu, June 2025, contraceptive prevalence rate: 3 of the 20 units below it raised alerts, the most severe orange: Jinjiang (orange), Jinniu (orange), Qingyang (yellow)"},
 		{ID: "c-cpr-510104", Rule: "cpr_low", Kind: "threshold", Condition: "below", Level: AlertOrange, Unit: "510104", Indicator: "cpr", Threshold: ptr(80), Status: AlertGrouped, GroupID: "g-cpr-5101",

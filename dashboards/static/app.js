@@ -302,6 +302,7 @@
     // Bars start at zero; a line's axis spans its data, on round steps.
     var ymin = Math.min.apply(null, ys), ymax = Math.max.apply(null, ys);
     if (d.children && ymin > 0) ymin = 0;
+    if (d.children && ymax < 0) ymax = 0;
     var step = Math.pow(10, Math.floor(Math.log10((ymax - ymin) / 5 || Math.abs(ymax) || 1)));
     step *= (ymax - ymin) / step > 25 ? 5 : (ymax - ymin) / step > 10 ? 2 : 1;
     ymin = Math.floor(ymin / step) * step; ymax = Math.ceil(ymax / step) * step;
