@@ -285,13 +285,15 @@
       if (v === undefined || v === null || seen[level + v]) return;
       seen[level + v] = true;
       var name = (d.lineLabels && d.lineLabels[level]) || d.labels.line;
-      // Alternate the labels above and below their lines so that two
-      // close lines keep readable labels.
-      lines.push({ yAxis: v, name: name, label: { formatter: name + ' ' + fmt(v) + unit, position: lines.length % 2 ? 'insideEndBottom' : 'insideEndTop' },
+      lines.push({ yAxis: v, name: name, label: { formatter: name + ' ' + fmt(v) + unit, position: 'insideEndTop' },
         lineStyle: { color: levelColours[level] || '#c8102e', type: 'dashed', width: 2 } });
     }
     addLine(d.level, d.line);
     (d.children || []).forEach(function (k) { addLine(k.level, k.line); });
+    // The lowest of several lines has its label below it, so that two
+    // close lines keep readable labels.
+    lines.sort(function (a, b) { return b.yAxis - a.yAxis; });
+    if (lines.length > 1) lines[lines.length - 1].label.position = 'insideEndBottom';
     var line = lines;
     // The y range covers every value, interval, expected value and line
     // (ECharts leaves the custom error bars and mark lines out).
