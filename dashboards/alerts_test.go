@@ -9,24 +9,33 @@ import (
 )
 
 // The fake's alerts (fake_test.go): red 5101, orange 5103, yellow 510104
-// and 510105, blue 510104017 (all new) and a resolved blue one in 510104.
+// and 510105, blue 510104017, an orange grouped alert at 5101 (all new), a
+// resolved blue one in 510104, the grouped alert's three children
+// (510104 orange, 510105 and 510106 yellow; status grouped) and a
+// superseded yellow one at 5101. Without ?status= the active alerts;
+// ?status= (empty) is the history: every status.
 func TestAlertFilters(t *testing.T) {
 	e := newTestEnv(t)
 	province, county := loggedIn(t, e, "province"), loggedIn(t, e, "county")
 	tests := []struct {
 		c     *client
 		query string
-		want  string // ids in order, most severe first
+		want  string // ids in order: most severe first, then by unit code (parent first), latest period first
 	}{
-		{province, "", "a-srb-5101,a-aging-5103,a-rni-510105,a-tfr-510104,a-births-510104017,a-cdr-510104"},
-		{province, "?status=active", "a-srb-5101,a-aging-5103,a-rni-510105,a-tfr-510104,a-births-510104017"},
+		{province, "", "a-srb-5101,g-cpr-5101,a-aging-5103,a-tfr-510104,a-rni-510105,a-births-510104017"},
+		{province, "?status=active", "a-srb-5101,g-cpr-5101,a-aging-5103,a-tfr-510104,a-rni-510105,a-births-510104017"},
+		{province, "?status=", "a-srb-5101,g-cpr-5101,c-cpr-510104,c-cpr-510106,a-aging-5103,s-srb-5101,a-tfr-510104,a-rni-510105,c-cpr-510105,a-cdr-510104,a-births-510104017"},
 		{province, "?status=resolved", "a-cdr-510104"},
+		{province, "?status=grouped", "c-cpr-510104,c-cpr-510106,c-cpr-510105"},
+		{province, "?status=superseded", "s-srb-5101"},
+		{province, "?status=new&unit=5101&level=orange", "g-cpr-5101"},
 		{province, "?status=acknowledged", ""},
-		{province, "?level=yellow", "a-rni-510105,a-tfr-510104"},
+		{province, "?level=yellow", "a-tfr-510104,a-rni-510105"},
 		{province, "?indicator=tfr", "a-tfr-510104"},
 		{province, "?unit=5103", "a-aging-5103"},
 		{province, "?unit=510104&level=blue&status=new", "a-births-510104017"},
-		{county, "", "a-tfr-510104,a-births-510104017,a-cdr-510104"},
+		{county, "", "a-tfr-510104,a-births-510104017"},
+		{county, "?status=", "c-cpr-510104,a-tfr-510104,a-cdr-510104,a-births-510104017"},
 		{county, "?level=red", ""},
 	}
 	for _, tt := range tests {

@@ -48,7 +48,7 @@ var routeCases = map[string]routeCase{
 	"explorerPage":    {user: "county", method: "GET", path: "/explorer?indicator=cbr&level=township", status: 200, check: contains("锦官驿街道", "出生人数 / 生存人年数 × 1000", "v3 51 2025-06-30")},
 	"panelPage":       {user: "admin", method: "GET", path: "/panel", status: 200, check: contains("panel-chart", "全国估计值")},
 	"projectionsPage": {user: "county", method: "GET", path: "/projections", status: 200, check: contains("projection-form", "constant")},
-	"alertsPage":      {user: "province", method: "GET", path: "/alerts?level=red", status: 200, check: contains("srb_high")},
+	"alertsPage":      {user: "province", method: "GET", path: "/alerts?level=red", status: 200, check: contains("出生人口性别比偏高")},
 	"alertPage":       {user: "province", method: "GET", path: "/alerts/a-srb-5101", status: 200, check: contains("108.9–116.0", "出生人口性别比112.4", "2025-05-03 08:00")},
 	"alertAckForm":    {user: "county", method: "POST", path: "/alerts/a-tfr-510104/ack", body: "note=seen", status: 303},
 	"qualityPage":     {user: "operator", method: "GET", path: "/quality", status: 200, check: contains("quality-table", "锦官驿街道", "quality-trend", `href="/worklists?unit=510104&amp;kind=duplicate&amp;status=open"`)},

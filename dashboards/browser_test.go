@@ -82,6 +82,64 @@ func TestBrowser(t *testing.T) {
 	w.click(`#breadcrumb a[data-code="5101"]`)
 	w.waitFor(`location.pathname === '/units/5101'`, wait)
 
+	if errs := w.consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors on the overview pages: %q", errs)
+	}
+
+	// The alerts as a leader reads them, at 1440 px in Chinese and English:
+	// the list (active by default; a grouped alert with its rule's title and
+	// the number of its children; cells that do not wrap character by
+	// character; no short scroll box), a grouped alert's page (the children
+	// chart and table) and an aberration alert's series chart.
+	w.resize(1440, 1400)
+	for _, lang := range []string{"zh", "en"} {
+		w.open(base + "/alerts?lang=" + lang)
+		if n := w.exec(`return document.querySelectorAll('#alerts-table tr[data-status="grouped"], #alerts-table tr[data-status="superseded"]').length;`); n.(float64) != 0 {
+			t.Errorf("%s: the default alert list shows %v grouped or superseded alerts", lang, n)
+		}
+		title := w.exec(`var r = document.querySelector('#alerts-table tr[data-alert="g-cpr-5101"]'); return r ? r.querySelector('.title').textContent + '|' + r.cells[1].textContent + '|' + r.querySelector('.group').textContent : '';`).(string)
+		want := map[string]string{"zh": "综合避孕率偏低|成都市|3个下级单位（共", "en": "Contraceptive prevalence low|成都市|3 of "}[lang]
+		if !strings.HasPrefix(title, want) {
+			t.Errorf("%s: grouped alert row %q, want %q…", lang, title, want)
+		}
+		// No cell of the code, unit, colour, period or status columns
+		// wraps: each is one line high.
+		if tall := w.exec(`return Array.from(document.querySelectorAll('#alerts-table tbody td:not(:nth-child(3)):not(:nth-child(4))')).filter(function (td) {
+				var tops = [], it = document.createTreeWalker(td, NodeFilter.SHOW_TEXT), n;
+				while ((n = it.nextNode())) { var r = document.createRange(); r.selectNodeContents(n); Array.from(r.getClientRects()).forEach(function (x) { tops.push(x.top); }); }
+				return tops.length && Math.max.apply(null, tops) - Math.min.apply(null, tops) > 12;
+			}).map(function (td) { return td.textContent; }).join(',');`).(string); tall != "" {
+			t.Errorf("%s: alert cells wrap: %s", lang, tall)
+		}
+		if boxed := w.exec(`var s = document.getElementById('alerts-table').closest('section'); return s.scrollHeight > s.clientHeight + 1 || getComputedStyle(s).overflowY !== 'visible';`); boxed == true {
+			t.Errorf("%s: the alerts table is in a scroll box", lang)
+		}
+		assertNotBlank(t, "alerts-"+lang+"-1440.png", w.screenshot(dir, "alerts-"+lang+"-1440.png", ""), 10, 20)
+
+		w.open(base + "/alerts/g-cpr-5101?lang=" + lang)
+		w.waitFor(`document.querySelector('#alert-chart').dataset.ready === 'children' && document.querySelector('#alert-chart canvas')`, wait)
+		kids := w.exec(`return Array.from(document.querySelectorAll('#alert-children tbody tr')).map(function (r) { return r.cells[1].textContent + '>' + r.querySelector('a').getAttribute('href') + '>' + r.querySelector('.badge').className; }).join(',');`).(string)
+		if kids != "锦江区>/alerts/c-cpr-510104>badge orange,金牛区>/alerts/c-cpr-510106>badge orange,青羊区>/alerts/c-cpr-510105>badge yellow" {
+			t.Errorf("%s: grouped alert's children %q", lang, kids)
+		}
+		if h := w.exec(`return document.querySelectorAll('#alert-history thead th').length;`); h.(float64) != 6 {
+			t.Errorf("%s: alert history has %v column headers, want 6", lang, h)
+		}
+		time.Sleep(300 * time.Millisecond)
+		assertNotBlank(t, "alert-grouped-"+lang+"-1440.png", w.screenshot(dir, "alert-grouped-"+lang+"-1440.png", ""), 10, 20)
+		assertNotBlank(t, "alert-grouped-chart-"+lang+".png", w.screenshot(dir, "alert-grouped-chart-"+lang+".png", "#alert-chart"), 10, 5)
+
+		w.open(base + "/alerts/a-births-510104017?lang=" + lang)
+		w.waitFor(`document.querySelector('#alert-chart').dataset.ready === 'series' && document.querySelector('#alert-chart canvas')`, wait)
+		time.Sleep(300 * time.Millisecond)
+		assertNotBlank(t, "alert-series-"+lang+"-1440.png", w.screenshot(dir, "alert-series-"+lang+"-1440.png", ""), 10, 20)
+		if errs := w.consoleErrors(); len(errs) > 0 {
+			t.Errorf("%s: console errors on the alert pages: %q", lang, errs)
+		}
+	}
+	w.open(base + "/alerts?lang=zh")
+	w.resize(1440, 1000)
+
 	// Log in as the county statistician: projection and acknowledgement.
 	w.click(`header form button`)
 	w.waitFor(`location.pathname === '/login'`, wait)

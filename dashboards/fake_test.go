@@ -64,21 +64,49 @@ func newFakeSource() (*fakeSource, error) {
 	}
 	t0 := time.Date(2025, 6, 3, 8, 0, 0, 0, time.UTC)
 	for _, a := range []Alert{
-		{ID: "a-srb-5101", Rule: "srb_high", Level: AlertRed, Unit: "5101", Indicator: "srb", Threshold: 107,
+		{ID: "a-srb-5101", Rule: "srb_high", Level: AlertRed, Unit: "5101", Indicator: "srb", Threshold: ptr(107),
 			ExplanationZH: "出生人口性别比112.4，95%区间108.9–116.0，高于107", ExplanationEN: "SRB 112.4, interval 108.9–116.0 lies above 107"},
-		{ID: "a-tfr-510104", Rule: "tfr_low", Level: AlertYellow, Unit: "510104", Indicator: "tfr", Threshold: 1.0, ExplanationZH: "总和生育率低于1.0", ExplanationEN: "TFR below 1.0"},
-		{ID: "a-births-510104017", Rule: "births_aberration", Level: AlertBlue, Unit: "510104017", Indicator: "births", Threshold: 0,
+		{ID: "a-tfr-510104", Rule: "tfr_low", Level: AlertYellow, Unit: "510104", Indicator: "tfr", Threshold: ptr(1.0), ExplanationZH: "总和生育率低于1.0", ExplanationEN: "TFR below 1.0"},
+		{ID: "a-births-510104017", Rule: "births_aberration", Kind: "aberration", Condition: "below", Level: AlertBlue, Unit: "510104017", Indicator: "births", Threshold: ptr(30),
 			ExplanationZH: "出生数远低于季节预期（EARS C2）", ExplanationEN: "births far below the seasonal expectation (EARS C2)"},
-		{ID: "a-aging-5103", Rule: "aged_society", Level: AlertOrange, Unit: "5103", Indicator: "share_65plus", Threshold: 14, ExplanationZH: "65岁及以上人口比重超过14%", ExplanationEN: "65+ share above 14 %"},
-		{ID: "a-rni-510105", Rule: "rni_negative", Level: AlertYellow, Unit: "510105", Indicator: "rni", Threshold: 0, ExplanationZH: "自然增长率为负", ExplanationEN: "natural growth negative"},
-		{ID: "a-cdr-510104", Rule: "cdr_high", Level: AlertBlue, Unit: "510104", Indicator: "cdr", Threshold: 9, Status: AlertResolved, ExplanationZH: "死亡率偏高", ExplanationEN: "death rate high"},
+		{ID: "a-aging-5103", Rule: "aged_society", Level: AlertOrange, Unit: "5103", Indicator: "share_65plus", Threshold: ptr(14), ExplanationZH: "65岁及以上人口比重超过14%", ExplanationEN: "65+ share above 14 %"},
+		{ID: "a-rni-510105", Rule: "rni_negative", Level: AlertYellow, Unit: "510105", Indicator: "rni", Threshold: ptr(0), ExplanationZH: "自然增长率为负", ExplanationEN: "natural growth negative"},
+		{ID: "a-cdr-510104", Rule: "cdr_high", Level: AlertBlue, Unit: "510104", Indicator: "cdr", Threshold: ptr(9), Status: AlertResolved, ExplanationZH: "死亡率偏高", ExplanationEN: "death rate high"},
+		// A grouped alert at Chengdu standing for three of its districts
+		// (status grouped), and an SRB alert about a superseded year.
+		{ID: "g-cpr-5101", Rule: "cpr_low", Kind: "threshold", Condition: "below", Level: AlertOrange, Unit: "5101", Indicator: "cpr",
+			Children:      []string{"c-cpr-510104", "c-cpr-510105", "c-cpr-510106"}, // in code order, as alerts.Get lists them,
+			ExplanationZH: "成都市2025年6月综合避孕率：3个下级单位（共20个）触发预警，最高橙色预警：锦江区（橙色）、金牛区（橙色）、青羊区（黄色）",
+			ExplanationEN: "Chengdu, June 2025, contraceptive prevalence rate: 3 of the 20 units below it raised alerts, the most severe orange: Jinjiang (orange), Jinniu (orange), Qingyang (yellow)"},
+		{ID: "c-cpr-510104", Rule: "cpr_low", Kind: "threshold", Condition: "below", Level: AlertOrange, Unit: "510104", Indicator: "cpr", Threshold: ptr(80), Status: AlertGrouped, GroupID: "g-cpr-5101",
+			ExplanationZH: "锦江区综合避孕率低于80%的橙色预警线", ExplanationEN: "Jinjiang: contraceptive prevalence below the orange line of 80 %"},
+		{ID: "c-cpr-510105", Rule: "cpr_low", Kind: "threshold", Condition: "below", Level: AlertYellow, Unit: "510105", Indicator: "cpr", Threshold: ptr(90), Status: AlertGrouped, GroupID: "g-cpr-5101",
+			ExplanationZH: "青羊区综合避孕率低于90%的黄色预警线", ExplanationEN: "Qingyang: contraceptive prevalence below the yellow line of 90 %"},
+		{ID: "c-cpr-510106", Rule: "cpr_low", Kind: "threshold", Condition: "below", Level: AlertOrange, Unit: "510106", Indicator: "cpr", Threshold: ptr(80), Status: AlertGrouped, GroupID: "g-cpr-5101",
+			ExplanationZH: "金牛区综合避孕率低于80%的橙色预警线", ExplanationEN: "Jinniu: contraceptive prevalence below the orange line of 80 %"},
+		{ID: "s-srb-5101", Rule: "srb_high", Kind: "threshold", Level: AlertYellow, Unit: "5101", Indicator: "srb", Threshold: ptr(107), Period: "2023", Status: AlertSuperseded,
+			ExplanationZH: "成都市2023年出生人口性别比高于107", ExplanationEN: "Chengdu, 2023: SRB above 107"},
 	} {
 		a := a
-		a.Period = fakeLatest
+		if a.Period == "" {
+			a.Period = fakeLatest
+		}
 		if a.Status == "" {
 			a.Status = AlertNew
 		}
-		a.Value = f.value(a.Indicator, a.Unit, fakeLatest)
+		a.Value = f.value(a.Indicator, a.Unit, a.Period)
+		if a.Kind == "aberration" { // expected 1.6 × observed, detection bounds around it
+			e := math.Round(*a.Value.Value * 1.6)
+			a.Expected, a.Value.Lo, a.Value.Hi = &e, ptr(math.Round(e*0.75)), ptr(math.Round(e*1.3))
+		}
+		if len(a.Children) > 0 { // a grouped alert's value: children alerting of all
+			kids, err := tree.Children(a.Unit)
+			if err != nil {
+				return nil, err
+			}
+			a.Value = Value{Indicator: a.Indicator, Unit: a.Unit, Period: a.Period, Value: ptr(float64(len(a.Children))),
+				Numerator: ptr(float64(len(a.Children))), Denominator: ptr(float64(len(kids))), Lineage: a.Value.Lineage}
+		}
 		a.FirstSeen, a.LastSeen = t0.AddDate(0, -1, 0), t0
 		a.History = []AlertEvent{{Time: a.FirstSeen, Action: "raised", Version: 2}, {Time: t0, Action: "seen", Version: 3}}
 		if a.Status == AlertResolved {

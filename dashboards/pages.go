@@ -86,22 +86,21 @@ func (s *Server) alertsPage(r *req) error {
 		return err
 	}
 	as := all[min(offset, len(all)):min(offset+alertsPage, len(all))]
-	names, labels := map[string]string{}, map[string]string{}
+	names, labels, groups := map[string]string{}, map[string]string{}, map[string]string{}
 	for _, a := range as {
 		if d, ok := s.tree.Lookup(a.Unit); ok {
 			names[a.Unit] = d.Name
 		}
-		if ind, ok := s.cat.Get(a.Indicator); ok {
-			labels[a.Indicator] = ind.Label(r.lang)
-		}
+		labels[a.Indicator] = r.alertIndicator(a.Indicator).Label
+		groups[a.ID] = r.groupSummary(a)
 	}
 	var inds []IndicatorInfo
 	for _, ind := range s.cat.All() {
 		inds = append(inds, IndicatorInfo{ID: ind.ID, Label: ind.Label(r.lang)})
 	}
 	return r.render(http.StatusOK, "alerts", "nav.alerts", ui.Breadcrumb, map[string]any{
-		"Unit": ui, "Alerts": as, "Total": len(all), "Next": r.nextPage("/alerts", offset+len(as), len(all)), "Level": r.c.QueryParam("level"), "Status": r.c.QueryParam("status"), "Indicator": r.c.QueryParam("indicator"),
-		"Levels": AlertLevels, "Statuses": AlertStatuses, "Indicators": inds, "Names": names, "Labels": labels})
+		"Unit": ui, "Alerts": as, "Total": len(all), "Next": r.nextPage("/alerts", offset+len(as), len(all)), "Level": r.c.QueryParam("level"), "Status": r.alertStatus(), "Indicator": r.c.QueryParam("indicator"),
+		"Levels": AlertLevels, "Statuses": AlertStatuses, "Indicators": inds, "Names": names, "Labels": labels, "Groups": groups})
 }
 
 func (s *Server) alertPage(r *req) error {
@@ -117,8 +116,19 @@ func (s *Server) alertPage(r *req) error {
 	if err != nil {
 		return err
 	}
-	ind, _ := s.cat.Get(a.Indicator)
-	return r.render(http.StatusOK, "alert", "nav.alerts", ui.Breadcrumb, map[string]any{"Alert": a, "Unit": ui, "Indicator": r.indicatorInfo(ind)})
+	ind := r.alertIndicator(a.Indicator)
+	kids, chart, err := r.alertDetail(&a, ind)
+	if err != nil {
+		return err
+	}
+	var group *Alert
+	if a.GroupID != "" {
+		if g, err := r.alert(a.GroupID); err == nil {
+			group = &g
+		}
+	}
+	return r.renderChart(http.StatusOK, "alert", "nav.alerts", ui.Breadcrumb, map[string]any{"Alert": a, "Unit": ui, "Indicator": ind,
+		"Children": kids, "Group": group, "Summary": r.groupSummary(a)}, chart)
 }
 
 func (s *Server) qualityPage(r *req) error {

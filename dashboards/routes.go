@@ -63,7 +63,7 @@ var (
 	pPublic    = param{Name: "public", In: "query", Desc: "1: public-facing export, small cells suppressed", Enum: []string{"0", "1"}}
 	pMonths    = param{Name: "months", In: "query", Desc: "length of the series in months (1–120, default 36)"}
 	pLevelF    = param{Name: "level", In: "query", Desc: "alert level", Enum: AlertLevels}
-	pStatus    = param{Name: "status", In: "query", Desc: "alert status (active: new or acknowledged)", Enum: AlertStatuses}
+	pStatus    = param{Name: "status", In: "query", Desc: "alert status: active (new or acknowledged; the default), new, acknowledged, grouped, superseded, resolved; empty: all", Enum: AlertStatuses}
 	pKind      = param{Name: "kind", In: "query", Desc: "worklist kind; default all", Enum: WorklistKinds}
 	pItemSt    = param{Name: "status", In: "query", Desc: "worklist item status; default all", Enum: ItemStatuses}
 	pOffset    = param{Name: "offset", In: "query", Desc: "items to skip"}

@@ -114,35 +114,53 @@ const (
 var AlertLevels = []string{AlertRed, AlertOrange, AlertYellow, AlertBlue}
 
 // Alert statuses (the lifecycle new → acknowledged → resolved; a new
-// alert may also be resolved directly). AlertActive is a filter value
-// only: new or acknowledged.
+// alert may also be resolved directly). An alert about a period that a
+// newer evaluation no longer judges current is superseded, and the child
+// of a grouped alert at its parent unit is grouped (engine/alerts,
+// docs/alerts.md "Grading"): both leave the active list, history kept.
+// AlertActive is a filter value only: new or acknowledged.
 const (
 	AlertNew          = "new"
 	AlertAcknowledged = "acknowledged"
 	AlertResolved     = "resolved"
+	AlertSuperseded   = "superseded"
+	AlertGrouped      = "grouped"
 	AlertActive       = "active"
 )
 
-// AlertStatuses are the values of AlertFilter.Status ("" is all).
-var AlertStatuses = []string{AlertActive, AlertNew, AlertAcknowledged, AlertResolved}
+// AlertStatuses are the values of AlertFilter.Status ("" is all); the
+// alerts page and API default to AlertActive.
+var AlertStatuses = []string{AlertActive, AlertNew, AlertAcknowledged, AlertGrouped, AlertSuperseded, AlertResolved}
 
 // Alert is one early warning. Value carries the value that fired the
-// rule with its interval; Explanation is in the request's language (the
-// server fills it from ExplanationZH or ExplanationEN).
+// rule with its interval (threshold rules) or detection bounds
+// (aberration rules, with Expected the baseline); Explanation and
+// RuleLabel are in the request's language (the server fills them from
+// ExplanationZH or ExplanationEN and the catalog's rule titles).
+//
+// A grouped alert (one rule firing for three or more children of a
+// unit) lists its children's alert IDs in Children and its Value is the
+// number of children alerting over the number of children; each child
+// names it in GroupID.
 type Alert struct {
 	ID            string       `json:"id"`
 	Rule          string       `json:"rule"`
 	RuleLabel     string       `json:"rule_label,omitempty"`
+	Kind          string       `json:"kind,omitempty"`      // threshold, aberration or projection
+	Condition     string       `json:"condition,omitempty"` // above or below: the direction of the departure
+	Expected      *float64     `json:"expected,omitempty"`  // aberration: the expected count; projection: the base amount
+	GroupID       string       `json:"group_id,omitempty"`
+	Children      []string     `json:"children,omitempty"`
 	Level         string       `json:"level"`
 	Unit          string       `json:"unit"`
 	Indicator     string       `json:"indicator"`
 	Period        Period       `json:"period"`
 	Value         Value        `json:"value"`
-	Threshold     float64      `json:"threshold"`
+	Threshold     *float64     `json:"threshold"` // the line of Level; nil when unknown (a grouped alert's is its children's)
 	Explanation   string       `json:"explanation"`
 	ExplanationZH string       `json:"explanation_zh,omitempty"`
 	ExplanationEN string       `json:"explanation_en,omitempty"`
-	Status        string       `json:"status"` // AlertNew, AlertAcknowledged or AlertResolved
+	Status        string       `json:"status"` // one of AlertStatuses except AlertActive
 	FirstSeen     time.Time    `json:"first_seen"`
 	LastSeen      time.Time    `json:"last_seen"`
 	AckBy         string       `json:"acknowledged_by,omitempty"`
@@ -158,12 +176,15 @@ func (a Alert) Active() bool { return a.Status == AlertNew || a.Status == AlertA
 // AlertEvent is one step of an alert's history.
 type AlertEvent struct {
 	Time    time.Time `json:"time"`
-	Action  string    `json:"action"` // "raised", "seen", "acknowledged", "resolved"
+	Action  string    `json:"action"` // one of AlertActions
 	User    string    `json:"user,omitempty"`
 	Note    string    `json:"note,omitempty"`
 	Version int64     `json:"version,omitempty"` // snapshot version evaluated
 	Value   *float64  `json:"value,omitempty"`
 }
+
+// AlertActions are the actions of an alert's history.
+var AlertActions = []string{"raised", "seen", "changed", "acknowledged", "reopened", AlertGrouped, AlertSuperseded, AlertResolved}
 
 // AlertFilter selects alerts. Units limits them to those at or below any
 // of the given codes (the server always sets it to the user's scope);

@@ -59,10 +59,11 @@ func startChromium(t *testing.T) *wd {
 		time.Sleep(50 * time.Millisecond)
 	}
 	caps := map[string]any{"capabilities": map[string]any{"alwaysMatch": map[string]any{
-		"browserName": "chrome",
+		"browserName":       "chrome",
+		"goog:loggingPrefs": map[string]string{"browser": "ALL"},
 		"goog:chromeOptions": map[string]any{"binary": browser, "args": []string{
 			"--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-			"--no-first-run", "--disable-dev-shm-usage", "--window-size=1400,1000", "--user-data-dir=" + t.TempDir(),
+			"--no-first-run", "--disable-dev-shm-usage", "--window-size=1440,1000", "--user-data-dir=" + t.TempDir(),
 		}},
 	}}}
 	w := &wd{t: t, base: root}
@@ -199,6 +200,31 @@ func (w *wd) clickAt(css string, x, y float64) {
 			map[string]any{"type": "pointerUp", "button": 0},
 		},
 	}}}, nil)
+}
+
+// consoleErrors returns the browser console's errors (level SEVERE:
+// uncaught exceptions, failed loads, console.error) logged since the
+// last call.
+func (w *wd) consoleErrors() []string {
+	w.t.Helper()
+	var entries []struct {
+		Level   string `json:"level"`
+		Message string `json:"message"`
+	}
+	w.call("POST", "/se/log", map[string]string{"type": "browser"}, &entries)
+	var out []string
+	for _, e := range entries {
+		if e.Level == "SEVERE" {
+			out = append(out, e.Message)
+		}
+	}
+	return out
+}
+
+// resize sets the browser window's outer size in CSS pixels.
+func (w *wd) resize(width, height int) {
+	w.t.Helper()
+	w.call("POST", "/window/rect", map[string]int{"width": width, "height": height}, nil)
 }
 
 func artefactDir(t *testing.T) string {

@@ -25,12 +25,36 @@ func (s *Source) Alerts(ctx context.Context, f dashboards.AlertFilter) ([]dashbo
 	if err != nil {
 		return nil, fmt.Errorf("alerts: %w", err)
 	}
+	// List does not fill a grouped alert's children: find them among
+	// all the alerts of the same units (children are below the parent).
+	all := as
+	if af.Status != "" || af.Open || af.Colour != "" {
+		if all, err = alerts.List(ctx, s.st, alerts.Filter{Units: f.Units}); err != nil {
+			return nil, fmt.Errorf("alerts: %w", err)
+		}
+	}
+	children := childrenOf(all)
 	runs := s.runs()
 	out := make([]dashboards.Alert, len(as))
 	for i, a := range as {
+		if a.Children == nil {
+			a.Children = children[a.ID]
+		}
 		out[i] = alertOf(runs, a)
 	}
 	return out, nil
+}
+
+// childrenOf maps each grouped alert's ID to its children's IDs, in the
+// order of as.
+func childrenOf(as []alerts.Alert) map[string][]string {
+	children := map[string][]string{}
+	for _, a := range as {
+		if a.GroupID != "" {
+			children[a.GroupID] = append(children[a.GroupID], a.ID)
+		}
+	}
+	return children
 }
 
 // Alert implements dashboards.Source: the alert with its history.
@@ -65,9 +89,9 @@ func alertErr(err error) error { return notFound(err, alerts.ErrNotFound) }
 func alertOf(runs map[int64]query.Run, a alerts.Alert) dashboards.Alert {
 	p := dashboards.Period(a.Period)
 	out := dashboards.Alert{
-		ID: a.ID, Rule: a.Rule, Level: a.Colour, Unit: a.Division, Indicator: a.Indicator, Period: p,
+		ID: a.ID, Rule: a.Rule, Kind: a.Kind, Condition: a.Condition, Expected: fin(a.Expected), GroupID: a.GroupID, Children: a.Children, Level: a.Colour, Unit: a.Division, Indicator: a.Indicator, Period: p,
 		Value:     value(runs, a.Indicator, a.Division, p, a.Version, a.Value, a.Lower, a.Upper, a.Numerator, a.Denominator),
-		Threshold: a.Threshold, Explanation: a.ExplanationZH, ExplanationZH: a.ExplanationZH, ExplanationEN: a.ExplanationEN,
+		Threshold: fin(a.Threshold), Explanation: a.ExplanationZH, ExplanationZH: a.ExplanationZH, ExplanationEN: a.ExplanationEN,
 		Status: a.Status, FirstSeen: a.FirstSeen, LastSeen: a.LastSeen, AckBy: a.AckUser, AckNote: a.AckNote,
 	}
 	if !a.AckAt.IsZero() {

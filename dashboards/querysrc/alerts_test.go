@@ -3,6 +3,7 @@ package querysrc
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -77,5 +78,33 @@ func TestAlertsFromTheEngine(t *testing.T) {
 	}
 	if _, err := s.Alert(ctx, "nothing"); !errors.Is(err, dashboards.ErrNotFound) {
 		t.Errorf("unknown alert: %v, want ErrNotFound", err)
+	}
+}
+
+// TestAlertOfGrading: the adapter keeps what the alert pages need from
+// the grading and grouping: kind, direction, expected count (NaN: none),
+// the group of a child and the children of a grouped alert (childrenOf
+// finds them for List, which does not fill them).
+func TestAlertOfGrading(t *testing.T) {
+	nan := math.NaN()
+	group := alerts.Alert{ID: "g", Rule: "cpr_low", Kind: "threshold", Condition: "below", Division: "5101", Colour: "orange",
+		Value: 3, Lower: nan, Upper: nan, Expected: nan, Numerator: 3, Denominator: 20, Status: "new", Period: "2025-06"}
+	kids := []alerts.Alert{
+		{ID: "k1", Kind: "aberration", Condition: "above", Division: "510104", Value: 18, Lower: 1, Upper: 11, Expected: 5.3, Numerator: nan, Denominator: nan, GroupID: "g", Status: "grouped", Period: "2025-06"},
+		{ID: "k2", Division: "510105", Value: 1, Lower: nan, Upper: nan, Expected: nan, Numerator: nan, Denominator: nan, GroupID: "g", Status: "acknowledged", Period: "2025-06"},
+		{ID: "other", Division: "510106", Value: 1, Lower: nan, Upper: nan, Expected: nan, Numerator: nan, Denominator: nan, Status: "new", Period: "2025-06"},
+	}
+	ch := childrenOf(append([]alerts.Alert{group}, kids...))
+	if got := strings.Join(ch["g"], ","); got != "k1,k2" || len(ch) != 1 {
+		t.Fatalf("children %v, want g: k1,k2", ch)
+	}
+	group.Children = ch["g"]
+	g := alertOf(nil, group)
+	if g.Kind != "threshold" || g.Condition != "below" || g.Expected != nil || strings.Join(g.Children, ",") != "k1,k2" || *g.Value.Denominator != 20 {
+		t.Errorf("grouped alert %+v", g)
+	}
+	k := alertOf(nil, kids[0])
+	if k.GroupID != "g" || k.Status != dashboards.AlertGrouped || k.Expected == nil || *k.Expected != 5.3 || *k.Value.Lo != 1 || *k.Value.Hi != 11 {
+		t.Errorf("child alert %+v", k)
 	}
 }

@@ -268,8 +268,103 @@
     });
   }
 
+  var levelColours = { red: '#c8102e', orange: '#e07b00', yellow: '#d4a900', blue: '#1f6fd1' };
+
+  // alertChart draws an alert's series (line, 95% band) with the alert's
+  // value, its interval or detection bounds, the expected value and the
+  // warning line; a grouped alert's children as bars with intervals in
+  // their colours against the warning line.
+  function alertChart(d) {
+    var c = chart('alert-chart');
+    if (!c || !d) return;
+    var unit = d.unit ? ' ' + d.unit : '';
+    // The warning lines: the alert's own, and for a grouped alert those of
+    // its children's colours.
+    var lines = [], seen = {};
+    function addLine(level, v) {
+      if (v === undefined || v === null || seen[level + v]) return;
+      seen[level + v] = true;
+      var name = (d.lineLabels && d.lineLabels[level]) || d.labels.line;
+      lines.push({ yAxis: v, name: name, label: { formatter: name + ' ' + fmt(v) + unit, position: 'insideEndTop' },
+        lineStyle: { color: levelColours[level] || '#c8102e', type: 'dashed', width: 2 } });
+    }
+    addLine(d.level, d.line);
+    (d.children || []).forEach(function (k) { addLine(k.level, k.line); });
+    // The lowest of several lines has its label below it, so that two
+    // close lines keep readable labels.
+    lines.sort(function (a, b) { return b.yAxis - a.yAxis; });
+    if (lines.length > 1) lines[lines.length - 1].label.position = 'insideEndBottom';
+    var line = lines;
+    // The y range covers every value, interval, expected value and line
+    // (ECharts leaves the custom error bars and mark lines out).
+    var ys = [d.value, d.lo, d.hi, d.expected].concat(lines.map(function (l) { return l.yAxis; }));
+    (d.series || []).forEach(function (p) { ys.push(p.value, p.lo, p.hi); });
+    (d.children || []).forEach(function (k) { ys.push(k.value, k.lo, k.hi); });
+    ys = ys.filter(function (v) { return v !== undefined && v !== null && !isNaN(v); });
+    // Bars start at zero; a line's axis spans its data, on round steps.
+    var ymin = Math.min.apply(null, ys), ymax = Math.max.apply(null, ys);
+    if (d.children && ymin > 0) ymin = 0;
+    if (d.children && ymax < 0) ymax = 0;
+    var step = Math.pow(10, Math.floor(Math.log10((ymax - ymin) / 5 || Math.abs(ymax) || 1)));
+    step *= (ymax - ymin) / step > 25 ? 5 : (ymax - ymin) / step > 10 ? 2 : 1;
+    ymin = Math.floor(ymin / step) * step; ymax = Math.ceil(ymax / step) * step;
+    if (ymax === ymin) ymax += step;
+    var yAxis = { type: 'value', min: ymin, max: ymax, interval: step, name: d.unit || '', axisLabel: { formatter: fmt } };
+    var tip = { trigger: 'axis', valueFormatter: function (v) { return fmt(v) + unit; } };
+    if (d.children) {
+      var kids = d.children;
+      c.setOption({ animation: false, tooltip: tip, grid: { left: 70, right: 30, top: 40, bottom: 60 },
+        xAxis: { type: 'category', data: kids.map(function (k) { return k.name; }), axisLabel: { interval: 0, rotate: kids.length > 8 ? 30 : 0 } },
+        yAxis: yAxis,
+        series: [{ name: d.labels.observed, type: 'bar', barMaxWidth: 48,
+          data: kids.map(function (k) { return { value: k.value, id: k.id, itemStyle: { color: levelColours[k.level] || '#1559a8' } }; }),
+          markLine: { symbol: 'none', silent: true, data: line } },
+        { name: d.labels.interval, type: 'custom', renderItem: vErrorBar, itemStyle: { color: '#333' }, data: kids.map(function (k, i) { return [i, k.lo, k.hi]; }), z: 10 }] });
+      c.on('click', function (p) { if (p.data && p.data.id) window.location.href = '/alerts/' + p.data.id; });
+      $('alert-chart').dataset.ready = 'children';
+      return;
+    }
+    var s = d.series || [], periods = s.map(function (p) { return p.period; });
+    if (periods.indexOf(d.period) < 0) { periods.push(d.period); s = s.concat([{ period: d.period, value: d.value }]); }
+    var at = periods.indexOf(d.period);
+    var lo = s.map(function (p) { return p.lo === undefined ? null : p.lo; });
+    var band = s.map(function (p) { return p.lo === undefined || p.hi === undefined ? null : p.hi - p.lo; });
+    var hasBand = band.some(function (v) { return v !== null; });
+    var series = hasBand ? [
+      { name: d.labels.interval, type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, itemStyle: { color: '#a9c1de' }, data: lo, tooltip: { show: false } },
+      { name: d.labels.interval, type: 'line', stack: 'band', symbol: 'none', lineStyle: { opacity: 0 }, itemStyle: { color: '#a9c1de' }, areaStyle: { color: '#1559a8', opacity: 0.15 }, data: band, tooltip: { show: false } }] : [];
+    series = series.concat([
+      { name: d.labels.observed, type: 'line', connectNulls: true, data: s.map(function (p) { return p.value; }), itemStyle: { color: '#1559a8' },
+        markLine: { symbol: 'none', silent: true, data: line },
+        markPoint: { symbol: 'circle', symbolSize: 12, itemStyle: { color: levelColours[d.level] || '#c8102e' }, label: { show: false },
+          data: d.value === null || d.value === undefined ? [] : [{ coord: [at, d.value] }] } }]);
+    if (d.lo !== undefined && d.hi !== undefined) {
+      var lab = d.kind === 'aberration' ? d.labels.bounds : d.labels.interval;
+      series.push({ name: lab, type: 'custom', renderItem: vErrorBar, itemStyle: { color: '#333' }, data: [[at, d.lo, d.hi]], z: 10 });
+    }
+    if (d.expected !== undefined && d.expected !== null) {
+      series.push({ name: d.labels.expected, type: 'scatter', symbol: 'diamond', symbolSize: 12, itemStyle: { color: '#333' },
+        data: periods.map(function (p, i) { return i === at ? d.expected : null; }) });
+    }
+    var names = series.map(function (x) { return x.name; });
+    c.setOption({ animation: false, tooltip: tip, legend: { top: 0, data: names.filter(function (n, i) { return names.indexOf(n) === i; }) },
+      grid: { left: 70, right: 30, top: 50, bottom: 30 }, xAxis: { type: 'category', data: periods }, yAxis: yAxis, series: series });
+    $('alert-chart').dataset.ready = 'series';
+  }
+  // vErrorBar draws a vertical interval [x, lo, hi] on a category x axis.
+  function vErrorBar(params, api) {
+    if (api.value(1) === null || api.value(2) === null || isNaN(api.value(1))) return null;
+    var lo = api.coord([api.value(0), api.value(1)]), hi = api.coord([api.value(0), api.value(2)]), w = 6;
+    var st = { stroke: '#333', lineWidth: 1.5 };
+    return { type: 'group', children: [
+      { type: 'line', shape: { x1: lo[0], y1: lo[1], x2: hi[0], y2: hi[1] }, style: st },
+      { type: 'line', shape: { x1: lo[0] - w, y1: lo[1], x2: lo[0] + w, y2: lo[1] }, style: st },
+      { type: 'line', shape: { x1: hi[0] - w, y1: hi[1], x2: hi[0] + w, y2: hi[1] }, style: st }] };
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     var d = pageData();
+    if ($('alert-chart')) alertChart(d);
     if ($('children-chart') || $('trend-chart')) overview(d);
     if ($('explorer-chart')) explorer(d);
     if ($('panel-chart')) panel(d);
