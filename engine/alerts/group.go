@@ -112,13 +112,16 @@ func (ev *evaluation) groupAlert(r *Rule, k groupKey, cands []Alert, idx []int, 
 }
 
 // indicatorNames returns the names of a rule's indicator: the catalog's,
-// the measure's, or the id.
+// the measure's, the projected quantity's, or the id.
 func (ev *evaluation) indicatorNames(r *Rule) (zh, en string) {
 	if ind, ok := ev.catalog.Get(r.Indicator); ok && ind.ZH != "" {
 		return ind.ZH, ind.EN
 	}
 	if m, ok := measureNames[r.Indicator]; ok {
 		return m.ZH, m.EN
+	}
+	if n, ok := projectedNames[r.Indicator]; ok {
+		return n[0], n[1]
 	}
 	return r.Indicator, r.Indicator
 }

@@ -150,3 +150,21 @@ func TestGroupAndSupersede(t *testing.T) {
 		t.Errorf("re-evaluation: %d new", res.New)
 	}
 }
+
+// TestIndicatorNames: a grouped alert names its indicator in words, for
+// catalog indicators, cube measures and projected quantities alike; the
+// rule id only when nothing else names it.
+func TestIndicatorNames(t *testing.T) {
+	ev := &evaluation{catalog: models.DefaultCatalog()}
+	for _, tt := range []struct{ id, zh, en string }{
+		{"tfr", "总和生育率", ""},
+		{"school_6_11", "6-11岁（小学）人口", "population aged 6-11 (primary school)"},
+		{"working_age", "15-59岁劳动年龄人口", "working-age population 15-59"},
+		{"no_such_thing", "no_such_thing", "no_such_thing"},
+	} {
+		zh, en := ev.indicatorNames(&Rule{Indicator: tt.id})
+		if zh != tt.zh || tt.en != "" && en != tt.en {
+			t.Errorf("%s: names %q / %q, want %q / %q", tt.id, zh, en, tt.zh, tt.en)
+		}
+	}
+}
