@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/padis/padis/auditchain"
+	"github.com/padis/padis/engine/auditchain"
 )
 
 // testAuditKey chains the test servers' audit logs.

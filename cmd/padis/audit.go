@@ -10,8 +10,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/padis/padis/auditchain"
 	"github.com/padis/padis/dashboards"
+	"github.com/padis/padis/engine/auditchain"
 	"github.com/padis/padis/engine/pii"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"

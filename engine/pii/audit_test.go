@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/padis/padis/auditchain"
+	"github.com/padis/padis/engine/auditchain"
 	"github.com/padis/padis/engine/store"
 )
 

@@ -10,7 +10,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/padis/padis/auditchain"
+	"github.com/padis/padis/engine/auditchain"
 	"github.com/padis/padis/models"
 )
 
