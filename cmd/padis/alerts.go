@@ -47,7 +47,7 @@ func runAlertsDetect(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&opts.Baseline, "baseline", 0, "EARS baseline length (0: 7)")
 	fs.Float64Var(&opts.MinSigma, "min-sigma", 0, "EARS floor on the standard deviation")
 	fs.Float64Var(&opts.K, "k", 0, "CUSUM reference value in sd (0: 0.5)")
-	fs.Float64Var(&opts.H, "h", 0, "CUSUM decision interval in sd (0: 4)")
+	fs.Float64Var(&opts.H, "cusum-h", 0, "CUSUM decision interval h in sd (0: 4); -h is help")
 	fs.IntVar(&opts.Train, "train", 0, "CUSUM training periods (0: 2×period)")
 	fs.IntVar(&opts.Years, "years", 0, "farrington years of history b (0: 5)")
 	fs.IntVar(&opts.Window, "window", 0, "farrington half-window w (0: 3)")
