@@ -119,6 +119,19 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// warnIgnored writes a warning to stderr for each of the flags names that
+// was given on the command line but is ignored; why says when, e.g. "with
+// --children". A flag silently ignored leaves the user believing it acted.
+func warnIgnored(fs *flag.FlagSet, stderr io.Writer, why string, names ...string) {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, n := range names {
+		if set[n] {
+			fmt.Fprintf(stderr, "padis %s: warning: --%s is ignored %s\n", fs.Name(), n, why)
+		}
+	}
+}
+
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
