@@ -42,13 +42,13 @@ type heapingReport struct {
 	WhippleAgeMin int     `json:"whipple_age_min,omitempty"`
 	WhippleAgeMax int     `json:"whipple_age_max,omitempty"`
 	WhippleFrom   int     `json:"whipple_from"`
-	WhippleTo    int     `json:"whipple_to"`
-	Whipple05    float64 `json:"whipple_0_5"`
-	WhippleClass string  `json:"whipple_class"`
-	Whipple0     float64 `json:"whipple_0"`
-	MyersFrom    int     `json:"myers_from"`
-	MyersTo      int     `json:"myers_to"`
-	Myers        float64 `json:"myers"`
+	WhippleTo     int     `json:"whipple_to"`
+	Whipple05     float64 `json:"whipple_0_5"`
+	WhippleClass  string  `json:"whipple_class"`
+	Whipple0      float64 `json:"whipple_0"`
+	MyersFrom     int     `json:"myers_from"`
+	MyersTo       int     `json:"myers_to"`
+	Myers         float64 `json:"myers"`
 	// MyersShare and MyersPreference are indexed by terminal digit 0…9.
 	MyersShare      [10]float64 `json:"myers_share_pct"`
 	MyersPreference [10]float64 `json:"myers_preference_pct"`
