@@ -281,6 +281,9 @@ var flagLabels = map[string]string{
 	cube.FlagEmpty: "无数据", cube.FlagUnreliable: "不可靠", cube.ReasonFewEvents: "事件过少", cube.ReasonWideInterval: "区间过宽",
 }
 
+// scopeKindLabels are the Chinese names of the scope kinds (models.Scope).
+var scopeKindLabels = map[string]string{"province": "全省", "counties": "县样本"}
+
 // flagText returns a value flag or reliability reason in lang.
 func flagText(f string, lang models.Lang) string {
 	if zh, ok := flagLabels[f]; ok && lang == models.ZH {
@@ -317,7 +320,11 @@ func writeValuesTable(w io.Writer, values []cube.Value, runs []query.Run, cat *m
 		line := fmt.Sprintf(tr(lang, "# 版本 %d 范围 %s", "# version %d scope %s"), v.Version, v.Scope)
 		for _, r := range runs {
 			if r.Version == v.Version {
-				line += fmt.Sprintf(tr(lang, "（%s）截至 %s", " (%s) as of %s"), r.ScopeKind, r.AsOf.Format(time.DateOnly))
+				kind := r.ScopeKind
+				if zh, ok := scopeKindLabels[kind]; ok && lang == models.ZH {
+					kind = zh
+				}
+				line += fmt.Sprintf(tr(lang, "（%s）截至 %s", " (%s) as of %s"), kind, r.AsOf.Format(time.DateOnly))
 			}
 		}
 		fmt.Fprintln(w, line)
