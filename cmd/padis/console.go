@@ -45,11 +45,13 @@ func (h *consoleHandler) Handle(_ context.Context, r slog.Record) error {
 	b.WriteString(r.Message)
 	var parts []string
 	for _, a := range h.attrs {
-		parts = append(parts, a.Key+" "+a.Value.Resolve().String())
+		if v, ok := consoleValue(a.Value); ok {
+			parts = append(parts, a.Key+" "+v)
+		}
 	}
 	r.Attrs(func(a slog.Attr) bool {
-		if !a.Equal(slog.Attr{}) {
-			parts = append(parts, h.key(a.Key)+" "+a.Value.Resolve().String())
+		if v, ok := consoleValue(a.Value); ok && a.Key != "" {
+			parts = append(parts, h.key(a.Key)+" "+v)
 		}
 		return true
 	})
@@ -61,6 +63,21 @@ func (h *consoleHandler) Handle(_ context.Context, r slog.Record) error {
 	defer h.mu.Unlock()
 	_, err := io.WriteString(h.w, b.String())
 	return err
+}
+
+// consoleValue formats an attribute's value for a person: durations to the
+// millisecond; a nil value (error <nil>) is left out.
+func consoleValue(v slog.Value) (string, bool) {
+	v = v.Resolve()
+	switch v.Kind() {
+	case slog.KindDuration:
+		return v.Duration().Round(time.Millisecond).String(), true
+	case slog.KindAny:
+		if v.Any() == nil {
+			return "", false
+		}
+	}
+	return v.String(), true
 }
 
 // WithAttrs returns a handler that adds attrs to every record.
