@@ -113,6 +113,26 @@ type Indicator struct {
 	Breakdown   string        `json:"breakdown,omitempty"`
 	FormulaZH   string        `json:"formula_zh"`
 	FormulaEN   string        `json:"formula_en"`
+	// Decimals is the number of digits after the point a value is printed
+	// with: 0 for counts, 1 or 2 for rates. In a catalog file it may be
+	// omitted: counts then get 0, other kinds 2 (see LoadFile).
+	Decimals int `json:"decimals"`
+}
+
+// unitsZH translates the catalog's units (English) into Chinese; a unit not
+// in it (‰, %) reads the same in both languages.
+var unitsZH = map[string]string{
+	"persons": "人", "households": "户", "couples": "对", "years": "岁", "items": "条",
+	"person-years": "人年", "children per woman": "孩/妇女", "per 100 females": "（女=100）",
+	"index": "指数", "points": "分",
+}
+
+// UnitLabel returns the indicator's unit in lang.
+func (ind Indicator) UnitLabel(lang Lang) string {
+	if zh, ok := unitsZH[ind.Unit]; ok && lang != EN {
+		return zh
+	}
+	return ind.Unit
 }
 
 // Label returns the indicator's name in lang.
@@ -156,75 +176,75 @@ var builtinIndicators = []Indicator{
 	count("migrants_in_inter", "persons"), count("migrants_out_inter", "persons"),
 	count("migrants_in_intra", "persons"), count("migrants_out_intra", "persons"),
 	count("divorces", "couples"), count("person_years", "person-years"),
-	{ID: "cbr", ZH: "出生率", EN: "crude birth rate", Unit: "‰", Kind: KindRate, Numerator: "births", Denominator: "person_years", Scale: 1000,
+	{ID: "cbr", Decimals: 2, ZH: "出生率", EN: "crude birth rate", Unit: "‰", Kind: KindRate, Numerator: "births", Denominator: "person_years", Scale: 1000,
 		Interval: IntervalPoissonExact, Good: "none", FormulaZH: "出生人数 / 生存人年数 × 1000", FormulaEN: "births / person-years × 1000"},
-	{ID: "cdr", ZH: "死亡率", EN: "crude death rate", Unit: "‰", Kind: KindRate, Numerator: "deaths", Denominator: "person_years", Scale: 1000,
+	{ID: "cdr", Decimals: 2, ZH: "死亡率", EN: "crude death rate", Unit: "‰", Kind: KindRate, Numerator: "deaths", Denominator: "person_years", Scale: 1000,
 		Interval: IntervalPoissonExact, Good: "down", FormulaZH: "死亡人数 / 生存人年数 × 1000", FormulaEN: "deaths / person-years × 1000"},
-	{ID: "rni", ZH: "自然增长率", EN: "rate of natural increase", Unit: "‰", Kind: KindMethod, Method: "rni",
+	{ID: "rni", Decimals: 2, ZH: "自然增长率", EN: "rate of natural increase", Unit: "‰", Kind: KindMethod, Method: "rni",
 		Interval: IntervalDifference, Good: "none", FormulaZH: "出生率 − 死亡率", FormulaEN: "CBR − CDR"},
-	{ID: "asfr", ZH: "年龄别生育率", EN: "age-specific fertility rate", Unit: "‰", Kind: KindMethod, Method: "asfr", Breakdown: "age1_15_49",
+	{ID: "asfr", Decimals: 2, ZH: "年龄别生育率", EN: "age-specific fertility rate", Unit: "‰", Kind: KindMethod, Method: "asfr", Breakdown: "age1_15_49",
 		Interval: IntervalPoissonExact, Good: "none", FormulaZH: "x岁妇女生育数 / x岁妇女人年数 × 1000", FormulaEN: "births to women aged x / person-years of women aged x × 1000"},
-	{ID: "tfr", ZH: "总和生育率", EN: "total fertility rate", Unit: "children per woman", Kind: KindMethod, Method: "tfr",
+	{ID: "tfr", Decimals: 2, ZH: "总和生育率", EN: "total fertility rate", Unit: "children per woman", Kind: KindMethod, Method: "tfr",
 		Interval: IntervalGamma, Good: "up", FormulaZH: "Σ 年龄别生育率(15–49岁单岁)", FormulaEN: "Σ ASFR(x), x = 15…49"},
-	{ID: "mac", ZH: "平均生育年龄", EN: "mean age at childbearing", Unit: "years", Kind: KindMethod, Method: "mac",
+	{ID: "mac", Decimals: 1, ZH: "平均生育年龄", EN: "mean age at childbearing", Unit: "years", Kind: KindMethod, Method: "mac",
 		Interval: IntervalDelta, Good: "none", FormulaZH: "Σ (x+0.5)·ASFR(x) / Σ ASFR(x)", FormulaEN: "Σ (x+0.5)·ASFR(x) / Σ ASFR(x)"},
-	{ID: "srb", ZH: "出生人口性别比", EN: "sex ratio at birth", Unit: "per 100 females", Kind: KindRatio, Numerator: "births_male", Denominator: "births_female", Scale: 100,
+	{ID: "srb", Decimals: 1, ZH: "出生人口性别比", EN: "sex ratio at birth", Unit: "per 100 females", Kind: KindRatio, Numerator: "births_male", Denominator: "births_female", Scale: 100,
 		Interval: IntervalRatioBinom, Good: "range", Range: []float64{103, 107}, FormulaZH: "出生男婴数 / 出生女婴数 × 100", FormulaEN: "male births / female births × 100"},
-	{ID: "share_order1", ZH: "一孩占比", EN: "first-birth share", Unit: "%", Kind: KindProportion, Numerator: "births_order1", Denominator: "births", Scale: 100,
+	{ID: "share_order1", Decimals: 1, ZH: "一孩占比", EN: "first-birth share", Unit: "%", Kind: KindProportion, Numerator: "births_order1", Denominator: "births", Scale: 100,
 		Interval: IntervalWilson, Good: "none", FormulaZH: "一孩出生数 / 出生人数 × 100", FormulaEN: "first births / births × 100"},
-	{ID: "share_order2", ZH: "二孩占比", EN: "second-birth share", Unit: "%", Kind: KindProportion, Numerator: "births_order2", Denominator: "births", Scale: 100,
+	{ID: "share_order2", Decimals: 1, ZH: "二孩占比", EN: "second-birth share", Unit: "%", Kind: KindProportion, Numerator: "births_order2", Denominator: "births", Scale: 100,
 		Interval: IntervalWilson, Good: "none", FormulaZH: "二孩出生数 / 出生人数 × 100", FormulaEN: "second births / births × 100"},
-	{ID: "share_order3plus", ZH: "多孩率", EN: "third-and-higher-order share", Unit: "%", Kind: KindProportion, Numerator: "births_order3plus", Denominator: "births", Scale: 100,
+	{ID: "share_order3plus", Decimals: 1, ZH: "多孩率", EN: "third-and-higher-order share", Unit: "%", Kind: KindProportion, Numerator: "births_order3plus", Denominator: "births", Scale: 100,
 		Interval: IntervalWilson, Good: "none", FormulaZH: "三孩及以上出生数 / 出生人数 × 100", FormulaEN: "3rd+ births / births × 100"},
-	{ID: "policy_rate", ZH: "政策符合率", EN: "policy-conforming rate", Unit: "%", Kind: KindProportion, Numerator: "births_policy", Denominator: "births", Scale: 100,
+	{ID: "policy_rate", Decimals: 1, ZH: "政策符合率", EN: "policy-conforming rate", Unit: "%", Kind: KindProportion, Numerator: "births_policy", Denominator: "births", Scale: 100,
 		Interval: IntervalWilson, Good: "up", FormulaZH: "政策内出生数 / 出生人数 × 100", FormulaEN: "policy-conforming births / births × 100"},
-	{ID: "cpr", ZH: "综合避孕率", EN: "contraceptive prevalence rate", Unit: "%", Kind: KindProportion, Numerator: "contraceptors", Denominator: "married_women_15_49", Scale: 100,
+	{ID: "cpr", Decimals: 1, ZH: "综合避孕率", EN: "contraceptive prevalence rate", Unit: "%", Kind: KindProportion, Numerator: "contraceptors", Denominator: "married_women_15_49", Scale: 100,
 		Interval: IntervalWilson, Good: "up", FormulaZH: "落实避孕措施的已婚育龄妇女 / 已婚育龄妇女 × 100", FormulaEN: "married women 15-49 using any method / married women 15-49 × 100"},
-	{ID: "imr", ZH: "婴儿死亡率", EN: "infant mortality rate", Unit: "‰", Kind: KindProportion, Numerator: "infant_deaths", Denominator: "births", Scale: 1000,
+	{ID: "imr", Decimals: 2, ZH: "婴儿死亡率", EN: "infant mortality rate", Unit: "‰", Kind: KindProportion, Numerator: "infant_deaths", Denominator: "births", Scale: 1000,
 		Interval: IntervalPoissonExact, Good: "down", FormulaZH: "1岁以下死亡人数 / 出生人数 × 1000", FormulaEN: "deaths under age 1 / births × 1000"},
-	{ID: "e0", ZH: "预期寿命", EN: "life expectancy at birth", Unit: "years", Kind: KindMethod, Method: "e0",
+	{ID: "e0", Decimals: 1, ZH: "预期寿命", EN: "life expectancy at birth", Unit: "years", Kind: KindMethod, Method: "e0",
 		Interval: IntervalChiang, Good: "up", FormulaZH: "由年龄别死亡率编制时期生命表得出的出生时预期寿命", FormulaEN: "e0 of a period life table from age-specific death rates"},
-	{ID: "sex_ratio", ZH: "性别比", EN: "sex ratio", Unit: "per 100 females", Kind: KindRatio, Numerator: "pop_male", Denominator: "pop_female", Scale: 100,
+	{ID: "sex_ratio", Decimals: 1, ZH: "性别比", EN: "sex ratio", Unit: "per 100 females", Kind: KindRatio, Numerator: "pop_male", Denominator: "pop_female", Scale: 100,
 		Interval: IntervalRatioBinom, Good: "none", FormulaZH: "男性人口 / 女性人口 × 100", FormulaEN: "males / females × 100"},
-	{ID: "share_0_14", ZH: "0-14岁人口占比", EN: "share aged 0-14", Unit: "%", Kind: KindProportion, Numerator: "pop_0_14", Denominator: "population", Scale: 100,
+	{ID: "share_0_14", Decimals: 1, ZH: "0-14岁人口占比", EN: "share aged 0-14", Unit: "%", Kind: KindProportion, Numerator: "pop_0_14", Denominator: "population", Scale: 100,
 		Interval: IntervalWilson, Good: "none", FormulaZH: "0-14岁人口 / 总人口 × 100", FormulaEN: "population 0-14 / population × 100"},
-	{ID: "share_15_64", ZH: "15-64岁人口占比", EN: "share aged 15-64", Unit: "%", Kind: KindProportion, Numerator: "pop_15_64", Denominator: "population", Scale: 100,
+	{ID: "share_15_64", Decimals: 1, ZH: "15-64岁人口占比", EN: "share aged 15-64", Unit: "%", Kind: KindProportion, Numerator: "pop_15_64", Denominator: "population", Scale: 100,
 		Interval: IntervalWilson, Good: "none", FormulaZH: "15-64岁人口 / 总人口 × 100", FormulaEN: "population 15-64 / population × 100"},
-	{ID: "share_60plus", ZH: "60岁及以上人口占比", EN: "share aged 60+", Unit: "%", Kind: KindProportion, Numerator: "pop_60plus", Denominator: "population", Scale: 100,
+	{ID: "share_60plus", Decimals: 1, ZH: "60岁及以上人口占比", EN: "share aged 60+", Unit: "%", Kind: KindProportion, Numerator: "pop_60plus", Denominator: "population", Scale: 100,
 		Interval: IntervalWilson, Good: "none", FormulaZH: "60岁及以上人口 / 总人口 × 100", FormulaEN: "population 60+ / population × 100"},
-	{ID: "share_65plus", ZH: "65岁及以上人口占比", EN: "share aged 65+", Unit: "%", Kind: KindProportion, Numerator: "pop_65plus", Denominator: "population", Scale: 100,
+	{ID: "share_65plus", Decimals: 1, ZH: "65岁及以上人口占比", EN: "share aged 65+", Unit: "%", Kind: KindProportion, Numerator: "pop_65plus", Denominator: "population", Scale: 100,
 		Interval: IntervalWilson, Good: "none", FormulaZH: "65岁及以上人口 / 总人口 × 100", FormulaEN: "population 65+ / population × 100"},
-	{ID: "median_age", ZH: "年龄中位数", EN: "median age", Unit: "years", Kind: KindMethod, Method: "median_age",
+	{ID: "median_age", Decimals: 1, ZH: "年龄中位数", EN: "median age", Unit: "years", Kind: KindMethod, Method: "median_age",
 		Interval: IntervalNone, Good: "none", FormulaZH: "单岁人口累计达到一半时的年龄（组内线性插值）", FormulaEN: "age at which the cumulated single-year population reaches half (linear within the year)"},
-	{ID: "dependency_total", ZH: "总抚养比", EN: "total dependency ratio", Unit: "%", Kind: KindMethod, Method: "dependency_total",
+	{ID: "dependency_total", Decimals: 1, ZH: "总抚养比", EN: "total dependency ratio", Unit: "%", Kind: KindMethod, Method: "dependency_total",
 		Interval: IntervalRatioBinom, Good: "none", FormulaZH: "(0-14岁 + 65岁及以上) / 15-64岁 × 100", FormulaEN: "(0-14 + 65+) / 15-64 × 100"},
-	{ID: "dependency_child", ZH: "少儿抚养比", EN: "child dependency ratio", Unit: "%", Kind: KindRatio, Numerator: "pop_0_14", Denominator: "pop_15_64", Scale: 100,
+	{ID: "dependency_child", Decimals: 1, ZH: "少儿抚养比", EN: "child dependency ratio", Unit: "%", Kind: KindRatio, Numerator: "pop_0_14", Denominator: "pop_15_64", Scale: 100,
 		Interval: IntervalRatioBinom, Good: "none", FormulaZH: "0-14岁 / 15-64岁 × 100", FormulaEN: "0-14 / 15-64 × 100"},
-	{ID: "dependency_old", ZH: "老年抚养比", EN: "old-age dependency ratio", Unit: "%", Kind: KindRatio, Numerator: "pop_65plus", Denominator: "pop_15_64", Scale: 100,
+	{ID: "dependency_old", Decimals: 1, ZH: "老年抚养比", EN: "old-age dependency ratio", Unit: "%", Kind: KindRatio, Numerator: "pop_65plus", Denominator: "pop_15_64", Scale: 100,
 		Interval: IntervalRatioBinom, Good: "none", FormulaZH: "65岁及以上 / 15-64岁 × 100", FormulaEN: "65+ / 15-64 × 100"},
-	{ID: "aging_index", ZH: "老化指数", EN: "aging index", Unit: "%", Kind: KindRatio, Numerator: "pop_65plus", Denominator: "pop_0_14", Scale: 100,
+	{ID: "aging_index", Decimals: 1, ZH: "老化指数", EN: "aging index", Unit: "%", Kind: KindRatio, Numerator: "pop_65plus", Denominator: "pop_0_14", Scale: 100,
 		Interval: IntervalRatioBinom, Good: "none", FormulaZH: "65岁及以上 / 0-14岁 × 100", FormulaEN: "65+ / 0-14 × 100"},
-	{ID: "household_size", ZH: "户均人口", EN: "average household size", Unit: "persons", Kind: KindRatio, Numerator: "household_members", Denominator: "households", Scale: 1,
+	{ID: "household_size", Decimals: 2, ZH: "户均人口", EN: "average household size", Unit: "persons", Kind: KindRatio, Numerator: "household_members", Denominator: "households", Scale: 1,
 		Interval: IntervalNone, Good: "none", FormulaZH: "户内人口 / 户数", FormulaEN: "household members / households"},
-	{ID: "timeliness", ZH: "登记及时率", EN: "registration timeliness", Unit: "%", Kind: KindProportion, Numerator: "events_timely", Denominator: "events", Scale: 100,
+	{ID: "timeliness", Decimals: 1, ZH: "登记及时率", EN: "registration timeliness", Unit: "%", Kind: KindProportion, Numerator: "events_timely", Denominator: "events", Scale: 100,
 		Interval: IntervalWilson, Good: "up", FormulaZH: "30天内登记的事件 / 登记事件 × 100", FormulaEN: "events recorded within 30 days / events × 100"},
 	// Data-quality indicators, written into cube.values by engine/quality
 	// (docs/quality.md) for the month of the snapshot's as-of date.
-	{ID: "quality_completeness", ZH: "信息完整率", EN: "completeness", Unit: "%", Kind: KindStored,
+	{ID: "quality_completeness", Decimals: 1, ZH: "信息完整率", EN: "completeness", Unit: "%", Kind: KindStored,
 		Interval: IntervalWilson, Good: "up", FormulaZH: "主要字段中应填且有效的项数 / 应填项数 × 100", FormulaEN: "main fields present and valid / fields expected × 100"},
-	{ID: "quality_id_validity", ZH: "身份号码有效率", EN: "ID-number validity", Unit: "%", Kind: KindStored,
+	{ID: "quality_id_validity", Decimals: 1, ZH: "身份号码有效率", EN: "ID-number validity", Unit: "%", Kind: KindStored,
 		Interval: IntervalWilson, Good: "up", FormulaZH: "身份号码有效的记录 / 填写并经校验身份号码的记录 × 100", FormulaEN: "records with a valid ID number / records with a checked ID number × 100"},
-	{ID: "quality_code_validity", ZH: "代码有效率", EN: "code validity", Unit: "%", Kind: KindStored,
+	{ID: "quality_code_validity", Decimals: 1, ZH: "代码有效率", EN: "code validity", Unit: "%", Kind: KindStored,
 		Interval: IntervalWilson, Good: "up", FormulaZH: "代码全部有效的记录 / 经代码校验的记录 × 100", FormulaEN: "records whose codes are all valid / records whose codes were checked × 100"},
-	{ID: "quality_consistency", ZH: "逻辑一致率", EN: "consistency", Unit: "%", Kind: KindStored,
+	{ID: "quality_consistency", Decimals: 1, ZH: "逻辑一致率", EN: "consistency", Unit: "%", Kind: KindStored,
 		Interval: IntervalWilson, Good: "up", FormulaZH: "通过的逻辑校验 / 逻辑校验数 × 100（身份号码与出生日期、性别，年龄与婚姻状况，母亲生育年龄12–55岁，户有户主）", FormulaEN: "consistency checks passed / checks made × 100 (ID vs birth date and sex, age vs marital status, mother aged 12–55 at the birth, household has a head)"},
-	{ID: "quality_duplicates", ZH: "重卡率", EN: "duplicate cards", Unit: "‰", Kind: KindStored,
+	{ID: "quality_duplicates", Decimals: 2, ZH: "重卡率", EN: "duplicate cards", Unit: "‰", Kind: KindStored,
 		Interval: IntervalWilson, Good: "down", FormulaZH: "重复卡片数 / 人员记录数 × 1000", FormulaEN: "duplicate cards / person records × 1000"},
-	{ID: "quality_whipple", ZH: "惠普尔指数", EN: "Whipple's index", Unit: "index", Kind: KindStored,
+	{ID: "quality_whipple", Decimals: 1, ZH: "惠普尔指数", EN: "Whipple's index", Unit: "index", Kind: KindStored,
 		Interval: IntervalWilson, Good: "down", FormulaZH: "23–62岁中年龄尾数为0或5的人数 / (总人数 / 5) × 100", FormulaEN: "persons 23–62 with ages ending in 0 or 5 / (persons 23–62 / 5) × 100"},
-	{ID: "quality_myers", ZH: "迈尔斯混合指数", EN: "Myers' blended index", Unit: "index", Kind: KindStored,
+	{ID: "quality_myers", Decimals: 1, ZH: "迈尔斯混合指数", EN: "Myers' blended index", Unit: "index", Kind: KindStored,
 		Interval: IntervalNone, Good: "down", FormulaZH: "½ Σ |各尾数混合人口占比 − 10|（10–89岁）", FormulaEN: "½ Σ |blended share of each terminal digit − 10| (ages 10–89)"},
-	{ID: "quality_score", ZH: "数据质量综合得分", EN: "data-quality score", Unit: "points", Kind: KindStored,
+	{ID: "quality_score", Decimals: 1, ZH: "数据质量综合得分", EN: "data-quality score", Unit: "points", Kind: KindStored,
 		Interval: IntervalNone, Good: "up", FormulaZH: "各项质量指标得分的加权平均（0–100）", FormulaEN: "weighted mean of the component scores (0–100)"},
 	// Worklist sizes, written into cube.values by engine/linkage
 	// (docs/quality.md, "Linkage and worklists"): outstanding items (open or
@@ -310,6 +330,9 @@ func (c *Catalog) Add(ind Indicator) error {
 	default:
 		return fmt.Errorf("indicator %q: unknown interval method %q", ind.ID, ind.Interval)
 	}
+	if ind.Decimals < 0 || ind.Decimals > 6 {
+		return fmt.Errorf("indicator %q: decimals %d: want 0 to 6", ind.ID, ind.Decimals)
+	}
 	switch ind.Good {
 	case "up", "down", "range", "none":
 	case "":
@@ -325,13 +348,25 @@ func (c *Catalog) Add(ind Indicator) error {
 // LoadFile adds the indicators of a JSON catalog file (an array of
 // indicators) to c; name is used in error messages.
 func (c *Catalog) LoadFile(r io.Reader, name string) error {
-	var inds []Indicator
+	// fileIndicator tells an omitted "decimals" from 0.
+	type fileIndicator struct {
+		Indicator
+		Decimals *int `json:"decimals"`
+	}
+	var entries []fileIndicator
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&inds); err != nil {
+	if err := dec.Decode(&entries); err != nil {
 		return fmt.Errorf("indicator catalog %s: %w", name, err)
 	}
-	for i, ind := range inds {
+	for i, e := range entries {
+		ind := e.Indicator
+		switch {
+		case e.Decimals != nil:
+			ind.Decimals = *e.Decimals
+		case ind.Kind != KindCount:
+			ind.Decimals = 2
+		}
 		if ind.Kind == KindMethod || ind.Kind == KindStored {
 			return fmt.Errorf("indicator catalog %s: entry %d (%s): a catalog file may only define count, rate, proportion or ratio indicators", name, i+1, ind.ID)
 		}

@@ -59,6 +59,7 @@ func TestCatalogLoadFile(t *testing.T) {
 		{"duplicate id", `[{"id":"cbr","zh":"x","en":"x","unit":"‰","kind":"rate","numerator":"births","denominator":"person_years","scale":1000}]`, "defined twice"},
 		{"missing scale", `[{"id":"y","zh":"y","en":"y","unit":"%","kind":"proportion","numerator":"births_order1","denominator":"births"}]`, "scale is required"},
 		{"unknown field", `[{"id":"y","zh":"y","en":"y","bogus":1}]`, "unknown field"},
+		{"bad decimals", `[{"id":"y","zh":"y","en":"y","unit":"%","kind":"proportion","numerator":"births_order1","denominator":"births","scale":100,"decimals":9}]`, "decimals 9"},
 		{"bad interval", `[{"id":"y","zh":"y","en":"y","unit":"%","kind":"proportion","numerator":"births_order1","denominator":"births","scale":100,"interval":"magic"}]`, "unknown interval"},
 	}
 	for _, tc := range tests {
@@ -79,5 +80,66 @@ func TestCatalogLoadFile(t *testing.T) {
 				t.Fatalf("LoadFile error = %v, want one naming my.json and containing %q", err, tc.wantErr)
 			}
 		})
+	}
+}
+
+// TestCatalogDecimals: counts print as integers, rates with the catalog's
+// decimals; a catalog file may give decimals or take the default by kind.
+func TestCatalogDecimals(t *testing.T) {
+	c := DefaultCatalog()
+	for _, ind := range c.All() {
+		isCount := ind.Kind == KindCount || strings.HasPrefix(ind.ID, "worklist_")
+		if isCount && ind.Decimals != 0 {
+			t.Errorf("%s (a count): decimals %d, want 0", ind.ID, ind.Decimals)
+		}
+		if !isCount && ind.Decimals == 0 {
+			t.Errorf("%s (%s): decimals 0, want 1 or 2", ind.ID, ind.Kind)
+		}
+	}
+	if tfr, _ := c.Get("tfr"); tfr.Decimals != 2 {
+		t.Errorf("tfr decimals %d, want 2", tfr.Decimals)
+	}
+	file := `[{"id":"a","zh":"a","en":"a","unit":"persons","kind":"count","numerator":"births"},
+	{"id":"b","zh":"b","en":"b","unit":"%","kind":"proportion","numerator":"births_order1","denominator":"births","scale":100},
+	{"id":"c","zh":"c","en":"c","unit":"%","kind":"proportion","numerator":"births_order2","denominator":"births","scale":100,"decimals":0}]`
+	if err := c.LoadFile(strings.NewReader(file), "f.json"); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]int{"a": 0, "b": 2, "c": 0} {
+		if ind, _ := c.Get(id); ind.Decimals != want {
+			t.Errorf("%s: decimals %d, want %d", id, ind.Decimals, want)
+		}
+	}
+}
+
+func TestUnitLabel(t *testing.T) {
+	c := DefaultCatalog()
+	tests := []struct {
+		id     string
+		zh, en string
+	}{
+		{"births", "人", "persons"},
+		{"tfr", "孩/妇女", "children per woman"},
+		{"cbr", "‰", "‰"},
+		{"person_years", "人年", "person-years"},
+		{"worklist_duplicate", "条", "items"},
+	}
+	for _, tc := range tests {
+		ind, ok := c.Get(tc.id)
+		if !ok {
+			t.Fatalf("no %s", tc.id)
+		}
+		if got := ind.UnitLabel(ZH); got != tc.zh {
+			t.Errorf("%s zh unit %q, want %q", tc.id, got, tc.zh)
+		}
+		if got := ind.UnitLabel(EN); got != tc.en {
+			t.Errorf("%s en unit %q, want %q", tc.id, got, tc.en)
+		}
+	}
+	// Every unit of the shipped catalog reads in Chinese (no Latin letters).
+	for _, ind := range c.All() {
+		if u := ind.UnitLabel(ZH); strings.ContainsAny(strings.ToLower(u), "abcdefghijklmnopqrstuvwxyz") {
+			t.Errorf("%s: Chinese unit %q has Latin letters", ind.ID, u)
+		}
 	}
 }

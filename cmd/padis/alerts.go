@@ -47,7 +47,7 @@ func runAlertsDetect(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&opts.Baseline, "baseline", 0, "EARS baseline length (0: 7)")
 	fs.Float64Var(&opts.MinSigma, "min-sigma", 0, "EARS floor on the standard deviation")
 	fs.Float64Var(&opts.K, "k", 0, "CUSUM reference value in sd (0: 0.5)")
-	fs.Float64Var(&opts.H, "h", 0, "CUSUM decision interval in sd (0: 4)")
+	fs.Float64Var(&opts.H, "cusum-h", 0, "CUSUM decision interval h in sd (0: 4); -h is help")
 	fs.IntVar(&opts.Train, "train", 0, "CUSUM training periods (0: 2×period)")
 	fs.IntVar(&opts.Years, "years", 0, "farrington years of history b (0: 5)")
 	fs.IntVar(&opts.Window, "window", 0, "farrington half-window w (0: 3)")
@@ -382,16 +382,34 @@ func runAlertsList(args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		return writeJSON(stdout, list)
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "id\tcolour\tstatus\trule\tdivision\tperiod\texplanation")
-	for _, a := range list {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.ID, a.Colour, a.Status, a.Rule, a.Division, a.Period, explanation(a, *lang))
+	l := models.ZH
+	if *lang == "en" {
+		l = models.EN
 	}
-	if err := tw.Flush(); err != nil {
+	t := newTable("id", tr(l, "颜色", "colour"), tr(l, "状态", "status"), tr(l, "规则", "rule"), tr(l, "区划", "division"),
+		tr(l, "时期", "period"), tr(l, "说明", "explanation"))
+	for _, a := range list {
+		t.add(a.ID, alertWord(a.Colour, l), alertWord(a.Status, l), a.Rule, a.Division, a.Period, explanation(a, *lang))
+	}
+	if err := t.write(stdout); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d alerts\n", len(list))
+	fmt.Fprintf(stdout, tr(l, "共 %s 条预警\n", "%s alerts\n"), humanNum(float64(len(list)), 0, ""))
 	return nil
+}
+
+// alertWords are the Chinese names of alert colours and statuses.
+var alertWords = map[string]string{
+	"blue": "蓝色", "yellow": "黄色", "orange": "橙色", "red": "红色",
+	"new": "新", "acknowledged": "已确认", "resolved": "已解除", "superseded": "已替代", "grouped": "已归组",
+}
+
+// alertWord returns an alert colour or status in lang.
+func alertWord(w string, lang models.Lang) string {
+	if zh, ok := alertWords[w]; ok && lang == models.ZH {
+		return zh
+	}
+	return w
 }
 
 // explanation returns the alert's explanation in lang.
@@ -435,6 +453,19 @@ func runAlertsShow(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+// alertDecimals is the number of decimals of an alert's value: the
+// catalog's for an indicator, none for an observed count (aberrations on a
+// measure), one for a projection's percentage or ratio.
+func alertDecimals(a alerts.Alert) int {
+	if a.Kind == alerts.KindProjection {
+		return 1
+	}
+	if _, ok := models.MeasureByID(a.Indicator); ok {
+		return 0
+	}
+	return indicatorDecimals(models.DefaultCatalog(), a.Indicator)
+}
+
 // writeAlert prints one alert and its history.
 func writeAlert(w io.Writer, a alerts.Alert, lang string) {
 	fmt.Fprintf(w, "%s\n\n", explanation(a, lang))
@@ -442,8 +473,9 @@ func writeAlert(w io.Writer, a alerts.Alert, lang string) {
 	fmt.Fprintf(w, "rule        %s (%s), indicator %s\n", a.Rule, a.Kind, a.Indicator)
 	fmt.Fprintf(w, "unit        %s %s (%s)\n", a.Division, a.UnitName, a.Level)
 	fmt.Fprintf(w, "period      %s (%s)\n", a.Period, a.PeriodType)
-	fmt.Fprintf(w, "value       %s [%s, %s]; expected %s; p %s\n", fmtNum(a.Value, 4, "-"), fmtNum(a.Lower, 4, "-"),
-		fmtNum(a.Upper, 4, "-"), fmtNum(a.Expected, 2, "-"), fmtNum(a.PValue, 6, "-"))
+	dec := alertDecimals(a)
+	fmt.Fprintf(w, "value       %s [%s, %s]; expected %s; p %s\n", humanNum(a.Value, dec, "-"), humanNum(a.Lower, dec, "-"),
+		humanNum(a.Upper, dec, "-"), humanNum(a.Expected, dec+1, "-"), fmtNum(a.PValue, 6, "-"))
 	fmt.Fprintf(w, "colour      %s (%s threshold %s)\n", a.Colour, a.Condition, fmtNum(a.Threshold, -1, "-"))
 	fmt.Fprintf(w, "status      %s; first seen %s, last seen %s\n", a.Status, a.FirstSeen.Format(time.RFC3339), a.LastSeen.Format(time.RFC3339))
 	if a.AckUser != "" {
@@ -451,7 +483,7 @@ func writeAlert(w io.Writer, a alerts.Alert, lang string) {
 	}
 	fmt.Fprintln(w, "\nhistory:")
 	for _, e := range a.History {
-		fmt.Fprintf(w, "  %s  v%d  %-12s %-6s %s", e.At.Format(time.RFC3339), e.Version, e.Action, e.Colour, fmtNum(e.Value, 4, "-"))
+		fmt.Fprintf(w, "  %s  v%d  %-12s %-6s %s", e.At.Format(time.RFC3339), e.Version, e.Action, e.Colour, humanNum(e.Value, dec, "-"))
 		if e.User != "" {
 			fmt.Fprintf(w, "  %s: %s", e.User, e.Note)
 		}

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/padis/padis/engine/alerts"
 )
 
 // writeFile writes content to name in a fresh temporary directory.
@@ -41,12 +44,16 @@ func TestAlertsDispatch(t *testing.T) {
 		{[]string{"alerts", "nope"}, 2},
 		{[]string{"alerts", "-h"}, 0},
 	} {
-		code, _, stderr := runPadis(tc.args...)
+		code, stdout, stderr := runPadis(tc.args...)
 		if code != tc.code {
 			t.Errorf("%v: exit %d, want %d", tc.args, code, tc.code)
 		}
-		if !strings.Contains(stderr, "detect") {
-			t.Errorf("%v: subcommands not listed:\n%s", tc.args, stderr)
+		list := stderr // with a usage error on stderr; asked for (-h) on stdout
+		if tc.code == 0 {
+			list = stdout
+		}
+		if !strings.Contains(list, "detect") {
+			t.Errorf("%v: subcommands not listed:\n%s", tc.args, list)
 		}
 	}
 }
@@ -186,6 +193,28 @@ func TestAlertsStoreUsage(t *testing.T) {
 	} {
 		if code, _, stderr := runPadis(args...); code != 2 {
 			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr)
+		}
+	}
+}
+
+// TestWriteAlertNumbers: an alert prints its value with the indicator's
+// decimals (a count as an integer with thousands separators), not with
+// four decimals.
+func TestWriteAlertNumbers(t *testing.T) {
+	nan := math.NaN()
+	for _, tc := range []struct {
+		a    alerts.Alert
+		want string
+	}{
+		{alerts.Alert{Kind: alerts.KindAberration, Indicator: "births", Value: 12345, Lower: nan, Upper: 11000, Expected: 9876.54, PValue: nan, Threshold: nan},
+			"value       12,345 [-, 11,000]; expected 9,876.5"},
+		{alerts.Alert{Kind: alerts.KindThreshold, Indicator: "tfr", Value: 1.2345, Lower: 1.1, Upper: 1.4, Expected: nan, PValue: nan, Threshold: 1.3},
+			"value       1.23 [1.10, 1.40]; expected -"},
+	} {
+		var b bytes.Buffer
+		writeAlert(&b, tc.a, "en")
+		if !strings.Contains(b.String(), tc.want) {
+			t.Errorf("%s alert:\n%s\nwant a line %q", tc.a.Indicator, b.String(), tc.want)
 		}
 	}
 }

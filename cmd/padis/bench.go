@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -33,9 +34,6 @@ const benchSynopsis = "bench load [--persons N] [--format parquet|csv] [--snapsh
 
 // runBench is padis bench; its only benchmark so far is load.
 func runBench(args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "load" {
-		return usageErrorf("usage: padis %s", benchSynopsis)
-	}
 	fs := newFlagSet("bench load", benchSynopsis, stderr)
 	sf := addStoreFlags(fs)
 	persons := fs.Int("persons", 1_000_000, "persons of the generated snapshot (ignored with --snapshot)")
@@ -43,6 +41,13 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	snapshot := fs.String("snapshot", "", "benchmark this snapshot directory instead of generating one")
 	runs := fs.Int("runs", 1, "alternate the two loads this many times and keep the best of each")
 	work := fs.String("work", "", "directory for the generated snapshot and the two stores (default: a temporary directory, removed)")
+	if len(args) > 0 && isHelp(args[0]) {
+		printHelp(fs)
+		return flag.ErrHelp
+	}
+	if len(args) == 0 || args[0] != "load" {
+		return usageErrorf("usage: padis %s", benchSynopsis)
+	}
 	if err := parseFlags(fs, args[1:]); err != nil {
 		return err
 	}
@@ -54,6 +59,9 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	}
 	if *runs < 1 {
 		return usageErrorf("--runs must be at least 1")
+	}
+	if *snapshot != "" {
+		warnIgnored(fs, stderr, "with --snapshot (nothing is generated)", "persons", "format")
 	}
 	ctx := context.Background()
 	cfg, err := sf.config()

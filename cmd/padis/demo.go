@@ -75,8 +75,16 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer st.Close()
-	return bootstrap(ctx, st, bootstrapOptions{Persons: *persons, PanelPersons: *panel, Seed: *seed}, stdout, stderr)
+	if err := bootstrap(ctx, st, bootstrapOptions{Persons: *persons, PanelPersons: *panel, Seed: *seed}, stdout, stderr); err != nil {
+		return err
+	}
+	// Only here: padis serve bootstraps too, and is already serving.
+	fmt.Fprintln(stdout, demoNext)
+	return nil
 }
+
+// demoNext is what padis demo suggests once the data is ready.
+const demoNext = "Next: 'padis serve' for the dashboards, 'padis indicators query', 'padis report'."
 
 // bootstrap makes sure the store holds a published, cubed version of the
 // default province and of the monitoring panel, generating and loading
@@ -172,6 +180,6 @@ func printStoreSummary(ctx context.Context, st *store.Store, w io.Writer, begin 
 		in, acc, q := v.Totals()
 		fmt.Fprintf(w, "  %-8d %-12s %-10s %14s %14s %12s\n", v.ID, v.Scope, v.AsOf.Format(time.DateOnly), group(in), group(acc), group(q))
 	}
-	fmt.Fprintf(w, "ready in %s. Next: 'padis serve' for the dashboards, 'padis indicators query', 'padis report'.\n", time.Since(begin).Round(time.Second))
+	fmt.Fprintf(w, "ready in %s.\n", time.Since(begin).Round(time.Second))
 	return nil
 }

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/padis/padis/engine/store"
 )
 
 // TestDemoBootstrap runs the default set-up twice on small sizes: the first
@@ -32,6 +36,9 @@ func TestDemoBootstrap(t *testing.T) {
 			t.Errorf("first run lacks %q:\n%s", want, out)
 		}
 	}
+	if !strings.HasSuffix(out, demoNext+"\n") {
+		t.Errorf("demo does not end with what to do next:\n%s", out)
+	}
 	if !strings.Contains(errs, "created the PII key") {
 		t.Errorf("the user is not told about the new key: %q", errs)
 	}
@@ -47,6 +54,19 @@ func TestDemoBootstrap(t *testing.T) {
 	}
 	if strings.Contains(out, "generating") {
 		t.Errorf("second run generated again:\n%s", out)
+	}
+
+	// padis serve sets up through bootstrap while it is about to serve: it
+	// must not tell the user to start 'padis serve'.
+	st, err := store.Open(context.Background(), store.Config{Dir: data, MemoryLimit: "2GB"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bout, berr bytes.Buffer
+	err = bootstrap(context.Background(), st, bootstrapOptions{Persons: 3000, PanelPersons: 2000, Seed: 7}, &bout, &berr)
+	st.Close()
+	if err != nil || strings.Contains(bout.String(), "Next:") || !strings.Contains(bout.String(), "ready in") {
+		t.Errorf("bootstrap as padis serve runs it: %v\n%s", err, bout.String())
 	}
 
 	if code, _, errs := runStore("demo", "--persons", "5"); code != 2 || !strings.Contains(errs, "at least 1000") {

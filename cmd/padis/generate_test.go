@@ -15,7 +15,7 @@ func TestGenerateHelpExplainsEveryFlag(t *testing.T) {
 	if code := run([]string{"generate", "-h"}, &out, &errb); code != 0 {
 		t.Fatalf("exit %d, want 0", code)
 	}
-	help := errb.String()
+	help := out.String() // help asked for goes to standard output
 	for _, f := range []string{"province", "persons", "months", "seed", "as-of", "out", "counties", "scope", "format",
 		"encoding", "no-sources", "force", "workers", "dup-rate", "invalid-id-rate", "missing-rate", "undead-rate",
 		"unregistered-birth-rate", "late-rate", "unrecorded-rate", "heaping-counties"} {

@@ -6,11 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/padis/padis/engine/cube"
@@ -75,18 +73,21 @@ func runIndicatorsList(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	if *format == "json" {
+		warnIgnored(fs, stderr, "with --format json (it carries both languages)", "lang")
+	}
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		return enc.Encode(cat.All())
 	case "table":
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "id\tname\tunit\tkind\tinterval\tformula")
+		t := newTable(tr(lang, "代码", "id"), tr(lang, "名称", "name"), tr(lang, "单位", "unit"), tr(lang, "类别", "kind"),
+			tr(lang, "区间方法", "interval"), tr(lang, "小数位", "decimals"), tr(lang, "公式", "formula")).alignRight(5)
 		for _, ind := range cat.All() {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", ind.ID, ind.Label(lang), ind.Unit, ind.Kind, ind.Interval, ind.Formula(lang))
+			t.add(ind.ID, ind.Label(lang), ind.UnitLabel(lang), kindLabel(ind.Kind, lang), tr(lang, intervalLabels[ind.Interval], ind.Interval), strconv.Itoa(ind.Decimals), ind.Formula(lang))
 		}
-		return tw.Flush()
+		return t.write(stdout)
 	}
 	return usageErrorf("-format %q: want table or json", *format)
 }
@@ -190,6 +191,21 @@ func runIndicatorsQuery(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// One kind of answer per query: lineage, children, ancestors, series,
+	// level table, in that order; the others are ignored, and said so.
+	switch {
+	case *lineage:
+		warnIgnored(fs, stderr, "with --lineage", "children", "ancestors", "series", "level", "format", "lang")
+	case *children:
+		warnIgnored(fs, stderr, "with --children", "ancestors", "series", "level")
+	case *ancestors:
+		warnIgnored(fs, stderr, "with --ancestors", "series", "level")
+	case *series != "":
+		warnIgnored(fs, stderr, "with --series (every period of the type)", "level", "period")
+	}
+	if !*lineage && *format != "table" && *format != query.FormatCSV {
+		warnIgnored(fs, stderr, "with --format "+*format+" (names in table and csv output only)", "lang")
+	}
 	ctx := context.Background()
 	st, err := sf.open(ctx)
 	if err != nil {
@@ -246,6 +262,44 @@ func runIndicatorsQuery(args []string, stdout, stderr io.Writer) error {
 	return query.Write(w, *format, values, cat, lang)
 }
 
+// kindLabels are the Chinese names of the indicator kinds.
+var kindLabels = map[models.IndicatorKind]string{
+	models.KindCount: "计数", models.KindRate: "率", models.KindProportion: "比例",
+	models.KindRatio: "比", models.KindMethod: "方法", models.KindStored: "存储",
+}
+
+// intervalLabels are the Chinese names of the interval methods.
+var intervalLabels = map[string]string{
+	models.IntervalNone: "无", models.IntervalPoissonExact: "精确泊松", models.IntervalWilson: "Wilson得分",
+	models.IntervalRatioBinom: "二项比值", models.IntervalDifference: "泊松差值", models.IntervalDelta: "Delta法",
+	models.IntervalGamma: "伽马（Fay–Feuer）", models.IntervalChiang: "蒋庆琅法",
+}
+
+// flagLabels are the Chinese names of the value flags and reliability
+// reasons (engine/cube).
+var flagLabels = map[string]string{
+	cube.FlagEmpty: "无数据", cube.FlagUnreliable: "不可靠", cube.ReasonFewEvents: "事件过少", cube.ReasonWideInterval: "区间过宽",
+}
+
+// scopeKindLabels are the Chinese names of the scope kinds (models.Scope).
+var scopeKindLabels = map[string]string{"province": "全省", "counties": "县样本"}
+
+// flagText returns a value flag or reliability reason in lang.
+func flagText(f string, lang models.Lang) string {
+	if zh, ok := flagLabels[f]; ok && lang == models.ZH {
+		return zh
+	}
+	return f
+}
+
+// kindLabel returns an indicator kind in lang.
+func kindLabel(k models.IndicatorKind, lang models.Lang) string {
+	if zh, ok := kindLabels[k]; ok && lang == models.ZH {
+		return zh
+	}
+	return string(k)
+}
+
 // queryError turns bad-argument errors of the query API into usage errors.
 func queryError(err error) error {
 	if errors.Is(err, query.ErrUnknownIndic) || errors.Is(err, query.ErrBadDivision) || strings.HasPrefix(err.Error(), "period ") {
@@ -263,41 +317,39 @@ func writeValuesTable(w io.Writer, values []cube.Value, runs []query.Run, cat *m
 			continue
 		}
 		seen[v.Version] = true
-		line := fmt.Sprintf("# version %d scope %s", v.Version, v.Scope)
+		line := fmt.Sprintf(tr(lang, "# 版本 %d 范围 %s", "# version %d scope %s"), v.Version, v.Scope)
 		for _, r := range runs {
 			if r.Version == v.Version {
-				line += fmt.Sprintf(" (%s) as of %s", r.ScopeKind, r.AsOf.Format(time.DateOnly))
+				kind := r.ScopeKind
+				if zh, ok := scopeKindLabels[kind]; ok && lang == models.ZH {
+					kind = zh
+				}
+				line += fmt.Sprintf(tr(lang, "（%s）截至 %s", " (%s) as of %s"), kind, r.AsOf.Format(time.DateOnly))
 			}
 		}
 		fmt.Fprintln(w, line)
 	}
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "division\tperiod\tindicator\tbreakdown\tvalue\t95% interval\tnumerator\tdenominator\tunit\tflag")
+	t := newTable(tr(lang, "区划", "division"), tr(lang, "时期", "period"), tr(lang, "指标", "indicator"), tr(lang, "分组", "breakdown"),
+		tr(lang, "数值", "value"), tr(lang, "95%区间", "95% interval"), tr(lang, "分子", "numerator"), tr(lang, "分母", "denominator"),
+		tr(lang, "单位", "unit"), tr(lang, "标记", "flag")).alignRight(4, 5, 6, 7)
 	for _, v := range values {
-		unit := ""
+		unit, name := "", v.Indicator
 		if ind, ok := cat.Get(v.Indicator); ok {
-			unit = ind.Unit
+			unit, name = ind.UnitLabel(lang), ind.Label(lang)
 		}
+		dec := indicatorDecimals(cat, v.Indicator)
 		ci := ""
 		if v.Lower == v.Lower && v.Upper == v.Upper {
-			ci = fmt.Sprintf("%s – %s", indNum(v.Lower, 4, ""), indNum(v.Upper, 4, ""))
+			ci = fmt.Sprintf("%s – %s", humanNum(v.Lower, dec, ""), humanNum(v.Upper, dec, ""))
 		}
-		flag := v.Flag
+		flag := flagText(v.Flag, lang)
 		if v.Unreliable {
-			flag += " (" + v.ReliabilityReason + ")"
+			flag += tr(lang, "（"+flagText(v.ReliabilityReason, lang)+"）", " ("+v.ReliabilityReason+")")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", v.Division, v.Period, v.Indicator, v.Breakdown,
-			indNum(v.Value, 4, "–"), ci, indNum(v.Numerator, 2, ""), indNum(v.Denominator, 2, ""), unit, flag)
+		t.add(v.Division, v.Period, name, v.Breakdown, humanNum(v.Value, dec, "–"), ci,
+			humanNum(v.Numerator, countDecimals(v.Numerator), ""), humanNum(v.Denominator, countDecimals(v.Denominator), ""), unit, flag)
 	}
-	return tw.Flush()
-}
-
-// indNum formats a number with prec decimals, or missing for NaN.
-func indNum(v float64, prec int, missing string) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return missing
-	}
-	return strconv.FormatFloat(v, 'f', prec, 64)
+	return t.write(w)
 }
 
 func runIndicatorsPanel(args []string, stdout, stderr io.Writer) error {
@@ -307,11 +359,16 @@ func runIndicatorsPanel(args []string, stdout, stderr io.Writer) error {
 	period := fs.String("period", "", "period: YYYY, YYYY-MM, YYYY-Qn or R12-YYYY-MM")
 	version := fs.Int64("version", 0, "version of the monitoring snapshot (default: the newest monitoring cube)")
 	format := fs.String("format", "table", "output: table or json")
+	langFlag := fs.String("lang", "zh", "language of the table's headers: zh or en")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if *indicator == "" || *period == "" {
 		return usageErrorf("-indicator and -period are required")
+	}
+	lang, err := parseLang(*langFlag)
+	if err != nil {
+		return err
 	}
 	if *format != "table" && *format != "json" {
 		return usageErrorf("-format %q: want table or json", *format)
@@ -336,21 +393,27 @@ func runIndicatorsPanel(args []string, stdout, stderr io.Writer) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(p)
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "county\tname\tstratum\tweight\tvalue\tnumerator\tdenominator\tflag")
+	dec := indicatorDecimals(models.DefaultCatalog(), *indicator)
+	t := newTable(tr(lang, "县", "county"), tr(lang, "名称", "name"), tr(lang, "层", "stratum"), tr(lang, "权数", "weight"),
+		tr(lang, "数值", "value"), tr(lang, "分子", "numerator"), tr(lang, "分母", "denominator"), tr(lang, "标记", "flag")).alignRight(3, 4, 5, 6)
 	for _, c := range p.Counties {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2f\t%s\t%s\t%s\t%s\n", c.Code, c.Name, c.Stratum, c.Weight,
-			indNum(c.Value.Value, 4, "–"), indNum(c.Value.Numerator, 1, ""), indNum(c.Value.Denominator, 1, ""), c.Value.Flag)
+		t.add(c.Code, c.Name, c.Stratum, humanNum(c.Weight, 2, ""), humanNum(c.Value.Value, dec, "–"),
+			humanNum(c.Value.Numerator, countDecimals(c.Value.Numerator), ""), humanNum(c.Value.Denominator, countDecimals(c.Value.Denominator), ""), flagText(c.Value.Flag, lang))
 	}
-	fmt.Fprintln(tw, "\ndomain\tcounties\testimate\tse\t95% interval\tfull-data value\tcovered")
+	if err := t.write(stdout); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout)
+	t = newTable(tr(lang, "范围", "domain"), tr(lang, "县数", "counties"), tr(lang, "估计值", "estimate"), tr(lang, "标准误", "se"),
+		tr(lang, "95%区间", "95% interval"), tr(lang, "全量数据值", "full-data value"), tr(lang, "区间覆盖", "covered")).alignRight(1, 2, 3, 4, 5)
 	for _, est := range append([]query.PanelEstimate{p.National}, p.Provinces...) {
 		full, cov := "", ""
 		if est.Full != nil {
-			full = indNum(est.Full.Value, 4, "–")
-			cov = strconv.FormatBool(*est.Covers)
+			full = humanNum(est.Full.Value, dec, "–")
+			cov = tr(lang, map[bool]string{true: "是", false: "否"}[*est.Covers], strconv.FormatBool(*est.Covers))
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s – %s\t%s\t%s\n", est.Domain, est.Counties, indNum(est.Estimate, 4, "–"), indNum(est.SE, 4, "–"),
-			indNum(est.Lower, 4, ""), indNum(est.Upper, 4, ""), full, cov)
+		t.add(est.Domain, strconv.Itoa(est.Counties), humanNum(est.Estimate, dec, "–"), humanNum(est.SE, dec+1, "–"),
+			humanNum(est.Lower, dec, "")+" – "+humanNum(est.Upper, dec, ""), full, cov)
 	}
-	return tw.Flush()
+	return t.write(stdout)
 }

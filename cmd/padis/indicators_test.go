@@ -62,9 +62,23 @@ func TestIndicatorsComputeQuery(t *testing.T) {
 	}
 	// The table names the version and scope it came from, and flags the
 	// rate from 3 births as unreliable.
-	code, out, errs = indRun("indicators", "query", "-data", dir, "-indicator", "cbr", "-division", "51", "-period", "2024")
+	code, out, errs = indRun("indicators", "query", "-data", dir, "-indicator", "cbr", "-division", "51", "-period", "2024", "-lang", "en")
 	if code != 0 || !strings.HasPrefix(out, "# version 1 scope 51 (province) as of 2024-12-31\n") || !strings.Contains(out, "unreliable (few_events)") {
 		t.Fatalf("query table: code %d\n%s%s", code, out, errs)
+	}
+	// The default language is Chinese: header, flags and units.
+	code, out, errs = indRun("indicators", "query", "-data", dir, "-indicator", "births", "-division", "51", "-period", "2024")
+	if code != 0 || !strings.HasPrefix(out, "# 版本 1 范围 51（全省）截至 2024-12-31\n") || !strings.Contains(out, "数值") ||
+		!strings.Contains(out, "出生人数") || !strings.Contains(out, "  人") || strings.Contains(out, "persons") || strings.Contains(out, "3.0000") {
+		t.Fatalf("query table in Chinese: code %d\n%s%s", code, out, errs)
+	}
+	// A flag that another one overrides is reported, not silently dropped.
+	code, out, errs = indRun("indicators", "query", "-data", dir, "-indicator", "population", "-division", "51", "-period", "2024", "-children", "-level", "county")
+	if code != 0 || !strings.Contains(errs, "warning: --level is ignored with --children") || !strings.Contains(out, "5101") {
+		t.Fatalf("query -children -level: code %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+	if _, _, errs := indRun("indicators", "query", "-data", dir, "-indicator", "population", "-division", "51", "-period", "2024", "-children"); strings.Contains(errs, "warning") {
+		t.Errorf("warning without an ignored flag: %s", errs)
 	}
 	code, out, errs = indRun("indicators", "query", "-data", dir, "-indicator", "population", "-division", "5101", "-period", "2024", "-children", "-format", "json")
 	var vs []map[string]any
@@ -85,6 +99,47 @@ func TestIndicatorsComputeQuery(t *testing.T) {
 	// -full rebuilds the version from scratch.
 	if code, out, _ := indRun("indicators", "compute", "-data", dir, "-version", "1", "-full"); code != 0 || !strings.Contains(out, "full build") {
 		t.Errorf("recompute: %d %s", code, out)
+	}
+}
+
+// TestIndicatorsListAligned: columns line up in terminal columns with
+// Chinese names (a CJK character takes two), units in the chosen language.
+func TestIndicatorsListAligned(t *testing.T) {
+	for _, tc := range []struct {
+		lang, kindHeader, unit, noUnit string
+	}{
+		{"zh", "类别", "孩/妇女", "children per woman"},
+		{"en", "kind", "children per woman", "孩/妇女"},
+	} {
+		code, out, errs := indRun("indicators", "list", "-lang", tc.lang)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", tc.lang, code, errs)
+		}
+		if !strings.Contains(out, tc.unit) || strings.Contains(out, tc.noUnit) {
+			t.Errorf("%s: units not in the language (want %q, not %q)", tc.lang, tc.unit, tc.noUnit)
+		}
+		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		col := strings.Index(lines[0], tc.kindHeader)
+		want := displayWidth(lines[0][:col])
+		kinds := map[string]bool{"计数": true, "率": true, "比例": true, "比": true, "方法": true, "存储": true,
+			"count": true, "rate": true, "proportion": true, "ratio": true, "method": true, "stored": true}
+		for _, l := range lines[1:] {
+			// The kind column starts where its header starts, in display columns.
+			fields := strings.Fields(l)
+			found := false
+			for _, f := range fields {
+				if i := strings.Index(l, "  "+f+"  "); kinds[f] && i >= 0 {
+					if got := displayWidth(l[:i+2]); got != want {
+						t.Errorf("%s: kind %q at column %d, header at %d:\n%s\n%s", tc.lang, f, got, want, lines[0], l)
+					}
+					found = true
+					break
+				}
+			}
+			if !found {
+				t.Errorf("%s: no kind in %q", tc.lang, l)
+			}
+		}
 	}
 }
 

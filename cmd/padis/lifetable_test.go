@@ -75,7 +75,7 @@ func TestLifetableErrors(t *testing.T) {
 			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, code, errs, tc.code, tc.want)
 		}
 	}
-	if _, errs, code := runProjCmd(t, "lifetable", "-h"); code != 0 || !strings.Contains(errs, "-a0") || !strings.Contains(errs, "exposure") {
-		t.Errorf("help: exit %d %q", code, errs)
+	if out, _, code := runProjCmd(t, "lifetable", "-h"); code != 0 || !strings.Contains(out, "-a0") || !strings.Contains(out, "exposure") {
+		t.Errorf("help: exit %d %q", code, out)
 	}
 }

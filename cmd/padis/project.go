@@ -132,6 +132,20 @@ func parseProjectFlags(args []string, stderr io.Writer) (*projectFlags, error) {
 	case f.trajectories < 0 || f.trajectories == 1:
 		return nil, usageErrorf("--trajectories %d: want 0 (deterministic) or at least 2", f.trajectories)
 	}
+	if f.division == "" {
+		warnIgnored(fs, stderr, "without --division", "version", "scope", "window", "base-date", "data")
+	}
+	if f.trajectories == 0 {
+		warnIgnored(fs, stderr, "without --trajectories (deterministic projection)", "seed", "observed-tfr", "observed-e0-male", "observed-e0-female", "no-e0-uncertainty")
+	}
+	switch {
+	case f.scenarios != "":
+		warnIgnored(fs, stderr, "with --scenarios", "what")
+	case f.trajectories > 0:
+		warnIgnored(fs, stderr, "with --trajectories", "what")
+	case f.format == "json":
+		warnIgnored(fs, stderr, "with --format json", "what")
+	}
 	f.stochastic.Trajectories = f.trajectories
 	return f, nil
 }
@@ -387,6 +401,7 @@ func runProjectBacktest(args []string, stdout, stderr io.Writer) error {
 	if *base == "" || *observed == "" {
 		return usageErrorf("--base FILE and --observed FILE (or --division CODE) are required")
 	}
+	warnIgnored(fs, stderr, "without --division", "version", "scope", "later", "data")
 	in, err := projections.ReadInputFile(*base)
 	if err != nil {
 		return err

@@ -146,7 +146,7 @@ func TestProjectErrors(t *testing.T) {
 		}
 	}
 	for _, args := range [][]string{{"project", "-h"}, {"project", "backtest", "-h"}} {
-		if _, errs, code := runProjCmd(t, args...); code != 0 || !strings.Contains(errs, "-out") {
+		if out, _, code := runProjCmd(t, args...); code != 0 || !strings.Contains(out, "-out") {
 			t.Errorf("%v: exit %d", args, code)
 		}
 	}

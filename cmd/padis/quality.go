@@ -34,33 +34,71 @@ func init() {
 
 // heapingReport is the output of padis quality heaping.
 type heapingReport struct {
-	Ages         string  `json:"ages"`
-	WhippleFrom  int     `json:"whipple_from"`
-	WhippleTo    int     `json:"whipple_to"`
-	Whipple05    float64 `json:"whipple_0_5"`
-	WhippleClass string  `json:"whipple_class"`
-	Whipple0     float64 `json:"whipple_0"`
-	MyersFrom    int     `json:"myers_from"`
-	MyersTo      int     `json:"myers_to"`
-	Myers        float64 `json:"myers"`
+	Ages string `json:"ages"`
+	// WhippleAgeMin and WhippleAgeMax are DemoTools' ageMin and ageMax: the
+	// first and last age of the numerator (ages ending in the digits);
+	// WhippleFrom and WhippleTo the whole range counted (ageMin−2 …
+	// ageMax+2). Zero when the range was given with --from and --to.
+	WhippleAgeMin int     `json:"whipple_age_min,omitempty"`
+	WhippleAgeMax int     `json:"whipple_age_max,omitempty"`
+	WhippleFrom   int     `json:"whipple_from"`
+	WhippleTo     int     `json:"whipple_to"`
+	Whipple05     float64 `json:"whipple_0_5"`
+	WhippleClass  string  `json:"whipple_class"`
+	Whipple0      float64 `json:"whipple_0"`
+	MyersFrom     int     `json:"myers_from"`
+	MyersTo       int     `json:"myers_to"`
+	Myers         float64 `json:"myers"`
 	// MyersShare and MyersPreference are indexed by terminal digit 0…9.
 	MyersShare      [10]float64 `json:"myers_share_pct"`
 	MyersPreference [10]float64 `json:"myers_preference_pct"`
 }
 
+// heapingSynopsis says how the age flags relate to DemoTools'.
+const heapingSynopsis = `quality heaping --ages FILE.csv [--age-min 25 --age-max 60 | --from 23 --to 62] [--format table|csv|json]
+
+Whipple's index: --age-min and --age-max mean what DemoTools'
+check_heaping_whipple(ageMin, ageMax) means: the heaped ages ending in 0 or 5
+run from ageMin to ageMax, and every age from ageMin-2 to ageMax+2 is
+counted (the default 25 and 60 is the UN range 23-62; DemoTools' own default
+ageMax is 65). --from and --to give that whole range directly instead.
+The digit-0 variant uses the same range. Myers' --myers-from and --myers-to
+are DemoTools' ageMin and ageMax of check_heaping_myers (default 10 and 89).`
+
 func runQualityHeaping(args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("quality heaping", "quality heaping --ages FILE.csv [--from 23 --to 62] [--format table|csv|json]", stderr)
+	fs := newFlagSet("quality heaping", heapingSynopsis, stderr)
 	ages := fs.String("ages", "", "CSV file with header age,count: persons by single year of age")
-	from := fs.Int("from", quality.WhippleFrom, "first age of Whipple's range")
-	to := fs.Int("to", quality.WhippleTo, "last age of Whipple's range (inclusive)")
-	myFrom := fs.Int("myers-from", quality.MyersFrom, "first age of Myers' range")
-	myTo := fs.Int("myers-to", quality.MyersTo, "last age of Myers' range (inclusive; whole decades)")
+	ageMin := fs.Int("age-min", quality.WhippleFrom+2, "Whipple: first age ending in 0 or 5 that is counted as heaped, as DemoTools' ageMin (ends in 0 or 5)")
+	ageMax := fs.Int("age-max", quality.WhippleTo-2, "Whipple: last age ending in 0 or 5 that is counted as heaped, as DemoTools' ageMax (ends in 0 or 5; DemoTools' default is 65, the UN range 23–62 is 60)")
+	from := fs.Int("from", 0, "Whipple: first age of the whole range instead (not DemoTools' ageMin: --from F --to T = --age-min F+2 --age-max T-2)")
+	to := fs.Int("to", 0, "Whipple: last age of the whole range instead (inclusive; with --from)")
+	myFrom := fs.Int("myers-from", quality.MyersFrom, "first age of Myers' range, as DemoTools' ageMin of check_heaping_myers")
+	myTo := fs.Int("myers-to", quality.MyersTo, "last age of Myers' range (inclusive; whole decades), as DemoTools' ageMax of check_heaping_myers")
 	format := fs.String("format", "table", "output format: table, csv or json")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageErrorf("unexpected argument %q", fs.Arg(0))
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	rep := heapingReport{Ages: *ages, MyersFrom: *myFrom, MyersTo: *myTo}
+	switch {
+	case set["from"] || set["to"]:
+		if set["age-min"] || set["age-max"] {
+			return usageErrorf("give --age-min and --age-max (DemoTools' meaning) or --from and --to (the whole range), not both")
+		}
+		if !set["from"] || !set["to"] {
+			return usageErrorf("--from and --to go together")
+		}
+		rep.WhippleFrom, rep.WhippleTo = *from, *to
+	default:
+		if *ageMin%5 != 0 || *ageMax%5 != 0 || *ageMin < 2 || *ageMax < *ageMin {
+			return usageErrorf("--age-min %d --age-max %d: want ages ending in 0 or 5, age-min ≤ age-max", *ageMin, *ageMax)
+		}
+		rep.WhippleAgeMin, rep.WhippleAgeMax = *ageMin, *ageMax
+		rep.WhippleFrom, rep.WhippleTo = *ageMin-2, *ageMax+2
 	}
 	if *ages == "" {
 		return usageErrorf("--ages is required")
@@ -72,12 +110,11 @@ func runQualityHeaping(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	rep := heapingReport{Ages: *ages, WhippleFrom: *from, WhippleTo: *to, MyersFrom: *myFrom, MyersTo: *myTo}
-	if rep.Whipple05, err = quality.Whipple(counts, *from, *to, quality.Digits05); err != nil {
+	if rep.Whipple05, err = quality.Whipple(counts, rep.WhippleFrom, rep.WhippleTo, quality.Digits05); err != nil {
 		return fmt.Errorf("%s: %w", *ages, err)
 	}
 	rep.WhippleClass = quality.WhippleClass(rep.Whipple05)
-	if rep.Whipple0, err = quality.Whipple(counts, *from, *to, quality.Digits0); err != nil {
+	if rep.Whipple0, err = quality.Whipple(counts, rep.WhippleFrom, rep.WhippleTo, quality.Digits0); err != nil {
 		return fmt.Errorf("%s: %w", *ages, err)
 	}
 	m, err := quality.Myers(counts, *myFrom, *myTo)
@@ -100,6 +137,9 @@ func runQualityHeaping(args []string, stdout, stderr io.Writer) error {
 func writeHeapingTable(w io.Writer, r heapingReport) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "Whipple's index, ages %d–%d, digits 0 and 5\t%.1f\t%s\n", r.WhippleFrom, r.WhippleTo, r.Whipple05, r.WhippleClass)
+	if r.WhippleAgeMin != 0 {
+		fmt.Fprintf(tw, "  (DemoTools ageMin %d, ageMax %d)\t\t\n", r.WhippleAgeMin, r.WhippleAgeMax)
+	}
 	fmt.Fprintf(tw, "Whipple's index, ages %d–%d, digit 0\t%.1f\t\n", r.WhippleFrom, r.WhippleTo, r.Whipple0)
 	fmt.Fprintf(tw, "Myers' blended index, ages %d–%d (0–90)\t%.2f\t\n", r.MyersFrom, r.MyersTo, r.Myers)
 	if err := tw.Flush(); err != nil {

@@ -38,9 +38,13 @@ func TestQualityDispatch(t *testing.T) {
 		{[]string{"quality", "whipple"}, 2},
 		{[]string{"quality", "--help"}, 0},
 	} {
-		code, _, stderr := runPadis(tc.args...)
-		if code != tc.code || !strings.Contains(stderr, "heaping") {
-			t.Errorf("%v: exit %d (want %d), stderr %q", tc.args, code, tc.code, stderr)
+		code, stdout, stderr := runPadis(tc.args...)
+		out := stderr // the list goes with a usage error to stderr, asked for to stdout
+		if tc.code == 0 {
+			out = stdout
+		}
+		if code != tc.code || !strings.Contains(out, "heaping") {
+			t.Errorf("%v: exit %d (want %d), stdout %q, stderr %q", tc.args, code, tc.code, stdout, stderr)
 		}
 	}
 }
@@ -81,6 +85,25 @@ func TestQualityHeaping(t *testing.T) {
 	code, out, _ = runPadis("quality", "heaping", "--ages", path, "--from", "33", "--to", "52", "--format", "csv")
 	if code != 0 || !strings.Contains(out, "whipple_0_5,,") || strings.Contains(out, "233.87") {
 		t.Errorf("--from 33 --to 52: exit %d\n%s", code, out)
+	}
+	// --age-min and --age-max mean DemoTools' ageMin and ageMax: the heaped
+	// ages 35…50 count the ages 33…52, the same index as --from 33 --to 52.
+	code, out2, _ := runPadis("quality", "heaping", "--ages", path, "--age-min", "35", "--age-max", "50", "--format", "csv")
+	if code != 0 || out2 != out {
+		t.Errorf("--age-min 35 --age-max 50: exit %d\n%s\nwant the output of --from 33 --to 52:\n%s", code, out2, out)
+	}
+	code, out, _ = runPadis("quality", "heaping", "--ages", path, "--format", "json")
+	if err := json.Unmarshal([]byte(out), &rep); code != 0 || err != nil || rep.WhippleAgeMin != 25 || rep.WhippleAgeMax != 60 || rep.WhippleFrom != 23 || rep.WhippleTo != 62 {
+		t.Errorf("default ages: %+v (%v), want ageMin 25, ageMax 60, range 23–62", rep, err)
+	}
+	for _, args := range [][]string{
+		{"--age-min", "25", "--from", "23", "--to", "62"},
+		{"--age-min", "23"},
+		{"--from", "23"},
+	} {
+		if code, _, stderr := runPadis(append([]string{"quality", "heaping", "--ages", path}, args...)...); code != 2 {
+			t.Errorf("%v: exit %d, want 2 (%s)", args, code, stderr)
+		}
 	}
 }
 

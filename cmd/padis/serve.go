@@ -112,7 +112,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	// The console is for people: start-up, shutdown, errors, loads.
-	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	logger := newConsoleLogger(stderr)
 
 	st, err := sf.open(ctx)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -46,9 +47,9 @@ func runUsers(args []string, stdout, stderr io.Writer) error {
 	pwStdin := fs.Bool("password-stdin", false, "read the password from the first line of standard input (add)")
 	switch sub {
 	case "add", "list", "disable":
-	case "-h", "--help", "help":
-		fs.Usage()
-		return nil
+	case "-h", "--help", "-help", "help":
+		printHelp(fs)
+		return flag.ErrHelp
 	default:
 		return usageErrorf("unknown subcommand %q: want add, list or disable", sub)
 	}

@@ -155,17 +155,19 @@ func runWorklistsList(args []string, stdout, stderr io.Writer) error {
 			Items []linkage.Item `json:"items"`
 		}{total, items})
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "item\tkind\treason\tvillage\tname\tid number\tscore\tstatus")
+	// Masked names are Chinese: align by display width.
+	t := newTable("item", "kind", "reason", "village", "name", "id number", "score", "status").alignRight(6)
 	for _, it := range items {
 		sc := ""
 		if it.Score != nil {
 			sc = fmt.Sprintf("%.1f", *it.Score)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", it.ID, it.Kind, it.Reason, it.Village, it.NameMasked, it.IDMasked, sc, it.Status)
+		t.add(it.ID, it.Kind, it.Reason, it.Village, it.NameMasked, it.IDMasked, sc, it.Status)
 	}
-	tw.Flush()
-	fmt.Fprintf(stdout, "%d of %s items\n", len(items), group(int64(total)))
+	if err := t.write(stdout); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s of %s items\n", group(int64(len(items))), group(int64(total)))
 	return nil
 }
 
