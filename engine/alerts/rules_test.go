@@ -293,18 +293,23 @@ func TestJudgeTFRSmallNumbers(t *testing.T) {
 		tfr, upper float64 // hand computation
 		colour     string
 	}{
-		// 0 births: TFR 0, variance 0, interval 0–0 (degenerate).
-		{"no births, 280 woman-years", 8, 0, 0, 0, ""},
-		// 3 births over 8 woman-years each: TFR 3/8 = 0.375, variance
-		// 3/64, upper 0.375 + 1.96·0.2165 = 0.799; 3 births < 30.
-		{"3 births, 280 woman-years", 8, 3, 0.375, 0.799, ""},
-		// 29 births over 60 each: TFR 0.483, under 30 births.
-		{"29 births, 2100 woman-years", 60, 29, 29.0 / 60, 29.0/60 + 1.96*math.Sqrt(29)/60, ""},
-		// 30 births over 60 each: TFR 0.5, variance 30/3600, upper
-		// 0.5 + 1.96·0.0913 = 0.679 < 1.0.
-		{"30 births, 2100 woman-years", 60, 30, 0.5, 0.679, Red},
-		// 35 births over 100 each: TFR 0.35, upper 0.35 + 1.96·0.0592 = 0.466.
-		{"35 births, 3500 woman-years", 100, 35, 0.35, 0.466, Red},
+		// The interval is cube.WeightedPoisson's gamma interval (Fay &
+		// Feuer 1997, Tiwari et al. 2006). With the same woman-years py at
+		// every age the weights are all w = 1/py, so its upper limit is
+		// Garwood's exact Poisson upper limit of the births k times w
+		// (shape k+1, scale w); the Garwood limits below are the
+		// published table values (χ²₀.₉₇₅ with 2k+2 degrees of freedom, /2).
+		// 0 births: TFR 0, upper 3.6889/8 = 0.4611 (not 0–0).
+		{"no births, 280 woman-years", 8, 0, 0, 3.6889 / 8, ""},
+		// 3 births over 8 woman-years each: TFR 3/8 = 0.375, upper
+		// 8.7673/8 = 1.0959; 3 births < 30.
+		{"3 births, 280 woman-years", 8, 3, 0.375, 8.7673 / 8, ""},
+		// 29 births over 60 each: TFR 0.483, upper 41.6492/60; under 30 births.
+		{"29 births, 2100 woman-years", 60, 29, 29.0 / 60, 41.6492 / 60, ""},
+		// 30 births over 60 each: TFR 0.5, upper 42.8269/60 = 0.714 < 1.0.
+		{"30 births, 2100 woman-years", 60, 30, 0.5, 42.8269 / 60, Red},
+		// 35 births over 100 each: TFR 0.35, upper 48.6766/100 = 0.487.
+		{"35 births, 3500 woman-years", 100, 35, 0.35, 48.6766 / 100, Red},
 	} {
 		var a cube.AgeCounts
 		for x := 15; x <= 49; x++ {
