@@ -44,21 +44,28 @@ func withScope(t *testing.T, sc string) string {
 // loadCube loads and builds a snapshot.
 func loadCube(t *testing.T, st *store.Store, dir string) int64 {
 	t.Helper()
-	v := cubetest.Load(t, st, dir)
+	v := cubetest.LoadWithDivisions(t, st, dir, otherVillage)
 	if _, err := cube.Build(context.Background(), st, v.ID, cube.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	return v.ID
 }
 
-const panelScope = `{"kind": "counties", "name": "monitoring", "counties": ["510104"]}`
+// The panel holds both counties of the fixture, whose rows are all in its
+// scope; the division list has a third county, 510106 (otherVillage's,
+// with no rows), so the panel covers neither the city 5101 nor the
+// province.
+const panelScope = `{"kind": "counties", "name": "monitoring", "counties": ["510104", "510105"]}`
+
+// otherVillage is a village of a county the fixture has no rows of.
+const otherVillage = "510106001001"
 
 // TestScopeResolution: without a version, a query answers from a scope
 // that covers the division completely (the province's own scope first);
-// the monitoring panel, loaded later and so the newest cube, holds only
-// county 510104 of province 51 and answers for the province or city only
-// when asked by version. The panel here holds the same persons as the
-// province, so only the version tells which cube answered.
+// the monitoring panel, loaded later and so the newest cube, holds two of
+// the three counties of city 5101 and answers for the province or city
+// only when asked by version. The panel here holds the same persons as
+// the province, so only the version tells which cube answered.
 func TestScopeResolution(t *testing.T) {
 	ctx := context.Background()
 	st := cubetest.OpenStore(t)
@@ -144,15 +151,15 @@ func TestScopeResolutionPanelOnly(t *testing.T) {
 			t.Errorf("%s: err = %v, want a partial-scope error naming the monitoring panel", div, err)
 		}
 	}
-	if _, err := get("510105"); !errors.Is(err, query.ErrNoCube) || !strings.Contains(err.Error(), "loaded scopes: monitoring") {
-		t.Errorf("510105: err = %v, want no cube, naming the loaded scopes", err)
+	if _, err := get("510106"); !errors.Is(err, query.ErrNoCube) || !strings.Contains(err.Error(), "loaded scopes: monitoring") {
+		t.Errorf("510106: err = %v, want no cube, naming the loaded scopes", err)
 	}
 	anc, err := eng.Ancestors(ctx, query.Key{Indicator: "population", Division: "510104001", Period: "2024"})
 	if err != nil || divisions(anc) != "510104" {
 		t.Errorf("ancestors of a panel township: %s, %v; want only the county (the panel holds part of 5101 and 51)", divisions(anc), err)
 	}
-	// Both counties of the division list: the whole city and province.
-	pair := loadCube(t, st, withScope(t, `{"kind": "counties", "name": "pair", "counties": ["510104", "510105"]}`))
+	// Every county of the division list: the whole city and province.
+	pair := loadCube(t, st, withScope(t, `{"kind": "counties", "name": "pair", "counties": ["510104", "510105", "510106"]}`))
 	if err := eng.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
