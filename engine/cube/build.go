@@ -185,6 +185,13 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 	if err := checkMeasures(); err != nil {
 		return nil, err
 	}
+	if opts.Progress != nil {
+		if inc != nil {
+			opts.Progress(PhaseCompare)
+		} else {
+			opts.Progress(PhaseFacts)
+		}
+	}
 	t0 := time.Now()
 	v, err := st.Version(ctx, version)
 	if err != nil {
@@ -232,11 +239,6 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 	pe := v.AsOf.AddDate(0, 0, 1)
 	all := factsVars(vars, facts{persons: st.Table(version, models.TablePersons), events: st.Table(version, models.TableEvents),
 		pe: pe, miFrom: first, miTo: last, evFrom: v.PeriodStart, evTo: pe})
-	if inc != nil {
-		b.phase(PhaseCompare)
-	} else {
-		b.phase(PhaseFacts)
-	}
 	if err := b.exec("months", monthsSQL(first, last, pe)); err != nil {
 		return nil, err
 	}
