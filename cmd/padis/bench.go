@@ -16,6 +16,7 @@ import (
 	"github.com/padis/padis/datasets"
 	"github.com/padis/padis/datasets/synth"
 	"github.com/padis/padis/engine/cpuclock"
+	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/load"
 	"github.com/padis/padis/engine/pii"
 	"github.com/padis/padis/engine/store"
@@ -25,12 +26,12 @@ import (
 func init() {
 	register(command{
 		name:    "bench",
-		summary: "benchmarks: bench load compares a PADIS load with DuckDB's own CREATE TABLE AS",
+		summary: "benchmarks: bench load compares a PADIS load with DuckDB's own CREATE TABLE AS (--cube: and the cube with the load)",
 		run:     runBench,
 	})
 }
 
-const benchSynopsis = "bench load [--persons N] [--format parquet|csv] [--snapshot DIR] [--runs N] [--work DIR]"
+const benchSynopsis = "bench load [--persons N] [--format parquet|csv] [--snapshot DIR] [--runs N] [--work DIR] [--cube]"
 
 // runBench is padis bench; its only benchmark so far is load.
 func runBench(args []string, stdout, stderr io.Writer) error {
@@ -41,6 +42,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	snapshot := fs.String("snapshot", "", "benchmark this snapshot directory instead of generating one")
 	runs := fs.Int("runs", 1, "alternate the two loads this many times and keep the best of each")
 	work := fs.String("work", "", "directory for the generated snapshot and the two stores (default: a temporary directory, removed)")
+	withCube := fs.Bool("cube", false, "also build the cube of the loaded version and print its time against the load's (cube/load ratio, wall and CPU)")
 	if len(args) > 0 && isHelp(args[0]) {
 		printHelp(fs)
 		return flag.ErrHelp
@@ -119,7 +121,7 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 		if err := warmFiles(snap, m); err != nil {
 			return err
 		}
-		ld, loadCPU, rep, err := benchLoad(ctx, stdout, cfg, filepath.Join(dir, fmt.Sprintf("padis-%d", r)), snap, keys, tree)
+		ld, loadCPU, rep, err := benchLoad(ctx, stdout, cfg, filepath.Join(dir, fmt.Sprintf("padis-%d", r)), snap, keys, tree, *withCube)
 		if err != nil {
 			return err
 		}
@@ -230,7 +232,10 @@ func benchBaseline(ctx context.Context, out io.Writer, cfg store.Config, dir, sn
 // division list is already in place (as in any load after the first),
 // up to the closed database: its wall and CPU time (opening the store and
 // setting the divisions are not counted) and the load's report.
-func benchLoad(ctx context.Context, out io.Writer, cfg store.Config, dir, snap string, keys *pii.Keys, tree *models.DivisionTree) (time.Duration, time.Duration, *load.Report, error) {
+// With withCube it then builds the version's cube (not counted in the
+// returned times) and prints the build's time, its ratio to the load's
+// and its steps.
+func benchLoad(ctx context.Context, out io.Writer, cfg store.Config, dir, snap string, keys *pii.Keys, tree *models.DivisionTree, withCube bool) (time.Duration, time.Duration, *load.Report, error) {
 	cfg.Dir, cfg.TempDir = dir, ""
 	st, err := store.Open(ctx, cfg)
 	if err != nil {
@@ -255,7 +260,43 @@ func benchLoad(ctx context.Context, out io.Writer, cfg store.Config, dir, snap s
 	d, c2 := time.Since(t0), cpuclock.Process()
 	fmt.Fprintf(out, "  padis: close %s (cpu %s), peak resident memory during the load %s\n",
 		time.Since(t1).Round(time.Millisecond), (c2 - c1).Round(time.Millisecond), stop())
+	if withCube {
+		if err := benchCube(ctx, out, cfg, rep.Version.ID, d, c2-c0); err != nil {
+			return 0, 0, nil, err
+		}
+	}
 	return d, c2 - c0, rep, nil
+}
+
+// benchCube builds the cube of version in the store of cfg, up to the
+// closed database, and prints its wall and CPU time, their ratios to the
+// load's (load, loadCPU) and the build's steps.
+func benchCube(ctx context.Context, out io.Writer, cfg store.Config, version int64, load, loadCPU time.Duration) error {
+	st, err := store.Open(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	stop := sampleRSS()
+	t0, c0 := time.Now(), cpuclock.Process()
+	res, err := cube.Build(ctx, st, version, cube.Options{})
+	if err != nil {
+		stop()
+		return err
+	}
+	if err := st.Close(); err != nil {
+		stop()
+		return err
+	}
+	d, c := time.Since(t0), cpuclock.Process()-c0
+	fmt.Fprintf(out, "  cube: %s (cpu %s), %d measure rows, %d values, peak resident memory %s; cube/load ratio wall %.2f cpu %.2f (target ≤ 2)\n",
+		d.Round(time.Millisecond), c.Round(time.Millisecond), res.MeasureRows, res.ValueRows, stop(), d.Seconds()/load.Seconds(), c.Seconds()/loadCPU.Seconds())
+	for _, s := range res.Steps {
+		if s.Duration >= 50*time.Millisecond {
+			fmt.Fprintf(out, "    %-40s %9s  cpu %s\n", s.Name, s.Duration.Round(time.Millisecond), s.CPU.Round(time.Millisecond))
+		}
+	}
+	return nil
 }
 
 // sampleRSS samples the process's resident set (VmRSS) every 100 ms until

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/padis/padis/engine/cpuclock"
 	"github.com/padis/padis/engine/residence"
 	"github.com/padis/padis/engine/sqlfile"
 	"github.com/padis/padis/engine/store"
@@ -34,7 +35,19 @@ type Options struct {
 	// Full forces a full rebuild even when an earlier version of the same
 	// scope has a cube (see Refresh).
 	Full bool
+	// Progress, when set, is called as each phase of the build starts
+	// (PhaseFacts, PhaseCompare, PhaseRollup, PhaseValues), so that a
+	// console can show where a build of a minute is.
+	Progress func(phase string)
 }
+
+// Phases of a build, as passed to Options.Progress.
+const (
+	PhaseFacts   = "person-months and events"      // the facts of the persons (all, or those that changed)
+	PhaseCompare = "comparison with the base cube" // a refresh finds the persons whose inputs changed
+	PhaseRollup  = "roll-up"                       // units and periods into cube.measures and cube.age
+	PhaseValues  = "indicator values"              // cube.values
+)
 
 func (o Options) withDefaults() Options {
 	if o.AgeLevel == 0 {
@@ -49,10 +62,12 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// Step is the duration of one stage of a build.
+// Step is the duration of one stage of a build: wall time, and the CPU
+// time of the whole process meanwhile (DuckDB's threads included).
 type Step struct {
 	Name     string        `json:"name"`
 	Duration time.Duration `json:"duration"`
+	CPU      time.Duration `json:"cpu"`
 }
 
 // Result describes a build.
@@ -85,8 +100,10 @@ type Result struct {
 	Steps          []Step        `json:"steps"`
 }
 
-func (r *Result) step(name string, start time.Time) {
-	r.Steps = append(r.Steps, Step{name, time.Since(start)})
+// step records the stage name begun at start, when the process had used
+// cpu of CPU time.
+func (r *Result) step(name string, start time.Time, cpu time.Duration) {
+	r.Steps = append(r.Steps, Step{name, time.Since(start), cpuclock.Process() - cpu})
 }
 
 // levelLens are the code lengths of the levels below the nation.
@@ -113,18 +130,26 @@ func Build(ctx context.Context, st *store.Store, version int64, opts Options) (*
 
 // builder runs the SQL of one build on one connection and times it.
 type builder struct {
-	ctx     context.Context
-	conn    *sql.Conn
-	version int64
-	res     *Result
+	ctx      context.Context
+	conn     *sql.Conn
+	version  int64
+	res      *Result
+	progress func(phase string)
+}
+
+// phase reports the start of a phase of the build.
+func (b *builder) phase(name string) {
+	if b.progress != nil {
+		b.progress(name)
+	}
 }
 
 func (b *builder) exec(name, q string) error {
-	s := time.Now()
+	s, c := time.Now(), cpuclock.Process()
 	if _, err := b.conn.ExecContext(b.ctx, q); err != nil {
 		return fmt.Errorf("cube of version %d: %s: %w", b.version, name, err)
 	}
-	b.res.step(name, s)
+	b.res.step(name, s, c)
 	return nil
 }
 
@@ -160,6 +185,13 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 	if err := checkMeasures(); err != nil {
 		return nil, err
 	}
+	if opts.Progress != nil {
+		if inc != nil {
+			opts.Progress(PhaseCompare)
+		} else {
+			opts.Progress(PhaseFacts)
+		}
+	}
 	t0 := time.Now()
 	v, err := st.Version(ctx, version)
 	if err != nil {
@@ -175,17 +207,20 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 	}
 	first, last := monthIndex(v.PeriodStart), monthIndex(v.AsOf)
 	res := &Result{Version: version, Scope: v.Scope, Mode: "full", Reason: reason, Months: last - first + 1, MonthsRecomputed: last - first + 1}
-	b := &builder{ctx: ctx, conn: conn, version: version, res: res}
+	b := &builder{ctx: ctx, conn: conn, version: version, res: res, progress: opts.Progress}
 	vars := map[string]string{
 		"ps":            store.Quote(v.PeriodStart.Format(time.DateOnly)),
 		"agelen":        fmt.Sprint(opts.AgeLevel.CodeLen()),
 		"pm_measures":   pmSelect(),
-		"measure_sums":  sumSelect(),
+		"vm_cols":       vmSelect(),
 		"levels":        levelValues(models.LevelVillage),
+		"levels_above":  levelValues(models.LevelTownship),
+		"village_level": fmt.Sprint(int(models.LevelVillage)),
+		"zero_cols":     rollupCols("0::DOUBLE AS %[1]s", "0::DOUBLE AS %[1]s"),
+		"coalesce_cols": rollupCols("coalesce(x.%[1]s, 0) AS %[1]s", "coalesce(x.%[1]s, 0) AS %[1]s"),
 		"age_levels":    levelValues(opts.AgeLevel),
 		"first_r12":     fmt.Sprint(first + 11),
 		"sum_cols":      rollupCols("sum(%[1]s) AS %[1]s", "sum(%[1]s) AS %[1]s"),
-		"coalesce_cols": rollupCols("coalesce(x.%[1]s, 0) AS %[1]s", "coalesce(x.%[1]s, 0) AS %[1]s"),
 		"plain_cols":    rollupCols("%[1]s", "%[1]s"),
 		"period_cols":   rollupCols("sum(d.%[1]s) AS %[1]s", "coalesce(sum(d.%[1]s) FILTER (WHERE p.last), 0) AS %[1]s"),
 		"window_cols":   rollupCols("sum(%[1]s) OVER w AS %[1]s", "%[1]s"),
@@ -220,6 +255,7 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 		if inc.reason != "" {
 			res.Reason, inc = inc.reason, nil
 		}
+		b.phase(PhaseFacts)
 	}
 	if inc == nil {
 		if err := b.sections(factsSQL, "", all, factSections...); err != nil {
@@ -228,6 +264,7 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 	} else if err := inc.facts(b, st, v, vars, all); err != nil {
 		return nil, err
 	}
+	b.phase(PhaseRollup)
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return nil, fmt.Errorf("cube of version %d: %w", version, err)
 	}
@@ -252,12 +289,13 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 	if err != nil {
 		return nil, err
 	}
-	s := time.Now()
+	b.phase(PhaseValues)
+	s, c := time.Now(), cpuclock.Process()
 	n, err := materialize(ctx, conn, version, opts, only)
 	if err != nil {
 		return nil, fmt.Errorf("cube of version %d: %w", version, err)
 	}
-	res.step("values", s)
+	res.step("values", s, c)
 	if res.ValueRows, err = b.count(`SELECT count(*) FROM cube.values WHERE version = ?`, version); err != nil {
 		return nil, err
 	}

@@ -143,20 +143,22 @@ WHERE e.event_type = 'birth' AND e.event_date >= DATE {{ev_from}} AND e.event_da
 -- name: village_months
 -- The base measures per village and month, and cube_rows: the
 -- person-months of the village-month (a village is in the cube when it has
--- person-months or events).
+-- person-months or events). Each measure comes from one of four
+-- aggregations, each with one row per village-month (pm: person-months,
+-- hh: households, bi: births, ev: events), joined to the village-months
+-- any of them has ({{vm_cols}}: zero where the aggregation has no row).
 CREATE OR REPLACE TEMP TABLE cube_vm AS
-SELECT place AS village, mi, {{measure_sums}}, coalesce(sum(cube_rows), 0) AS cube_rows
-FROM (
+WITH pm AS MATERIALIZED (
 	SELECT place, mi,
 {{pm_measures}},
 		count(*) AS cube_rows
 	FROM cube_pm GROUP BY place, mi
-	UNION ALL BY NAME
+), hh AS MATERIALIZED (
 	SELECT place, mi, count(*) AS households, sum(n) AS household_members
 	FROM (SELECT place, mi, household_id, count(*) AS n FROM cube_pm
 		WHERE stock AND household_id IS NOT NULL GROUP BY ALL) hh
 	GROUP BY place, mi
-	UNION ALL BY NAME
+), bi AS MATERIALIZED (
 	SELECT place, mi,
 		count(*) AS births,
 		count(*) FILTER (WHERE child_sex = 1) AS births_male,
@@ -166,7 +168,7 @@ FROM (
 		count(*) FILTER (WHERE birth_order >= 3) AS births_order3plus,
 		count(*) FILTER (WHERE policy_conforming) AS births_policy
 	FROM cube_births GROUP BY place, mi
-	UNION ALL BY NAME
+), ev AS MATERIALIZED (
 	SELECT place, mi,
 		count(*) FILTER (WHERE event_type = 'in') AS migrants_in,
 		count(*) FILTER (WHERE event_type = 'out') AS migrants_out,
@@ -181,8 +183,15 @@ FROM (
 	FROM (SELECT *, year(event_date) * 12 + month(event_date) - 1 AS mi FROM {{events}} e
 		WHERE e.event_date >= DATE {{ev_from}} AND e.event_date < DATE {{ev_to}} {{ev_where}}) ev
 	GROUP BY place, mi
+), k AS (
+	SELECT place, mi FROM pm UNION SELECT place, mi FROM hh UNION SELECT place, mi FROM bi UNION SELECT place, mi FROM ev
 )
-GROUP BY place, mi;
+SELECT k.place AS village, k.mi, {{vm_cols}}, coalesce(pm.cube_rows, 0)::HUGEINT AS cube_rows
+FROM k
+LEFT JOIN pm ON pm.place = k.place AND pm.mi = k.mi
+LEFT JOIN hh ON hh.place = k.place AND hh.mi = k.mi
+LEFT JOIN bi ON bi.place = k.place AND bi.mi = k.mi
+LEFT JOIN ev ON ev.place = k.place AND ev.mi = k.mi;
 
 -- name: age_months
 -- Age-specific counts per unit at the age-detail level, month, sex and

@@ -89,13 +89,30 @@ func pmSelect() string {
 	return b.String()
 }
 
-// sumSelect returns coalesce(sum(m), 0) for every measure.
-func sumSelect() string {
+// vmSelect returns, for every measure, its column of the aggregation of
+// village_months (facts.sql) that computes it, zero when that
+// aggregation has no row for the village-month.
+func vmSelect() string {
 	parts := make([]string, len(models.Measures))
 	for i, m := range models.Measures {
-		parts[i] = fmt.Sprintf("coalesce(sum(%s), 0)::DOUBLE AS %[1]s", measureIdent(m.ID))
+		parts[i] = fmt.Sprintf("coalesce(%s.%s, 0)::DOUBLE AS %[2]s", vmSource(m.ID), measureIdent(m.ID))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// vmSource names the aggregation of village_months (facts.sql) that
+// computes measure id: pm (person-months), hh (households), bi (births)
+// or ev (events).
+func vmSource(id string) string {
+	switch {
+	case pmMeasureSQL[id] != "":
+		return "pm"
+	case id == "households" || id == "household_members":
+		return "hh"
+	case strings.HasPrefix(id, "births"):
+		return "bi"
+	}
+	return "ev"
 }
 
 // rollupCols returns a comma-separated list with one entry per measure:

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/padis/padis/engine/cpuclock"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
 )
@@ -112,7 +113,7 @@ type incremental struct {
 // included) and cube_r (the persons to recompute: the changed ones and
 // every person of their households, in either version).
 func (inc *incremental) diff(b *builder, st *store.Store, v *store.Version) error {
-	s := time.Now()
+	s, c := time.Now(), cpuclock.Process()
 	np, op := st.Table(v.ID, models.TablePersons), st.Table(inc.base.ID, models.TablePersons)
 	q := fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE cube_changed AS
 SELECT coalesce(n.person_id, o.person_id) AS person_id FROM cube_ph n
@@ -135,7 +136,7 @@ UNION SELECT person_id FROM %[3]s WHERE household_id IN (SELECT household_id FRO
 		&b.res.PersonsChanged, &b.res.PersonsRecomputed, &all); err != nil {
 		return fmt.Errorf("cube refresh: %w", err)
 	}
-	b.res.step("diff", s)
+	b.res.step("diff", s, c)
 	if float64(b.res.PersonsRecomputed) > maxChangedShare*float64(all) {
 		inc.reason = fmt.Sprintf("%d of %d persons to recompute (more than %g of them)", b.res.PersonsRecomputed, all, maxChangedShare)
 		return nil
@@ -219,7 +220,6 @@ func (inc *incremental) rollup(b *builder, vars map[string]string, opts Options)
 	rv["neg_cols"] = rollupCols("-%[1]s AS %[1]s", "-%[1]s AS %[1]s")
 	rv["nonzero"] = strings.ReplaceAll(rollupCols("sum(%[1]s) <> 0", "sum(%[1]s) <> 0"), ", ", " OR ")
 	rv["nonzero_row"] = strings.ReplaceAll(rollupCols("%[1]s <> 0", "%[1]s <> 0"), ", ", " OR ")
-	rv["zero_cols"] = rollupCols("0::DOUBLE AS %[1]s", "0::DOUBLE AS %[1]s")
 	rv["add_cols"] = addCols()
 	rv["canon"] = canonCols()
 	rv["own_indicators"] = strings.Join(own, ", ")

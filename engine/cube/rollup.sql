@@ -4,20 +4,28 @@
 -- {{levels}} {{age_levels}} {{first_r12}} and the generated column lists.
 
 -- name: level months
--- Every level by month: the village rows ({{vm}}, cube_vm in a build)
--- summed by code prefix into {{lm}} (cube_lm).
+-- Every level by month: the village rows ({{vm}}, cube_vm in a build; one
+-- row per village and month) as they are, and their sums by code prefix
+-- for the levels above, into {{lm}} (cube_lm).
 CREATE OR REPLACE TEMP TABLE {{lm}} AS
 SELECT left(v.village, l.len) AS division, l.level, v.mi, {{sum_cols}}
-FROM {{vm}} v CROSS JOIN {{levels}}
-GROUP BY ALL;
+FROM {{vm}} v CROSS JOIN {{levels_above}}
+GROUP BY ALL
+UNION ALL
+SELECT village AS division, {{village_level}} AS level, mi, {{plain_cols}}
+FROM {{vm}};
 
 -- name: dense months
 -- Every unit × every month of {{months}} (cube_months; zeros where nothing
--- happened) into {{dm}} (cube_dm), so that windows over months are exact.
+-- happened) into {{dm}} (cube_dm), so that windows over months are exact:
+-- the rows of {{lm}} and zero rows for the months a unit lacks.
 CREATE OR REPLACE TEMP TABLE {{dm}} AS
-SELECT d.division, d.level, m.mi, {{coalesce_cols}}
+SELECT division, level, mi, {{plain_cols}}
+FROM {{lm}}
+UNION ALL
+SELECT d.division, d.level, m.mi, {{zero_cols}}
 FROM (SELECT DISTINCT division, level FROM {{lm}}) d CROSS JOIN {{months}} m
-LEFT JOIN {{lm}} x ON x.division = d.division AND x.mi = m.mi;
+ANTI JOIN {{lm}} x ON x.division = d.division AND x.mi = m.mi;
 
 -- name: rollup measures
 -- Months as they are; complete quarters and years from their months

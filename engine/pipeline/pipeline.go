@@ -51,11 +51,14 @@ type Options struct {
 	Progress func(Event)
 }
 
-// Event is the start (Done false) or end (Done true) of a step.
+// Event is the start (Done false) or end (Done true) of a step, or, with
+// Phase set, the start of a phase inside the step (the cube's phases,
+// cube.Options.Progress).
 type Event struct {
 	Step     string
 	Index    int // 1-based position among all steps and hooks
 	Total    int
+	Phase    string
 	Done     bool
 	Skipped  bool          // the step found its work already done
 	Duration time.Duration // when Done
@@ -117,8 +120,14 @@ func Run(ctx context.Context, st *store.Store, version int64, opts Options) (*Re
 		steps = PostSteps(opts.Config)
 	}
 	all := make([]Step, 0, 1+len(steps)+len(opts.Hooks))
+	co := opts.Cube
+	if opts.Progress != nil && co.Progress == nil {
+		co.Progress = func(phase string) {
+			opts.Progress(Event{Step: CubeStep, Index: 1, Total: cap(all), Phase: phase})
+		}
+	}
 	all = append(all, Step{Name: CubeStep, Run: func(ctx context.Context, st *store.Store, version int64) error {
-		res, err := buildCube(ctx, st, version, opts.Cube, opts.Rebuild)
+		res, err := buildCube(ctx, st, version, co, opts.Rebuild)
 		rep.Cube = res
 		return err
 	}})

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/cube/cubetest"
 	"github.com/padis/padis/engine/store"
 )
@@ -17,7 +18,7 @@ func TestRunOrderSkipAndErrors(t *testing.T) {
 	ctx := context.Background()
 
 	var order []string
-	var events []string
+	var events, phases []string
 	step := func(name string, err error) Step {
 		return Step{Name: name, Run: func(ctx context.Context, st *store.Store, version int64) error {
 			if version != v.ID {
@@ -36,6 +37,13 @@ func TestRunOrderSkipAndErrors(t *testing.T) {
 		Steps: []Step{step("quality", nil), step("linkage", boom), step("alerts", nil)},
 		Hooks: []Step{step("report", nil)},
 		Progress: func(e Event) {
+			if e.Phase != "" {
+				phases = append(phases, e.Step+": "+e.Phase)
+				if len(events) != 1 {
+					t.Errorf("phase %q after events %v: want it inside the cube step", e.Phase, events)
+				}
+				return
+			}
 			s := e.Step
 			if e.Done {
 				s += " done"
@@ -61,6 +69,11 @@ func TestRunOrderSkipAndErrors(t *testing.T) {
 	}
 	if events[0] != "cube" || events[1] != "cube done" || len(events) != 10 {
 		t.Errorf("events %v", events)
+	}
+	// The cube reports its phases (the console shows them during a build
+	// of a minute).
+	if want := "cube: " + strings.Join([]string{cube.PhaseFacts, cube.PhaseRollup, cube.PhaseValues}, ",cube: "); strings.Join(phases, ",") != want {
+		t.Errorf("cube phases %v, want %s", phases, want)
 	}
 	// The version stays published.
 	if cur, err := st.Current(ctx, v.Scope); err != nil || cur.ID != v.ID {
