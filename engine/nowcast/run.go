@@ -181,14 +181,14 @@ func Run(ctx context.Context, st *store.Store, version int64) ([]Row, error) {
 }
 
 // Provisionals returns the provisional rows of version by Key (none when
-// the nowcast step has not run).
+// the nowcast step has never run). It only reads.
 func Provisionals(ctx context.Context, db *sql.DB, version int64) (map[string]Row, error) {
-	if _, err := db.ExecContext(ctx, ddl); err != nil {
-		return nil, fmt.Errorf("nowcast schema: %w", err)
-	}
 	rows, err := db.QueryContext(ctx, `SELECT division, level, indicator, period, registered, nowcast, lower, upper, completeness, delay_unit
 FROM `+Table+` WHERE version = ? AND provisional`, version)
 	if err != nil {
+		if strings.Contains(err.Error(), "does not exist") {
+			return nil, nil
+		}
 		return nil, fmt.Errorf("nowcasts of version %d: %w", version, err)
 	}
 	defer rows.Close()
