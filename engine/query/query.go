@@ -31,19 +31,19 @@ var (
 // Run is one built cube (a row of cube.runs) with what its snapshot's
 // scope covers.
 type Run struct {
-	Version     int64           `json:"version"`
-	Scope       string          `json:"scope"`
-	ScopeKind   string          `json:"scope_kind"` // models.Scope.Kind: "province" or "counties" ("" when the snapshot has no catalog row)
-	AsOf        time.Time       `json:"as_of"`
-	PeriodStart time.Time       `json:"period_start"`
-	BuiltAt     time.Time       `json:"built_at"`
-	Mode        string          `json:"mode"`
-	AgeLevel    models.Level    `json:"age_level"`
-	ValueLevel  models.Level    `json:"value_level"`
-	provinces   map[string]bool // provinces with data in the cube
-	province    string          // the province a "province" scope covers
-	complete    map[string]bool // for a "counties" scope: the counties listed and the cities and provinces all of whose counties are listed
-	ix          *memIndex       // the cube in memory (the newest cube of each scope), or nil
+	Version     int64                  `json:"version"`
+	Scope       string                 `json:"scope"`
+	ScopeKind   string                 `json:"scope_kind"` // models.Scope.Kind: "province" or "counties" ("" when the snapshot has no catalog row)
+	AsOf        time.Time              `json:"as_of"`
+	PeriodStart time.Time              `json:"period_start"`
+	BuiltAt     time.Time              `json:"built_at"`
+	Mode        string                 `json:"mode"`
+	AgeLevel    models.Level           `json:"age_level"`
+	ValueLevel  models.Level           `json:"value_level"`
+	provinces   map[string]bool        // provinces with data in the cube
+	province    string                 // the province a "province" scope covers
+	complete    map[string]bool        // for a "counties" scope: the counties listed and the cities and provinces all of whose counties are listed
+	ix          *memIndex              // the cube in memory (the newest cube of each scope), or nil
 	provisional map[string]nowcast.Row // provisional monthly counts by nowcast.Key (engine/nowcast)
 }
 
