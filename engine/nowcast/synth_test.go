@@ -77,6 +77,10 @@ func TestNowcastAgainstTruth(t *testing.T) {
 				t.Errorf("province %s 2025-12: completeness %.3f, not provisional", r.Indicator, r.Completeness)
 			}
 		}
+		if len(r.Division) == 2 && recent[r.Period] {
+			t.Logf("province %s %s: completeness %.3f, provisional %v, registered %.0f, nowcast %.0f [%.0f, %.0f]",
+				r.Indicator, r.Period, r.Completeness, r.Provisional, r.Registered, r.Nowcast, r.Lower, r.Upper)
+		}
 		if r.Period < "2024-10" && r.Completeness < 1 {
 			t.Errorf("%s %s %s: completeness %.3f beyond the longest lag", r.Division, r.Indicator, r.Period, r.Completeness)
 		}
