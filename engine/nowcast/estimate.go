@@ -21,6 +21,10 @@ import (
 // provisional (初步数) and its nowcast is served beside the count.
 const Provisional = 0.95
 
+// Recent is the number of latest months always nowcast (older months only
+// while their completeness is below Provisional).
+const Recent = 3
+
 // Draws is the number of bootstrap draws behind each interval.
 const Draws = 2000
 
@@ -162,8 +166,9 @@ type Estimate struct {
 	Lower, Upper float64 // 95 % interval of the eventual count
 }
 
-// Nowcast estimates the eventual counts of the months of t whose lag
-// since the month is within the delay horizon of e, in month order. Each interval is the 2.5 and 97.5 percentiles of Draws draws of
+// Nowcast estimates the eventual counts of the Recent latest months of t
+// and of any older month whose completeness is below Provisional, in month
+// order. Each interval is the 2.5 and 97.5 percentiles of Draws draws of
 // registered + unobserved, where a draw takes the hazards from their
 // Jeffreys posteriors Beta(num + ½, den − num + ½) (the estimation
 // uncertainty of F̂, shared by the months of the unit) and then the
@@ -176,6 +181,9 @@ func Nowcast(t *Triangle, e *Delay, seed uint64) []Estimate {
 	for m := first; m <= t.Last; m++ {
 		y := t.Registered(m)
 		f := e.Completeness(t.Last - m)
+		if t.Last-m >= Recent && f >= Provisional {
+			continue
+		}
 		est := Estimate{Month: m, Registered: y, Completeness: f, Nowcast: y, Lower: y, Upper: y}
 		if f > 0 && f < 1 {
 			est.Nowcast = y / f
@@ -245,8 +253,14 @@ func gamma(r *rand.Rand, a float64) float64 {
 	}
 }
 
-// beta draws from Beta(a, b).
+// beta draws from Beta(a, b); when both exceed 30, from the normal with
+// its mean and variance (cheaper, and then as good for the percentiles).
 func beta(r *rand.Rand, a, b float64) float64 {
+	if a > 30 && b > 30 {
+		n := a + b
+		m := a / n
+		return min(1, max(0, m+math.Sqrt(m*(1-m)/(n+1))*r.NormFloat64()))
+	}
 	x := gamma(r, a)
 	return x / (x + gamma(r, b))
 }

@@ -118,3 +118,18 @@ func TestSamplers(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkNowcast times one unit and type with the generator's lags
+// (14 monthly delays, 36 months): the pipeline step runs it for every
+// province, city and county and the four event types.
+func BenchmarkNowcast(b *testing.B) {
+	p := make([]float64, 15)
+	p[0], p[1], p[2], p[3] = 0.66, 0.28, 0.02, 0.01
+	for d := 4; d < 15; d++ {
+		p[d] = 0.03 / 11
+	}
+	tri, _ := simulate(rand.New(rand.NewPCG(1, 1)), 36, 300, p)
+	for b.Loop() {
+		Nowcast(tri, EstimateDelay(tri), 1)
+	}
+}

@@ -14,7 +14,8 @@ import (
 )
 
 // Table holds the nowcasts of every version: one row per unit (province,
-// prefecture, county), indicator and month within the delay horizon.
+// prefecture, county), indicator and month nowcast (the Recent latest
+// months and older ones still provisional).
 const Table = "nowcast.values"
 
 // MinEvents is the number of registered events of a type (over the whole
