@@ -1,9 +1,6 @@
 package synth
 
 import (
-	"encoding/csv"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -447,12 +444,7 @@ func TestPersonFieldsConsistent(t *testing.T) {
 // lag.
 func TestEventualCounts(t *testing.T) {
 	s := smallSnapshot(t)
-	f, err := os.Open(filepath.Join(s.dir, filepath.FromSlash(EventualFile)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	recs, err := ReadEventual(s.dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,16 +458,14 @@ func TestEventualCounts(t *testing.T) {
 	last := s.res.Manifest.AsOf.Format("2006-01")
 	old := s.res.Manifest.AsOf.AddDate(0, -15, 0).Format("2006-01")
 	missing := map[string]int{}
-	for i, rec := range recs[1:] {
-		key := rec[0] + " " + rec[1] + " " + rec[2]
-		reg, _ := strconv.Atoi(rec[3])
-		ev, _ := strconv.Atoi(rec[4])
-		if reg != got[key] || ev < reg {
-			t.Errorf("row %d (%s): registered %d eventual %d, events table has %d", i+2, key, reg, ev, got[key])
+	for i, c := range recs {
+		key := c.County + " " + c.EventType + " " + c.Month
+		if c.Registered != got[key] || c.Eventual < c.Registered {
+			t.Errorf("row %d (%s): registered %d eventual %d, events table has %d", i+2, key, c.Registered, c.Eventual, got[key])
 		}
 		delete(got, key)
-		if rec[2] == last || rec[2] <= old {
-			missing[rec[1]+" "+strconv.FormatBool(rec[2] == last)] += ev - reg
+		if c.Month == last || c.Month <= old {
+			missing[c.EventType+" "+strconv.FormatBool(c.Month == last)] += c.Eventual - c.Registered
 		}
 	}
 	if len(got) > 0 {

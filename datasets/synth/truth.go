@@ -2,6 +2,7 @@ package synth
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -250,4 +251,36 @@ func writeEventual(path string, w *world, accs []*acc) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// EventualCount is one row of EventualFile.
+type EventualCount struct {
+	County, EventType, Month string
+	Registered, Eventual     int
+}
+
+// ReadEventual reads EventualFile from the output directory dir.
+func ReadEventual(dir string) ([]EventualCount, error) {
+	path := filepath.Join(dir, filepath.FromSlash(EventualFile))
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	var out []EventualCount
+	for i, r := range recs[min(1, len(recs)):] {
+		c := EventualCount{County: r[0], EventType: r[1], Month: r[2]}
+		var err1, err2 error
+		c.Registered, err1 = strconv.Atoi(r[3])
+		c.Eventual, err2 = strconv.Atoi(r[4])
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("read %s row %d: %w", path, i+2, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

@@ -2,11 +2,7 @@ package nowcast_test
 
 import (
 	"context"
-	"encoding/csv"
 	"math"
-	"os"
-	"path/filepath"
-	"strconv"
 	"testing"
 
 	"github.com/padis/padis/datasets"
@@ -48,7 +44,7 @@ func TestNowcastAgainstTruth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	truth := eventual(t, filepath.Join(cfg.Out, filepath.FromSlash(synth.EventualFile)))
+	truth := eventual(t, cfg.Out)
 	types := map[string]string{"births": "birth", "deaths": "death", "migrants_in": "in", "migrants_out": "out"}
 	recent := map[string]bool{"2025-10": true, "2025-11": true, "2025-12": true}
 	cells, covered := map[string]int{}, map[string]int{}
@@ -107,24 +103,15 @@ func TestNowcastAgainstTruth(t *testing.T) {
 }
 
 // eventual reads synth.EventualFile: "county type month" → eventual count.
-func eventual(t *testing.T, path string) map[string]float64 {
+func eventual(t *testing.T, dir string) map[string]float64 {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
+	recs, err := synth.ReadEventual(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[string]float64{}
-	for _, r := range recs[1:] {
-		n, err := strconv.Atoi(r[4])
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		out[r[0]+" "+r[1]+" "+r[2]] = float64(n)
+	for _, c := range recs {
+		out[c.County+" "+c.EventType+" "+c.Month] = float64(c.Eventual)
 	}
 	return out
 }
