@@ -80,9 +80,19 @@ type Value struct {
 	Denominator *float64 `json:"denominator,omitempty"`
 	// Unreliable flags a value resting on too few events or with too wide
 	// an interval (engine/cube.Reliability); ReliabilityReason says which.
-	Unreliable        bool    `json:"unreliable"`
-	ReliabilityReason string  `json:"reliability_reason,omitempty"`
-	Lineage           Lineage `json:"lineage"`
+	Unreliable        bool   `json:"unreliable"`
+	ReliabilityReason string `json:"reliability_reason,omitempty"`
+	// Provisional (初步数) marks a monthly event count of a month still
+	// being registered (engine/nowcast): Value is the count registered by
+	// as-of (= Registered), Nowcast the estimated eventual count with its
+	// 95 % interval NowcastLower…NowcastUpper. Pages draw it dashed with a
+	// 初步 badge.
+	Provisional  bool     `json:"provisional,omitempty"`
+	Registered   *float64 `json:"registered,omitempty"`
+	Nowcast      *float64 `json:"nowcast,omitempty"`
+	NowcastLower *float64 `json:"nowcast_lower,omitempty"`
+	NowcastUpper *float64 `json:"nowcast_upper,omitempty"`
+	Lineage      Lineage  `json:"lineage"`
 }
 
 // Lineage says which snapshot version a value was computed from.

@@ -19,6 +19,7 @@ import (
 	"math"
 
 	"github.com/padis/padis/dashboards"
+	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/pii"
 	"github.com/padis/padis/engine/projinput"
 	"github.com/padis/padis/engine/query"
@@ -91,10 +92,13 @@ func value(runs map[int64]query.Run, ind, unit string, p dashboards.Period, vers
 	return out
 }
 
-// withReliability sets the reliability flag (engine/cube's rule) of a converted
-// value.
-func withReliability(d dashboards.Value, unreliable bool, reason string) dashboards.Value {
-	d.Unreliable, d.ReliabilityReason = unreliable, reason
+// withReliability sets the reliability flag (engine/cube's rule) and the
+// provisional fields (engine/nowcast) of a value converted from v.
+func withReliability(d dashboards.Value, v cube.Value) dashboards.Value {
+	d.Unreliable, d.ReliabilityReason = v.Unreliable, v.ReliabilityReason
+	if v.Provisional {
+		d.Provisional, d.Registered, d.Nowcast, d.NowcastLower, d.NowcastUpper = true, fin(v.Registered), fin(v.Nowcast), fin(v.NowcastLower), fin(v.NowcastUpper)
+	}
 	return d
 }
 
@@ -151,7 +155,7 @@ func (s *Source) Values(ctx context.Context, ind string, units []string, p dashb
 				}
 				return nil, fmt.Errorf("%s of %s in %s: %w", ind, u, p, err)
 			}
-			out[idx[0]] = withReliability(value(runs, ind, u, p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator), v.Unreliable, v.ReliabilityReason)
+			out[idx[0]] = withReliability(value(runs, ind, u, p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator), v)
 			continue
 		}
 		prefix := units[idx[0]]
@@ -183,7 +187,7 @@ func (s *Source) Values(ctx context.Context, ind string, units []string, p dashb
 		}
 		for _, v := range vs {
 			if i, ok := pos[v.Division]; ok && v.Breakdown == "" {
-				out[i] = withReliability(value(runs, ind, units[i], p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator), v.Unreliable, v.ReliabilityReason)
+				out[i] = withReliability(value(runs, ind, units[i], p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator), v)
 			}
 		}
 	}
@@ -235,7 +239,7 @@ func (s *Source) Series(ctx context.Context, ind, unit string, from, to dashboar
 	}
 	for _, v := range vs {
 		if i, ok := idx[dashboards.Period(v.Period)]; ok && v.Breakdown == "" {
-			out[i] = withReliability(value(runs, ind, unit, out[i].Period, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator), v.Unreliable, v.ReliabilityReason)
+			out[i] = withReliability(value(runs, ind, unit, out[i].Period, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator), v)
 		}
 	}
 	return out, nil
@@ -279,7 +283,7 @@ func (s *Source) Panel(ctx context.Context, ind string, p dashboards.Period) ([]
 	var out []dashboards.Value
 	for _, c := range pn.Counties {
 		v := c.Value
-		out = append(out, withReliability(value(runs, ind, c.Code, p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator), v.Unreliable, v.ReliabilityReason))
+		out = append(out, withReliability(value(runs, ind, c.Code, p, v.Version, v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator), v))
 	}
 	n := pn.National
 	nat := value(runs, ind, models.NationCode, p, pn.Version, n.Estimate, n.Lower, n.Upper, math.NaN(), math.NaN())

@@ -12,6 +12,7 @@ import (
 	"github.com/padis/padis/dashboards"
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/cube/cubetest"
+	"github.com/padis/padis/engine/nowcast"
 	"github.com/padis/padis/engine/projinput"
 	"github.com/padis/padis/engine/query"
 	"github.com/padis/padis/engine/store"
@@ -151,5 +152,32 @@ func TestProjectionInputFromTheStore(t *testing.T) {
 	}
 	if pop := floats.Sum(in.Pop[0]) + floats.Sum(in.Pop[1]); in.BaseYear != 2024 || pop != 8 {
 		t.Errorf("base year %d, population %v; want 2024, the 8 residents of 510105", in.BaseYear, pop)
+	}
+}
+
+// TestSourceProvisional checks that an API value of a month the nowcast
+// step marked provisional carries registered, nowcast and its interval.
+func TestSourceProvisional(t *testing.T) {
+	st, v := tinyStore(t)
+	ctx := context.Background()
+	if _, err := nowcast.Run(ctx, st, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `DELETE FROM `+nowcast.Table+`;
+INSERT INTO `+nowcast.Table+` VALUES (?, '510104', 3, 'births', '2024-02', 1, 1.5, 1, 4, 0.66, true, '51')`, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	s := tinyEngine(t, st)
+	ser, err := s.Series(ctx, "births", "510104", "2024-01", "2024-03")
+	if err != nil || len(ser) != 3 {
+		t.Fatalf("series %+v, %v", ser, err)
+	}
+	p := ser[1]
+	if !p.Provisional || p.Registered == nil || *p.Registered != 1 || p.Nowcast == nil || *p.Nowcast != 1.5 ||
+		p.NowcastLower == nil || *p.NowcastLower != 1 || p.NowcastUpper == nil || *p.NowcastUpper != 4 {
+		t.Errorf("2024-02: %+v, want provisional, registered 1, nowcast 1.5 [1, 4]", p)
+	}
+	if ser[0].Provisional || ser[2].Provisional || ser[2].Nowcast != nil {
+		t.Errorf("complete months marked provisional: %+v %+v", ser[0], ser[2])
 	}
 }

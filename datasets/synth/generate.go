@@ -63,6 +63,9 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	if err := writeJSON(filepath.Join(cfg.Out, "truth.json"), truth); err != nil {
 		return nil, err
 	}
+	if err := writeEventual(filepath.Join(cfg.Out, EventualFile), w, accs); err != nil {
+		return nil, err
+	}
 	if err := writeJSON(filepath.Join(cfg.Out, "manifest.json"), m); err != nil {
 		return nil, err
 	}
@@ -231,7 +234,7 @@ func runCounties(ctx context.Context, w *world, ws *writers) ([]*acc, error) {
 	}
 	accs := make([]*acc, n)
 	for k := range accs {
-		accs[k] = &acc{years: map[int]*YearCounts{}}
+		accs[k] = newAcc()
 	}
 	for k := 0; k < n; k++ {
 		if err := ctx.Err(); err != nil {

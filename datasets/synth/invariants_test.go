@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -432,6 +433,47 @@ func TestPersonFieldsConsistent(t *testing.T) {
 		}
 		if p.date["registered_date"][r] > p.date["updated_date"][r] || p.date["updated_date"][r] > asOf {
 			t.Fatalf("%s: registered %v, updated %v", pid, timeOf(p.date["registered_date"][r]), timeOf(p.date["updated_date"][r]))
+		}
+	}
+}
+
+// TestEventualCounts checks truth/eventual_counts.csv: its registered
+// column is the events table counted by county of the place, type and
+// month; the eventual column is never below it and exceeds it in the last
+// month (registrations after as-of), not in months older than the longest
+// lag.
+func TestEventualCounts(t *testing.T) {
+	s := smallSnapshot(t)
+	recs, err := ReadEventual(s.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]int{}
+	for r := 0; r < s.events.n; r++ {
+		typ := s.events.str["event_type"][r]
+		if typ == "birth" || typ == "death" || typ == "in" || typ == "out" {
+			got[s.events.str["place"][r][:6]+" "+typ+" "+timeOf(s.events.date["event_date"][r]).Format("2006-01")]++
+		}
+	}
+	last := s.res.Manifest.AsOf.Format("2006-01")
+	old := s.res.Manifest.AsOf.AddDate(0, -15, 0).Format("2006-01")
+	missing := map[string]int{}
+	for i, c := range recs {
+		key := c.County + " " + c.EventType + " " + c.Month
+		if c.Registered != got[key] || c.Eventual < c.Registered {
+			t.Errorf("row %d (%s): registered %d eventual %d, events table has %d", i+2, key, c.Registered, c.Eventual, got[key])
+		}
+		delete(got, key)
+		if c.Month == last || c.Month <= old {
+			missing[c.EventType+" "+strconv.FormatBool(c.Month == last)] += c.Eventual - c.Registered
+		}
+	}
+	if len(got) > 0 {
+		t.Errorf("%d county-type-months of the events table missing from %s", len(got), EventualFile)
+	}
+	for _, typ := range []string{"birth", "death", "out"} {
+		if missing[typ+" true"] == 0 || missing[typ+" false"] != 0 {
+			t.Errorf("%s: %d events of the last month and %d of months older than 15 registered after as-of", typ, missing[typ+" true"], missing[typ+" false"])
 		}
 	}
 }

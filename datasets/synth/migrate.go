@@ -78,6 +78,8 @@ func (s *sim) move(i int32, t int32) bool {
 			if q.absent() {
 				continue
 			}
+			s.eventual(evOut, t, from, true)
+			s.eventual(evIn, t, to, true)
 			q.updated = max(q.updated, rec)
 			e := s.addEvent(event{typ: evOut, person: j, date: t, rec: rec, place: from, from: from, to: to, mother: -1, spouse: -1, policy: -1})
 			s.markLate(e, late, lag)
@@ -94,6 +96,9 @@ func (s *sim) move(i int32, t int32) bool {
 		q.status, q.exit = movedOut, t
 		if pending {
 			q.flags |= flagOutPending
+		}
+		if !q.neverRecorded() {
+			s.eventual(evOut, t, from, !q.absent() && !pending)
 		}
 		if q.absent() || pending {
 			continue
@@ -205,6 +210,9 @@ func (s *sim) inMigration(mi int) {
 		for _, j := range group {
 			acc.move(evIn, s.yearOf(t), false)
 			q := &s.p[j]
+			if !q.neverRecorded() {
+				s.eventual(evIn, t, village, !q.absent())
+			}
 			if q.absent() {
 				continue
 			}

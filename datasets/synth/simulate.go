@@ -248,6 +248,9 @@ func (s *sim) die(i int32, t int32, age int) {
 		}
 		s.dth = append(s.dth, deathRec{person: i, date: t, source: src, place: p.resVillage})
 	}
+	if p.flags&flagUndead == 0 && !p.neverRecorded() {
+		s.eventual(evDeath, t, p.resVillage, visible && !p.absent())
+	}
 	if !visible || p.absent() {
 		return
 	}
@@ -443,6 +446,9 @@ func (s *sim) birth(i int32, t int32, mi int) {
 	}
 	if !s.w.cfg.NoSources && s.r.Float64() >= s.w.cfg.Defects.CertificateOmitted {
 		s.cert = append(s.cert, certRec{child: c, issued: t + 1 + int32(s.r.IntN(30)), named: s.r.Float64() < 0.8, place: ch.resVillage})
+	}
+	if !ch.neverRecorded() {
+		s.eventual(evBirth, t, ch.resVillage, !ch.absent())
 	}
 	if !ch.absent() {
 		e := s.addEvent(event{typ: evBirth, person: c, date: t, rec: rec, place: ch.resVillage, from: -1, to: -1, order: uint8(min(order, 255)), policy: pol, mother: i, spouse: -1})

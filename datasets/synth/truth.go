@@ -1,7 +1,14 @@
 package synth
 
 import (
+	"encoding/csv"
+	"errors"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 
 	"github.com/padis/padis/models"
 )
@@ -196,4 +203,84 @@ func buildTruth(w *world, accs []*acc, counts map[string]int, scope models.Scope
 		t.Provinces = append(t.Provinces, pt)
 	}
 	return t
+}
+
+// EventualFile is the truth table of the counts that will eventually be
+// registered: county, event_type (birth, death, in, out), month (YYYY-MM
+// of the event date), registered (in the events table, i.e. registered by
+// as-of) and eventual (registered by as-of or later; events never
+// registered, such as unregistered births and undead deaths, are in
+// neither). The county is that of the event place. Moves inside the scope
+// registered after as-of are not simulated (docs/generator.md), so their
+// eventual count equals the registered one.
+const EventualFile = "truth/eventual_counts.csv"
+
+// writeEventual writes EventualFile from the merged accumulators.
+func writeEventual(path string, w *world, accs []*acc) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	cw := csv.NewWriter(f)
+	cw.Write([]string{"county", "event_type", "month", "registered", "eventual"})
+	for k, sc := range w.scope {
+		keys := make([]eventualKey, 0, len(accs[k].eventual))
+		for key := range accs[k].eventual {
+			keys = append(keys, key)
+		}
+		slices.SortFunc(keys, func(a, b eventualKey) int {
+			if a.typ != b.typ {
+				return int(a.typ) - int(b.typ)
+			}
+			return a.month - b.month
+		})
+		for _, key := range keys {
+			c := accs[k].eventual[key]
+			cw.Write([]string{sc.code, eventTypeNames[key.typ], fmt.Sprintf("%04d-%02d", key.month/12, key.month%12+1), strconv.Itoa(c[0]), strconv.Itoa(c[1])})
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+// EventualCount is one row of EventualFile.
+type EventualCount struct {
+	County, EventType, Month string
+	Registered, Eventual     int
+}
+
+// ReadEventual reads EventualFile from the output directory dir.
+func ReadEventual(dir string) ([]EventualCount, error) {
+	path := filepath.Join(dir, filepath.FromSlash(EventualFile))
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	var out []EventualCount
+	for i, r := range recs[min(1, len(recs)):] {
+		c := EventualCount{County: r[0], EventType: r[1], Month: r[2]}
+		var err1, err2 error
+		c.Registered, err1 = strconv.Atoi(r[3])
+		c.Eventual, err2 = strconv.Atoi(r[4])
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("read %s row %d: %w", path, i+2, err)
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

@@ -8,6 +8,16 @@ type acc struct {
 	births      [2]int
 	birthsByAge [35]int // mother's age 15…49
 	years       map[int]*YearCounts
+	// eventual counts the birth, death, in and out events by event type
+	// and occurrence month (year·12 + month − 1) that are registered by
+	// as-of ([0]) or will be registered after it too ([1]).
+	eventual map[eventualKey]*[2]int
+}
+
+// eventualKey is an event type and occurrence month.
+type eventualKey struct {
+	typ   uint8
+	month int
 }
 
 // YearCounts are the realised counts of one county and calendar year.
@@ -33,6 +43,10 @@ type YearCounts struct {
 	RecordedContra    int `json:"recorded_contraception_changes"`
 }
 
+func newAcc() *acc {
+	return &acc{years: map[int]*YearCounts{}, eventual: map[eventualKey]*[2]int{}}
+}
+
 // countyTruth holds the accumulators a county simulation touched.
 type countyTruth struct {
 	accs map[int]*acc
@@ -44,7 +58,7 @@ func (t *countyTruth) init(*world, *scopeCounty) { t.accs = map[int]*acc{} }
 func (t *countyTruth) acc(k int) *acc {
 	a, ok := t.accs[k]
 	if !ok {
-		a = &acc{years: map[int]*YearCounts{}}
+		a = newAcc()
 		t.accs[k] = a
 	}
 	return a
@@ -136,6 +150,9 @@ func (a *acc) merge(b *acc) {
 	for i := range a.birthsByAge {
 		a.birthsByAge[i] += b.birthsByAge[i]
 	}
+	for k, c := range b.eventual {
+		a.addEventual(k, c[0], c[1])
+	}
 	for y, c := range b.years {
 		d := a.year(y)
 		d.Births += c.Births
@@ -156,3 +173,34 @@ func (a *acc) merge(b *acc) {
 		d.RecordedContra += c.RecordedContra
 	}
 }
+
+func (a *acc) addEventual(k eventualKey, registered, eventual int) {
+	c, ok := a.eventual[k]
+	if !ok {
+		c = new([2]int)
+		a.eventual[k] = c
+	}
+	c[0] += registered
+	c[1] += eventual
+}
+
+// eventual counts a birth, death, in or out event of day t at village
+// place (in the county of the place) that will be registered some day;
+// registered says it is registered by as-of (written to the events table).
+// Only the truth reads these counts: no random draw depends on them.
+func (s *sim) eventual(typ uint8, t, place int32, registered bool) {
+	k := s.w.scopeOf[s.w.vCounty[place]]
+	if k < 0 {
+		return
+	}
+	y, m, _ := civilFromDays(t)
+	r := 0
+	if registered {
+		r = 1
+	}
+	s.tr.acc(int(k)).addEventual(eventualKey{typ, y*12 + m - 1}, r, 1)
+}
+
+// neverRecorded reports whether p's events never reach the FP database
+// (a birth never registered, a resident missing from it).
+func (p *person) neverRecorded() bool { return p.flags&(flagUnregBirth|flagUnrecorded) != 0 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/detect"
+	"github.com/padis/padis/engine/nowcast"
 	"github.com/padis/padis/models"
 )
 
@@ -170,10 +171,14 @@ func (ev *evaluation) aberrationCandidates(r *Rule, s *series, res0 *Result) ([]
 		p := make([]float64, len(units))
 		prev := make([]evidence, len(units))
 		for t := range len(s.months) - r.skipRecent() {
+			judged := make([]bool, len(units))
 			for i := range units {
 				rr := res[i][t]
 				p[i] = math.NaN()
-				if rr.Assessed() && rr.Expected >= r.MinDenominator {
+				// a count still being registered is not judged (engine/nowcast)
+				_, prov := ev.provisional[nowcast.Key(r.Indicator, units[i], s.months[t])]
+				judged[i] = rr.Assessed() && !prov
+				if judged[i] && rr.Expected >= r.MinDenominator {
 					p[i] = rr.PValue
 					res0.Tested[r.ID]++
 				}
@@ -182,7 +187,7 @@ func (ev *evaluation) aberrationCandidates(r *Rule, s *series, res0 *Result) ([]
 			cur := make([]evidence, len(units))
 			for i := range units {
 				rr := res[i][t]
-				if !rr.Alarm || !rr.Assessed() || !(rr.Expected >= r.MinDenominator) {
+				if !rr.Alarm || !judged[i] || !(rr.Expected >= r.MinDenominator) {
 					continue
 				}
 				if !math.IsNaN(rr.PValue) && !(q[i] <= r.FDR) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/padis/padis/datasets"
 	"github.com/padis/padis/engine/cube"
+	"github.com/padis/padis/engine/nowcast"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
 )
@@ -46,6 +47,9 @@ type evaluation struct {
 	// tested counts the unit-periods judged per threshold rule
 	// (Result.Tested).
 	tested map[string]int
+	// provisional are the monthly counts still being registered
+	// (engine/nowcast), by nowcast.Key: aberration rules do not judge them.
+	provisional map[string]nowcast.Row
 
 	mu    sync.Mutex
 	names map[string]string
@@ -289,6 +293,9 @@ func newEvaluation(ctx context.Context, st *store.Store, version int64, opts Opt
 		return nil, nil, fmt.Errorf("alerts of version %d: %w", version, err)
 	}
 	ev.lastMonth = last.String
+	if ev.provisional, err = nowcast.Provisionals(ctx, ev.db, version); err != nil {
+		return nil, nil, fmt.Errorf("alerts of version %d: %w", version, err)
+	}
 	if err := EnsureSchema(ctx, st); err != nil {
 		return nil, nil, err
 	}

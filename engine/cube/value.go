@@ -38,6 +38,14 @@ type Value struct {
 	// interval is too wide (Reliability); ReliabilityReason says which.
 	Unreliable        bool   `json:"unreliable"`
 	ReliabilityReason string `json:"reliability_reason,omitempty"`
+	// Provisional (初步数) marks a monthly event count whose month is not
+	// yet completely registered (engine/nowcast): Value and Registered
+	// are the count registered by as-of, Nowcast the estimated eventual
+	// count with its 95 % interval NowcastLower…NowcastUpper. The four
+	// numbers are meaningful, and written, only when Provisional.
+	Provisional                bool    `json:"provisional,omitempty"`
+	Registered, Nowcast        float64 `json:"-"`
+	NowcastLower, NowcastUpper float64 `json:"-"`
 }
 
 // MarshalJSON writes NaN and infinite numbers as null.
@@ -59,9 +67,19 @@ func (v Value) MarshalJSON() ([]byte, error) {
 		Flag        string   `json:"flag,omitempty"`
 		Unreliable  bool     `json:"unreliable"`
 		Reason      string   `json:"reliability_reason,omitempty"`
+		Provisional bool     `json:"provisional,omitempty"`
+		Registered  *float64 `json:"registered,omitempty"`
+		Nowcast     *float64 `json:"nowcast,omitempty"`
+		NowLower    *float64 `json:"nowcast_lower,omitempty"`
+		NowUpper    *float64 `json:"nowcast_upper,omitempty"`
 	}
-	return json.Marshal(plain{v.Version, v.Scope, v.Indicator, v.Division, v.Level.String(), v.PeriodType, v.Period, v.Breakdown,
-		finite(v.Value), finite(v.Lower), finite(v.Upper), finite(v.Numerator), finite(v.Denominator), v.Flag, v.Unreliable, v.ReliabilityReason})
+	p := plain{v.Version, v.Scope, v.Indicator, v.Division, v.Level.String(), v.PeriodType, v.Period, v.Breakdown,
+		finite(v.Value), finite(v.Lower), finite(v.Upper), finite(v.Numerator), finite(v.Denominator), v.Flag, v.Unreliable, v.ReliabilityReason,
+		v.Provisional, nil, nil, nil, nil}
+	if v.Provisional {
+		p.Registered, p.Nowcast, p.NowLower, p.NowUpper = finite(v.Registered), finite(v.Nowcast), finite(v.NowcastLower), finite(v.NowcastUpper)
+	}
+	return json.Marshal(p)
 }
 
 func finite(f float64) *float64 {

@@ -17,6 +17,7 @@ import (
 	"github.com/padis/padis/engine/alerts"
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/linkage"
+	"github.com/padis/padis/engine/nowcast"
 	"github.com/padis/padis/engine/quality"
 	"github.com/padis/padis/engine/store"
 )
@@ -84,7 +85,8 @@ type Report struct {
 // PostSteps are the engine steps that run after the cube, in order:
 // record linkage (worklists, and their sizes in the cube), data quality
 // (which counts duplicate cards from linkage's tables, so it runs after
-// it), alerts (on the cube's values, quality indicators included). A new
+// it), the nowcasts of the months still being registered (one query of
+// the events table), alerts (on the cube's values, quality indicators included). A new
 // engine step is one more line here.
 func PostSteps(cfg Config) []Step {
 	return []Step{
@@ -94,6 +96,10 @@ func PostSteps(cfg Config) []Step {
 		}},
 		{Name: "quality", Run: func(ctx context.Context, st *store.Store, v int64) error {
 			_, err := quality.Run(ctx, st, v, quality.Options{})
+			return err
+		}},
+		{Name: "nowcast", Run: func(ctx context.Context, st *store.Store, v int64) error {
+			_, err := nowcast.Run(ctx, st, v)
 			return err
 		}},
 		{Name: "alerts", Run: func(ctx context.Context, st *store.Store, v int64) error {

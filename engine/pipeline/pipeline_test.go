@@ -125,7 +125,7 @@ func TestDefaultSteps(t *testing.T) {
 		for _, s := range rep.Steps {
 			names = append(names, s.Name)
 		}
-		if got := strings.Join(names, ","); got != "cube,linkage,quality,alerts" {
+		if got := strings.Join(names, ","); got != "cube,linkage,quality,nowcast,alerts" {
 			t.Errorf("run %d: steps %s", run, got)
 		}
 		if rep.Steps[0].Skipped != (run == 2) {
@@ -145,7 +145,7 @@ func TestDrop(t *testing.T) {
 	}
 	count := func() map[string]int64 {
 		rows, err := st.DB().QueryContext(ctx, `SELECT table_schema || '.' || table_name FROM information_schema.columns
-			WHERE table_schema IN ('cube', 'quality', 'linkage', 'alerts') AND column_name = 'version'`)
+			WHERE table_schema IN ('cube', 'quality', 'linkage', 'nowcast', 'alerts') AND column_name = 'version'`)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -171,7 +171,7 @@ func TestDrop(t *testing.T) {
 		return n
 	}
 	before := count()
-	for _, schema := range []string{"cube.", "quality.", "linkage.", "alerts."} {
+	for _, schema := range []string{"cube.", "quality.", "linkage.", "nowcast.", "alerts."} {
 		found := false
 		for tb := range before {
 			found = found || strings.HasPrefix(tb, schema)

@@ -58,7 +58,8 @@ func WriteJSON(w io.Writer, values []cube.Value) error {
 
 // CSVHeader is the header row of WriteCSV.
 var CSVHeader = []string{"version", "scope", "indicator", "name", "unit", "division", "level", "period_type", "period", "breakdown",
-	"value", "lower", "upper", "numerator", "denominator", "flag", "unreliable", "reliability_reason"}
+	"value", "lower", "upper", "numerator", "denominator", "flag", "unreliable", "reliability_reason",
+	"provisional", "registered", "nowcast", "nowcast_lower", "nowcast_upper"}
 
 // WriteCSV writes values as UTF-8 CSV with a byte-order mark, so that
 // Excel opens the Chinese names correctly. Missing numbers are empty.
@@ -78,7 +79,11 @@ func WriteCSV(w io.Writer, values []cube.Value, cat *models.Catalog, lang models
 			}
 		}
 		rec := []string{strconv.FormatInt(v.Version, 10), v.Scope, v.Indicator, name, unit, v.Division, v.Level.String(), v.PeriodType, v.Period, v.Breakdown,
-			num(v.Value), num(v.Lower), num(v.Upper), num(v.Numerator), num(v.Denominator), v.Flag, strconv.FormatBool(v.Unreliable), v.ReliabilityReason}
+			num(v.Value), num(v.Lower), num(v.Upper), num(v.Numerator), num(v.Denominator), v.Flag, strconv.FormatBool(v.Unreliable), v.ReliabilityReason,
+			strconv.FormatBool(v.Provisional), "", "", "", ""}
+		if v.Provisional {
+			rec[19], rec[20], rec[21], rec[22] = num(v.Registered), num(v.Nowcast), num(v.NowcastLower), num(v.NowcastUpper)
+		}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("write csv: %w", err)
 		}
@@ -115,6 +120,11 @@ var ArrowSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "flag", Type: arrow.BinaryTypes.String},
 	{Name: "unreliable", Type: arrow.FixedWidthTypes.Boolean},
 	{Name: "reliability_reason", Type: arrow.BinaryTypes.String},
+	{Name: "provisional", Type: arrow.FixedWidthTypes.Boolean},
+	{Name: "registered", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "nowcast", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "nowcast_lower", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "nowcast_upper", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 }, nil)
 
 // Record returns values as one Arrow record (the caller releases it).
@@ -146,6 +156,13 @@ func Record(values []cube.Value) arrow.RecordBatch {
 		b.Field(13).(*array.StringBuilder).Append(v.Flag)
 		b.Field(14).(*array.BooleanBuilder).Append(v.Unreliable)
 		b.Field(15).(*array.StringBuilder).Append(v.ReliabilityReason)
+		b.Field(16).(*array.BooleanBuilder).Append(v.Provisional)
+		for i, x := range []float64{v.Registered, v.Nowcast, v.NowcastLower, v.NowcastUpper} {
+			if !v.Provisional {
+				x = math.NaN()
+			}
+			f(17+i, x)
+		}
 	}
 	return b.NewRecordBatch()
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/padis/padis/engine/cube"
+	"github.com/padis/padis/engine/nowcast"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
 )
@@ -30,19 +31,20 @@ var (
 // Run is one built cube (a row of cube.runs) with what its snapshot's
 // scope covers.
 type Run struct {
-	Version     int64           `json:"version"`
-	Scope       string          `json:"scope"`
-	ScopeKind   string          `json:"scope_kind"` // models.Scope.Kind: "province" or "counties" ("" when the snapshot has no catalog row)
-	AsOf        time.Time       `json:"as_of"`
-	PeriodStart time.Time       `json:"period_start"`
-	BuiltAt     time.Time       `json:"built_at"`
-	Mode        string          `json:"mode"`
-	AgeLevel    models.Level    `json:"age_level"`
-	ValueLevel  models.Level    `json:"value_level"`
-	provinces   map[string]bool // provinces with data in the cube
-	province    string          // the province a "province" scope covers
-	complete    map[string]bool // for a "counties" scope: the counties listed and the cities and provinces all of whose counties are listed
-	ix          *memIndex       // the cube in memory (the newest cube of each scope), or nil
+	Version     int64                  `json:"version"`
+	Scope       string                 `json:"scope"`
+	ScopeKind   string                 `json:"scope_kind"` // models.Scope.Kind: "province" or "counties" ("" when the snapshot has no catalog row)
+	AsOf        time.Time              `json:"as_of"`
+	PeriodStart time.Time              `json:"period_start"`
+	BuiltAt     time.Time              `json:"built_at"`
+	Mode        string                 `json:"mode"`
+	AgeLevel    models.Level           `json:"age_level"`
+	ValueLevel  models.Level           `json:"value_level"`
+	provinces   map[string]bool        // provinces with data in the cube
+	province    string                 // the province a "province" scope covers
+	complete    map[string]bool        // for a "counties" scope: the counties listed and the cities and provinces all of whose counties are listed
+	ix          *memIndex              // the cube in memory (the newest cube of each scope), or nil
+	provisional map[string]nowcast.Row // provisional monthly counts by nowcast.Key (engine/nowcast)
 }
 
 // Covers reports whether the cube's scope covers division (a normalised
@@ -223,6 +225,11 @@ func (e *Engine) Reload(ctx context.Context) error {
 		return fmt.Errorf("query: list cubes: %w", err)
 	}
 	rows.Close()
+	for _, r := range runs {
+		if r.provisional, err = nowcast.Provisionals(ctx, e.db, r.Version); err != nil {
+			return fmt.Errorf("query: cube %d: %w", r.Version, err)
+		}
+	}
 	if err := e.completeCounties(ctx, runs); err != nil {
 		return err
 	}
@@ -669,6 +676,7 @@ func (e *Engine) pick(ctx context.Context, r *resolved, level models.Level, divs
 	for i := range out {
 		out[i].Scope = r.run.Scope
 		cube.Assess(r.ind, &out[i]) // the same reliability rule for stored, older and derived values
+		r.run.markProvisional(&out[i])
 	}
 	return out, err
 }
@@ -829,4 +837,17 @@ func (e *Engine) Periods(ctx context.Context, version int64, ptype string) ([]st
 	}
 	sort.Strings(out)
 	return out, rows.Err()
+}
+
+// markProvisional fills v's provisional fields when the nowcast step
+// found its month incompletely registered.
+func (r *Run) markProvisional(v *cube.Value) {
+	if v.PeriodType != cube.PeriodMonth || v.Breakdown != "" {
+		return
+	}
+	n, ok := r.provisional[nowcast.Key(v.Indicator, v.Division, v.Period)]
+	if !ok {
+		return
+	}
+	v.Provisional, v.Registered, v.Nowcast, v.NowcastLower, v.NowcastUpper = true, n.Registered, n.Nowcast, n.Lower, n.Upper
 }

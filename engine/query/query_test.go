@@ -15,6 +15,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/cube/cubetest"
+	"github.com/padis/padis/engine/nowcast"
 	"github.com/padis/padis/engine/query"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
@@ -288,5 +289,57 @@ func TestUserCatalog(t *testing.T) {
 	}
 	if v.Value != 0.5 || v.Numerator != 2 || v.Denominator != 4 {
 		t.Errorf("user indicator: %+v", v)
+	}
+}
+
+// TestProvisional checks that a month the nowcast step marked provisional
+// carries its nowcast in the values, in JSON and in CSV, and that the other
+// months do not.
+func TestProvisional(t *testing.T) {
+	st, eng, ver := setup(t)
+	ctx := context.Background()
+	if _, err := nowcast.Run(ctx, st, ver); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `DELETE FROM `+nowcast.Table+`;
+INSERT INTO `+nowcast.Table+` VALUES (?, '51', 1, 'births', '2024-11', 1, 1.6, 1, 4, 0.62, true, '51')`, ver); err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := eng.Series(ctx, query.Key{Indicator: "births", Division: "51"}, cube.PeriodMonth)
+	if err != nil || len(vs) != 12 {
+		t.Fatalf("series: %d values, %v", len(vs), err)
+	}
+	for _, v := range vs {
+		want := v.Period == "2024-11"
+		if v.Provisional != want {
+			t.Errorf("%s: provisional %v", v.Period, v.Provisional)
+		}
+		if want && (v.Registered != 1 || v.Nowcast != 1.6 || v.NowcastLower != 1 || v.NowcastUpper != 4 || v.Value != 1) {
+			t.Errorf("%s: value %v registered %v nowcast %v [%v, %v]", v.Period, v.Value, v.Registered, v.Nowcast, v.NowcastLower, v.NowcastUpper)
+		}
+	}
+	b, err := json.Marshal(vs[10:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back []map[string]any
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back[0]["provisional"] != true || back[0]["nowcast"] != 1.6 || back[0]["nowcast_upper"] != 4.0 || back[0]["registered"] != 1.0 {
+		t.Errorf("provisional JSON %s", b)
+	}
+	if _, ok := back[1]["nowcast"]; ok || back[1]["provisional"] != nil {
+		t.Errorf("complete month JSON %v", back[1])
+	}
+	var buf bytes.Buffer
+	if err := query.WriteCSV(&buf, vs[10:], nil, models.ZH); err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Split(strings.TrimSpace(buf.String()), "\n"); len(lines) != 3 || !strings.HasSuffix(lines[1], ",true,1,1.6,1,4") || !strings.HasSuffix(lines[2], ",false,,,,") {
+		t.Errorf("csv:\n%s", buf.String())
 	}
 }
