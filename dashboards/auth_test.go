@@ -154,27 +154,44 @@ func TestLoginTiming(t *testing.T) {
 	defer func() { bcryptCost = old }()
 	e := newTestEnv(t)
 	e.srv.addrLimiter.max, e.srv.userLimiter.max = 1000, 1000
-	const n = 15
-	var unknown, wrong, disabled []time.Duration
-	for i := range n {
-		for _, x := range []struct {
-			user string
-			into *[]time.Duration
-		}{{fmt.Sprintf("no-such-user-%d", i), &unknown}, {"county", &wrong}, {"gone", &disabled}} {
-			start := time.Now()
-			if c := loginFrom(e, "198.51.100.1:5000", nil, x.user, "wrong-password"); c != 401 {
-				t.Fatalf("login %s: %d, want 401", x.user, c)
+	// A round interleaves the three kinds of failed login and compares
+	// their medians. Other test binaries share the machine's cores, so a
+	// round may be disturbed: the test fails only when three rounds in a
+	// row are out of bounds (before the dummy hash, an unknown user took
+	// 0.06 of a wrong password's time in every round).
+	const n, rounds = 15, 3
+	median := func(d []time.Duration) time.Duration { slices.Sort(d); return d[len(d)/2] }
+	round := func() (problems []string) {
+		var unknown, wrong, disabled []time.Duration
+		for i := range n {
+			for _, x := range []struct {
+				user string
+				into *[]time.Duration
+			}{{fmt.Sprintf("no-such-user-%d", i), &unknown}, {"county", &wrong}, {"gone", &disabled}} {
+				start := time.Now()
+				if c := loginFrom(e, "198.51.100.1:5000", nil, x.user, "wrong-password"); c != 401 {
+					t.Fatalf("login %s: %d, want 401", x.user, c)
+				}
+				*x.into = append(*x.into, time.Since(start))
 			}
-			*x.into = append(*x.into, time.Since(start))
+		}
+		mw := median(wrong)
+		for name, d := range map[string][]time.Duration{"unknown user": unknown, "disabled user": disabled} {
+			m := median(d)
+			if r := float64(m) / float64(mw); r < 0.8 || r > 1.2 {
+				problems = append(problems, fmt.Sprintf("%s: median %v, wrong password %v: ratio %.2f, want within 20 %%", name, m, mw, r))
+			}
+			t.Logf("%s median %v, wrong password median %v", name, m, mw)
+		}
+		return problems
+	}
+	var problems []string
+	for range rounds {
+		if problems = round(); len(problems) == 0 {
+			return
 		}
 	}
-	median := func(d []time.Duration) time.Duration { slices.Sort(d); return d[len(d)/2] }
-	mw := median(wrong)
-	for name, d := range map[string][]time.Duration{"unknown user": unknown, "disabled user": disabled} {
-		m := median(d)
-		if r := float64(m) / float64(mw); r < 0.8 || r > 1.2 {
-			t.Errorf("%s: median %v, wrong password %v: ratio %.2f, want within 20 %%", name, m, mw, r)
-		}
-		t.Logf("%s median %v, wrong password median %v", name, m, mw)
+	for _, p := range problems {
+		t.Error(p)
 	}
 }
