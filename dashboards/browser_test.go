@@ -131,6 +131,11 @@ func TestBrowser(t *testing.T) {
 
 		w.open(base + "/alerts/a-births-510104017?lang=" + lang)
 		w.waitFor(`document.querySelector('#alert-chart').dataset.ready === 'series' && document.querySelector('#alert-chart canvas')`, wait)
+		// The counts (4 against 6 expected) are drawn from zero, not from
+		// the smallest count, which would show a fall to nothing.
+		if ymin := w.exec(`return echarts.getInstanceByDom(document.querySelector('#alert-chart')).getOption().yAxis[0].min;`); ymin != float64(0) {
+			t.Errorf("%s: the births series' axis starts at %v, want 0", lang, ymin)
+		}
 		time.Sleep(300 * time.Millisecond)
 		assertNotBlank(t, "alert-series-"+lang+"-1440.png", w.screenshot(dir, "alert-series-"+lang+"-1440.png", ""), 10, 20)
 		if errs := w.consoleErrors(); len(errs) > 0 {

@@ -301,9 +301,11 @@
     (d.series || []).forEach(function (p) { ys.push(p.value, p.lo, p.hi); });
     (d.children || []).forEach(function (k) { ys.push(k.value, k.lo, k.hi); });
     ys = ys.filter(function (v) { return v !== undefined && v !== null && !isNaN(v); });
-    // Bars start at zero; a line's axis spans its data, on round steps.
+    // Bars start at zero; so does a line whose values lie within one span
+    // of zero (a count of 4 against 6 expected must not look like a fall
+    // to nothing); otherwise a line's axis spans its data, on round steps.
     var ymin = Math.min.apply(null, ys), ymax = Math.max.apply(null, ys);
-    if (d.children && ymin > 0) ymin = 0;
+    if (ymin > 0 && (d.children || ymin <= ymax - ymin)) ymin = 0;
     if (d.children && ymax < 0) ymax = 0;
     var step = Math.pow(10, Math.floor(Math.log10((ymax - ymin) / 5 || Math.abs(ymax) || 1)));
     step *= (ymax - ymin) / step > 25 ? 5 : (ymax - ymin) / step > 10 ? 2 : 1;
