@@ -117,7 +117,21 @@ type Indicator struct {
 	// with: 0 for counts, 1 or 2 for rates. In a catalog file it may be
 	// omitted: counts then get 0, other kinds 2 (see LoadFile).
 	Decimals int `json:"decimals"`
+	// Base names the indicator this one is a variant of ("cdr" for
+	// "cdr_adj"); empty for a plain indicator. Variant says which kind:
+	// VariantAdjusted (corrected for under-registration with other sources)
+	// or VariantSAE (small-area estimate shrunk toward the parent unit).
+	// Pages and the report lead with a variant where one exists and show
+	// the base value beside it.
+	Base    string `json:"base,omitempty"`
+	Variant string `json:"variant,omitempty"`
 }
+
+// Indicator variants (Indicator.Variant).
+const (
+	VariantAdjusted = "adjusted"
+	VariantSAE      = "sae"
+)
 
 // unitsZH translates the catalog's units (English) into Chinese; a unit not
 // in it (‰, %) reads the same in both languages.

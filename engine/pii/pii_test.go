@@ -199,3 +199,17 @@ func TestAppendFieldIsNormalizedEncodeRows(t *testing.T) {
 		}
 	}
 }
+
+func TestNationalPseudonym(t *testing.T) {
+	k1, k2 := []byte("national-key-one"), []byte("national-key-two")
+	a := NationalPseudonym(k1, "11010519491231002x")
+	if a != NationalPseudonym(k1, " 11010519491231002X ") {
+		t.Fatal("the national pseudonym depends on the ID number's spelling")
+	}
+	if a == NationalPseudonym(k2, "11010519491231002X") {
+		t.Fatal("two national keys give the same pseudonym")
+	}
+	if len(a) != 36 || strings.Contains(a, "1101051949") {
+		t.Fatalf("national pseudonym %q is not a UUID text hiding the ID number", a)
+	}
+}
