@@ -57,6 +57,7 @@ const (
 	TablePolice            = "sources/police"
 	TableBirthCertificates = "sources/birth_certificates"
 	TableDeaths            = "sources/deaths"
+	TableBenefitRoll       = "sources/benefit_roll"
 )
 
 // PersonsTable is the schema of persons.
@@ -147,6 +148,25 @@ var DeathsTable = Table{Name: TableDeaths, Key: "record_id", Source: true, Colum
 	{Name: "death_date", Type: TypeDate, Required: true, ZH: "死亡日期", EN: "death date"},
 	{Name: "place", Type: TypeString, Required: true, Division: true, ZH: "死亡地/户籍地", EN: "place"},
 	{Name: "source", Type: TypeString, Required: true, ZH: "来源(civil/cremation)", EN: "source (civil or cremation)"},
+}}
+
+// BenefitRollTable is the schema of the province's benefit payment roll
+// (奖励扶助 and 特别扶助 recipients paid in a year), with the facts the
+// eligibility rules of the programmes need as the roll records them.
+var BenefitRollTable = Table{Name: TableBenefitRoll, Key: "record_id", Source: true, Columns: []Column{
+	{Name: "record_id", Type: TypeString, Required: true, ZH: "记录编号", EN: "record key"},
+	{Name: "id_number", Type: TypeString, Required: true, PII: "id", ZH: "公民身份号码", EN: "resident ID number"},
+	{Name: "name", Type: TypeString, Required: true, PII: "name", ZH: "姓名", EN: "name"},
+	{Name: "programme", Type: TypeString, Required: true, ZH: "项目(reward 奖励扶助/special 特别扶助)", EN: "programme (reward or special)"},
+	{Name: "year", Type: TypeInt, Required: true, ZH: "发放年度", EN: "payment year"},
+	{Name: "amount", Type: TypeInt, Required: true, ZH: "发放金额(元)", EN: "amount paid (yuan)"},
+	{Name: "reg_place", Type: TypeString, Required: true, Division: true, ZH: "户籍地", EN: "registration place"},
+	{Name: "sex", Type: TypeString, Required: true, CodeList: "sex", ZH: "性别", EN: "sex"},
+	{Name: "birth_date", Type: TypeDate, Required: true, ZH: "出生日期", EN: "birth date"},
+	{Name: "rural_reg", Type: TypeBool, Required: true, ZH: "农业户口", EN: "agricultural registration"},
+	{Name: "children", Type: TypeInt, Required: true, ZH: "现存子女数", EN: "living children"},
+	{Name: "daughters", Type: TypeInt, Required: true, ZH: "现存女儿数", EN: "living daughters"},
+	{Name: "child_died", Type: TypeBool, Required: true, ZH: "独生子女死亡", EN: "only child died"},
 }}
 
 // SnapshotTables lists every table of the snapshot format in load order.
