@@ -84,9 +84,22 @@ func TestLoadSnapshotsQuarantine(t *testing.T) {
 		}
 	}
 
-	code, out, _ = runStore("quarantine", "--data", data, "--scope", "51", "--summary")
-	if code != 0 || !strings.Contains(out, "reason") {
-		t.Errorf("quarantine --summary: exit %d\n%s", code, out)
+	// Headers follow --lang (default zh); no English header words under zh.
+	for _, tc := range []struct {
+		args    []string
+		want    string
+		wantNot string
+	}{
+		{[]string{"quarantine", "--scope", "51", "--summary"}, "原因", "reason"},
+		{[]string{"quarantine", "--scope", "51", "--summary", "--lang", "en"}, "reason", "原因"},
+		{[]string{"quarantine", "--scope", "51", "--limit", "3"}, "字段", "field"},
+		{[]string{"snapshots"}, "输入行数", "rows in"},
+		{[]string{"snapshots", "--lang", "en"}, "rows in", "输入行数"},
+	} {
+		code, out, _ = runStore(append(tc.args, "--data", data)...)
+		if code != 0 || !strings.Contains(out, tc.want) || strings.Contains(out, tc.wantNot) {
+			t.Errorf("%v: exit %d, want %q and not %q in\n%s", tc.args, code, tc.want, tc.wantNot, out)
+		}
 	}
 	file := filepath.Join(t.TempDir(), "q.csv")
 	code, out, errs = runStore("quarantine", "--data", data, "--snapshot", "1", "--action", "flagged", "--csv", file)
@@ -104,16 +117,16 @@ func TestLoadSnapshotsQuarantine(t *testing.T) {
 			t.Errorf("--action flagged exported %v", r)
 		}
 	}
-	if !strings.Contains(out, "wrote") {
+	if !strings.Contains(out, "已写出") {
 		t.Errorf("quarantine --csv says %q", out)
 	}
 
 	code, out, _ = runStore("snapshots", "--data", data, "--drop", "1")
-	if code != 0 || !strings.Contains(out, "dropped version 1") || !strings.Contains(out, "no version left") {
+	if code != 0 || !strings.Contains(out, "已删除版本 1") || !strings.Contains(out, "已无任何版本") {
 		t.Errorf("drop: exit %d %q", code, out)
 	}
 	code, out, _ = runStore("snapshots", "--data", data)
-	if code != 0 || !strings.Contains(out, "no snapshot loaded") {
+	if code != 0 || !strings.Contains(out, "尚未加载任何快照") {
 		t.Errorf("after drop: %q", out)
 	}
 }

@@ -486,7 +486,12 @@ func runQualityScore(args []string, stdout, stderr io.Writer) error {
 	uf := addUnitReportFlags(fs, "unit code", "JSON, with each version's measures", "CSV: version, as_of, period, score, change")
 	division, asJSON, asCSV := uf.division, uf.asJSON, uf.asCSV
 	scope := fs.String("scope", "", "scope whose versions form the series (default: the scope of the newest version holding the unit)")
+	langFlag := fs.String("lang", "zh", "language of the table: zh or en")
 	if err := uf.parse(fs, args); err != nil {
+		return err
+	}
+	lang, err := parseLang(*langFlag)
+	if err != nil {
 		return err
 	}
 	ctx := context.Background()
@@ -528,10 +533,9 @@ func runQualityScore(args []string, stdout, stderr io.Writer) error {
 		cw.Flush()
 		return cw.Error()
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "version\tas of\tscore\tchange\t")
+	t := newTable(tr(lang, "版本", "version"), tr(lang, "截至", "as of"), tr(lang, "得分", "score"), tr(lang, "变化", "change")).alignRight(0, 2, 3)
 	for _, p := range pts {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t\n", p.Version, p.AsOf.Format("2006-01-02"), f(p.ScoreJS), f(p.Change))
+		t.add(strconv.FormatInt(p.Version, 10), p.AsOf.Format("2006-01-02"), f(p.ScoreJS), f(p.Change))
 	}
-	return tw.Flush()
+	return t.write(stdout)
 }

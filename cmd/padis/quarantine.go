@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/padis/padis/engine/store"
+	"github.com/padis/padis/models"
 )
 
 func init() {
@@ -35,7 +36,12 @@ func runQuarantine(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&f.Limit, "limit", 0, "at most this many rows (default: all for --csv, 50 on screen)")
 	summary := fs.Bool("summary", false, "print counts by table and reason instead of rows")
 	csvOut := fs.String("csv", "", "export to this CSV file (- for stdout) for the people who fix the rows")
+	langFlag := fs.String("lang", "zh", "language of the table and messages: zh or en")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	lang, err := parseLang(*langFlag)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -67,12 +73,11 @@ func runQuarantine(args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "table\treason\taction\trows")
+		t := newTable(tr(lang, "表", "table"), tr(lang, "原因", "reason"), tr(lang, "处理", "action"), tr(lang, "行数", "rows")).alignRight(3)
 		for _, c := range counts {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.Table, c.Reason, c.Action, group(c.Count))
+			t.add(c.Table, c.Reason, actionWord(c.Action, lang), group(c.Count))
 		}
-		return tw.Flush()
+		return t.write(stdout)
 	}
 	if *csvOut != "" {
 		w := stdout
@@ -89,7 +94,7 @@ func runQuarantine(args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		if *csvOut != "-" {
-			fmt.Fprintf(stdout, "wrote %s rows to %s\n", group(int64(n)), *csvOut)
+			fmt.Fprintf(stdout, tr(lang, "已写出 %s 行到 %s\n", "wrote %s rows to %s\n"), group(int64(n)), *csvOut)
 		}
 		return nil
 	}
@@ -100,18 +105,31 @@ func runQuarantine(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "table\tfile\trow\tfield\treason\taction\tvalue\tmessage")
+	t := newTable(tr(lang, "表", "table"), tr(lang, "文件", "file"), tr(lang, "行", "row"), tr(lang, "字段", "field"),
+		tr(lang, "原因", "reason"), tr(lang, "处理", "action"), tr(lang, "值", "value"), tr(lang, "说明", "message")).alignRight(2)
 	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", r.Table, r.File, r.Row, r.Field, r.Reason, r.Action, oneLine(r.Value), r.MessageZH+" / "+r.MessageEN)
+		t.add(r.Table, r.File, strconv.FormatInt(int64(r.Row), 10), r.Field, r.Reason, actionWord(r.Action, lang), oneLine(r.Value), tr(lang, r.MessageZH, r.MessageEN))
 	}
-	tw.Flush()
+	if err := t.write(stdout); err != nil {
+		return err
+	}
 	if len(rows) == f.Limit {
-		fmt.Fprintf(stdout, "(first %d rows; use --limit or --csv for more)\n", f.Limit)
+		fmt.Fprintf(stdout, tr(lang, "（仅列前 %d 行；更多请用 --limit 或 --csv）\n", "(first %d rows; use --limit or --csv for more)\n"), f.Limit)
 	}
 	return nil
 }
 
 func oneLine(s string) string {
 	return strings.NewReplacer("\n", " ", "\t", " ", "\r", " ").Replace(s)
+}
+
+// actionWord names a quarantine action in lang.
+func actionWord(action string, lang models.Lang) string {
+	switch action {
+	case store.ActionQuarantined:
+		return tr(lang, "隔离", action)
+	case store.ActionFlagged:
+		return tr(lang, "标记", action)
+	}
+	return action
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/padis/padis/engine/pipeline"
 	"io"
 	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"github.com/padis/padis/engine/store"
@@ -30,7 +29,12 @@ func runSnapshots(args []string, stdout, stderr io.Writer) error {
 	scope := fs.String("scope", "", "only this scope (e.g. 51 or monitoring)")
 	asJSON := fs.Bool("json", false, "print the versions as JSON")
 	drop := fs.Int64("drop", 0, "drop this version (its tables, quarantine and vault)")
+	langFlag := fs.String("lang", "zh", "language of the table and messages: zh or en")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	lang, err := parseLang(*langFlag)
+	if err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -50,11 +54,11 @@ func runSnapshots(args []string, stdout, stderr io.Writer) error {
 		if err := pipeline.Drop(ctx, st, *drop); err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "dropped version %d of scope %s (as of %s)\n", v.ID, v.Scope, v.AsOf.Format(time.DateOnly))
+		fmt.Fprintf(stdout, tr(lang, "已删除版本 %d（范围 %s，截至 %s）\n", "dropped version %d of scope %s (as of %s)\n"), v.ID, v.Scope, v.AsOf.Format(time.DateOnly))
 		if cur, err := st.Current(ctx, v.Scope); err == nil {
-			fmt.Fprintf(stdout, "current version of scope %s is now %d (as of %s)\n", v.Scope, cur.ID, cur.AsOf.Format(time.DateOnly))
+			fmt.Fprintf(stdout, tr(lang, "范围 %s 的当前版本现为 %d（截至 %s）\n", "current version of scope %s is now %d (as of %s)\n"), v.Scope, cur.ID, cur.AsOf.Format(time.DateOnly))
 		} else {
-			fmt.Fprintf(stdout, "scope %s has no version left\n", v.Scope)
+			fmt.Fprintf(stdout, tr(lang, "范围 %s 已无任何版本\n", "scope %s has no version left\n"), v.Scope)
 		}
 		return nil
 	}
@@ -82,21 +86,23 @@ func runSnapshots(args []string, stdout, stderr io.Writer) error {
 		return enc.Encode(out)
 	}
 	if len(vs) == 0 {
-		fmt.Fprintf(stdout, "no snapshot loaded in %s\n", st.Config().Dir)
+		fmt.Fprintf(stdout, tr(lang, "%s 中尚未加载任何快照\n", "no snapshot loaded in %s\n"), st.Config().Dir)
 		return nil
 	}
-	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "version\tscope\tas of\tloaded at\trows in\taccepted\tquarantined\tduration\t")
+	t := newTable(tr(lang, "版本", "version"), tr(lang, "范围", "scope"), tr(lang, "截至", "as of"), tr(lang, "加载时间", "loaded at"),
+		tr(lang, "输入行数", "rows in"), tr(lang, "接受", "accepted"), tr(lang, "隔离", "quarantined"), tr(lang, "耗时", "duration")).alignRight(4, 5, 6, 7)
 	for _, v := range vs {
 		in, acc, qu := v.Totals()
 		mark := ""
 		if current[v.ID] {
 			mark = " *"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", strconv.FormatInt(v.ID, 10)+mark, v.Scope, v.AsOf.Format(time.DateOnly),
-			v.LoadedAt.Local().Format("2006-01-02 15:04"), group(in), group(acc), group(qu), v.Duration.Round(time.Millisecond))
+		t.add(strconv.FormatInt(v.ID, 10)+mark, v.Scope, v.AsOf.Format(time.DateOnly),
+			v.LoadedAt.Local().Format("2006-01-02 15:04"), group(in), group(acc), group(qu), v.Duration.Round(time.Millisecond).String())
 	}
-	tw.Flush()
-	fmt.Fprintln(stdout, "* current version of its scope")
+	if err := t.write(stdout); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, tr(lang, "* 该范围的当前版本", "* current version of its scope"))
 	return nil
 }

@@ -136,7 +136,12 @@ func runWorklistsList(args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&f.Limit, "limit", 50, "items at most (0: all)")
 	fs.IntVar(&f.Offset, "offset", 0, "items to skip")
 	asJSON := fs.Bool("json", false, "print JSON")
+	langFlag := fs.String("lang", "zh", "language of the table: zh or en")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	lang, err := parseLang(*langFlag)
+	if err != nil {
 		return err
 	}
 	ctx := context.Background()
@@ -156,7 +161,8 @@ func runWorklistsList(args []string, stdout, stderr io.Writer) error {
 		}{total, items})
 	}
 	// Masked names are Chinese: align by display width.
-	t := newTable("item", "kind", "reason", "village", "name", "id number", "score", "status").alignRight(6)
+	t := newTable(tr(lang, "条目", "item"), tr(lang, "类别", "kind"), tr(lang, "原因", "reason"), tr(lang, "村（居）", "village"),
+		tr(lang, "姓名", "name"), tr(lang, "身份号码", "id number"), tr(lang, "匹配分", "score"), tr(lang, "状态", "status")).alignRight(6)
 	for _, it := range items {
 		sc := ""
 		if it.Score != nil {
@@ -167,7 +173,7 @@ func runWorklistsList(args []string, stdout, stderr io.Writer) error {
 	if err := t.write(stdout); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s of %s items\n", group(int64(len(items))), group(int64(total)))
+	fmt.Fprintf(stdout, tr(lang, "共 %[2]s 条，列出 %[1]s 条\n", "%s of %s items\n"), group(int64(len(items))), group(int64(total)))
 	return nil
 }
 
