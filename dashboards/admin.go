@@ -143,6 +143,6 @@ func (s *Server) apiAudit(r *req) error {
 		r.c.Response().WriteHeader(http.StatusOK)
 		return WriteAuditCSV(r.c.Response(), rs)
 	default:
-		return echo.NewHTTPError(http.StatusBadRequest, "format "+strings.TrimSpace(f)+": want json or csv")
+		return clientErr(http.StatusBadRequest, "err.format_json_csv", strings.TrimSpace(f))
 	}
 }

@@ -44,14 +44,14 @@ func (r *req) alertList() ([]Alert, UnitInfo, error) {
 	}
 	f := AlertFilter{Units: []string{d.Code}, Level: r.c.QueryParam("level"), Status: r.alertStatus()}
 	if f.Level != "" && !slices.Contains(AlertLevels, f.Level) {
-		return nil, UnitInfo{}, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("level %q: want red, orange, yellow or blue", f.Level))
+		return nil, UnitInfo{}, clientErr(http.StatusBadRequest, "err.alert_level", f.Level)
 	}
 	if f.Status != "" && !slices.Contains(AlertStatuses, f.Status) {
-		return nil, UnitInfo{}, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("status %q: want one of %s", f.Status, strings.Join(AlertStatuses, ", ")))
+		return nil, UnitInfo{}, clientErr(http.StatusBadRequest, "err.status_one_of", f.Status, strings.Join(AlertStatuses, ", "))
 	}
 	ind := r.c.QueryParam("indicator")
 	if _, ok := r.s.cat.Get(ind); ind != "" && !ok {
-		return nil, UnitInfo{}, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("indicator %q is not in the catalog", ind))
+		return nil, UnitInfo{}, clientErr(http.StatusBadRequest, "err.indicator", ind)
 	}
 	as, err := r.s.src.Alerts(r.ctx(), f)
 	if err != nil {
@@ -291,7 +291,7 @@ func (r *req) ack(id, note string) (Alert, error) {
 		return a, err
 	}
 	if a.Status != AlertNew {
-		return a, echo.NewHTTPError(http.StatusConflict, "alert "+id+" is "+a.Status+": only a new alert can be acknowledged")
+		return a, clientErr(http.StatusConflict, "err.ack_state", id, a.Status)
 	}
 	note = strings.TrimSpace(note)
 	a, err = r.s.src.AcknowledgeAlert(r.ctx(), id, r.user.Name, note, r.s.cfg.Now().UTC())
@@ -308,7 +308,7 @@ func (s *Server) apiAckAlert(r *req) error {
 	}
 	if r.c.Request().ContentLength != 0 {
 		if err := json.NewDecoder(r.c.Request().Body).Decode(&in); err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "ack: body must be {\"note\":…}")
+			return clientErr(http.StatusBadRequest, "err.ack_body")
 		}
 	}
 	a, err := r.ack(r.c.Param("id"), in.Note)

@@ -73,10 +73,10 @@ func (s *Server) wrap(r *route) echo.HandlerFunc {
 		}
 		if !r.Public {
 			if rq.user == nil {
-				return echo.NewHTTPError(http.StatusUnauthorized, "login required")
+				return clientErr(http.StatusUnauthorized, "err.login_required")
 			}
 			if !rq.user.HasAny(r.Roles) {
-				return echo.NewHTTPError(http.StatusForbidden, "your roles do not allow this")
+				return clientErr(http.StatusForbidden, "err.forbidden")
 			}
 		}
 		if r.Cache {
@@ -128,7 +128,7 @@ func (s *Server) login(r *req) error {
 	if strings.HasPrefix(c.Request().Header.Get(echo.HeaderContentType), echo.MIMEApplicationJSON) {
 		var in struct{ User, Password string }
 		if err := c.Bind(&in); err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "login: body must be {\"user\":…,\"password\":…}")
+			return clientErr(http.StatusBadRequest, "err.login_body")
 		}
 		name, pw = in.User, in.Password
 	} else {
@@ -143,7 +143,7 @@ func (s *Server) login(r *req) error {
 	now := s.cfg.Now()
 	if !s.addrLimiter.allow(addrKey, now) || !s.userLimiter.allow(userKey, now) {
 		r.audit("login_limited", name, "", "")
-		return echo.NewHTTPError(http.StatusTooManyRequests, msg(r.lang, "login.limited"))
+		return clientErr(http.StatusTooManyRequests, "login.limited")
 	}
 	u, err := s.cfg.Users.User(r.ctx(), name)
 	if err != nil && !errors.Is(err, ErrNoUser) {
@@ -162,7 +162,7 @@ func (s *Server) login(r *req) error {
 		s.userLimiter.fail(userKey, now)
 		r.audit("login_failed", name, "", "")
 		if api {
-			return echo.NewHTTPError(http.StatusUnauthorized, msg(r.lang, "login.failed"))
+			return clientErr(http.StatusUnauthorized, "login.failed")
 		}
 		return s.renderLogin(r, http.StatusUnauthorized, msg(r.lang, "login.failed"), c.FormValue("next"))
 	}

@@ -44,7 +44,7 @@ func (r *req) explorer() (*Explorer, error) {
 	}
 	if q := r.c.QueryParam("level"); q != "" {
 		if lvl, err = models.ParseLevel(q); err != nil || lvl < d.Level {
-			return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("level %q: want %s or a level below it", q, d.Level))
+			return nil, clientErr(http.StatusBadRequest, "err.explorer_level", q, d.Level)
 		}
 	}
 	var ds []models.Division
@@ -54,7 +54,7 @@ func (r *req) explorer() (*Explorer, error) {
 		return nil, err
 	}
 	if len(ds) > maxExplorerRows {
-		return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("%d units at level %s below %s: choose a lower unit (at most %d rows)", len(ds), lvl, d.Code, maxExplorerRows))
+		return nil, clientErr(http.StatusBadRequest, "err.explorer_rows", len(ds), lvl, d.Code, maxExplorerRows)
 	}
 	ui, err := r.unitInfo(d)
 	if err != nil {
@@ -97,7 +97,7 @@ func (s *Server) apiExplorer(r *req) error {
 		return r.json(ex)
 	}
 	if format != "csv" && format != "parquet" {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("format %q: want json, csv or parquet", format))
+		return clientErr(http.StatusBadRequest, "err.format_json_csv_parquet", format)
 	}
 	public := r.publicExport()
 	rows := make([]exportRow, len(ex.Rows))

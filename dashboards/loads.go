@@ -131,10 +131,10 @@ func (s *Server) apiStartLoad(r *req) error {
 	}
 	var in LoadRequest
 	if err := r.c.Bind(&in); err != nil || strings.TrimSpace(in.Dir) == "" {
-		return echo.NewHTTPError(http.StatusBadRequest, "body must be {\"dir\": snapshot directory, \"pipeline\": true|false, \"max_quarantine\": share, \"force\": true|false}")
+		return clientErr(http.StatusBadRequest, "err.load_body")
 	}
 	if in.MaxQuarantine < 0 || in.MaxQuarantine > 1 {
-		return echo.NewHTTPError(http.StatusBadRequest, "max_quarantine must be a share greater than 0 and at most 1")
+		return clientErr(http.StatusBadRequest, "err.load_maxq")
 	}
 	dir, scope := in.Dir, ""
 	if r.c.Get(ctxToken) == nil {
@@ -144,10 +144,10 @@ func (s *Server) apiStartLoad(r *req) error {
 	}
 	job, err := l.StartLoad(LoadSpec{Dir: dir, Scope: scope, Pipeline: in.Pipeline == nil || *in.Pipeline, User: r.user.Name, MaxQuarantine: in.MaxQuarantine, Force: in.Force})
 	if errors.Is(err, ErrLoadBusy) {
-		return echo.NewHTTPError(http.StatusConflict, err.Error())
+		return clientErr(http.StatusConflict, "err.load_busy")
 	}
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+		return clientErr(http.StatusBadRequest, "err.load_start", err.Error())
 	}
 	// The submission is audited; an override of the quarantine bound as
 	// load_forced, with the bound asked for.
@@ -174,7 +174,7 @@ func (s *Server) apiStartLoad(r *req) error {
 func (r *req) checkLoad(dir string) (string, string, error) {
 	root := r.s.cfg.SnapshotRoot
 	if root == "" {
-		return "", "", &scopeError{http.StatusForbidden, "this server has no snapshot area (padis serve --snapshot-root): loads are for the local administrator only"}
+		return "", "", clientErr(http.StatusForbidden, "err.no_snapshot_area")
 	}
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
@@ -183,7 +183,7 @@ func (r *req) checkLoad(dir string) (string, string, error) {
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(realRoot, dir)
 	}
-	outside := &scopeError{http.StatusForbidden, "snapshot directory " + quoteCode(dir) + " is not under the snapshot area " + root}
+	outside := clientErr(http.StatusForbidden, "err.snapdir_outside", quoteCode(dir), root)
 	real, err := filepath.EvalSymlinks(dir)
 	if err != nil {
 		// Whether a path outside the area exists is not the user's
@@ -191,22 +191,22 @@ func (r *req) checkLoad(dir string) (string, string, error) {
 		if !within(realRoot, filepath.Clean(dir)) {
 			return "", "", outside
 		}
-		return "", "", echo.NewHTTPError(http.StatusBadRequest, "snapshot directory "+quoteCode(dir)+" does not exist")
+		return "", "", clientErr(http.StatusBadRequest, "err.snapdir_missing", quoteCode(dir))
 	}
 	if !within(realRoot, real) {
 		return "", "", outside
 	}
 	mpath := filepath.Join(real, "manifest.json")
 	if fi, err := os.Lstat(mpath); err != nil || !fi.Mode().IsRegular() {
-		return "", "", echo.NewHTTPError(http.StatusBadRequest, "snapshot directory "+quoteCode(dir)+": manifest.json is missing or not a regular file")
+		return "", "", clientErr(http.StatusBadRequest, "err.snapdir_manifest", quoteCode(dir))
 	}
 	m, err := models.ReadManifest(mpath)
 	if err != nil {
 		// The reader's message may quote the file: not shown.
-		return "", "", echo.NewHTTPError(http.StatusBadRequest, "snapshot directory "+quoteCode(dir)+": manifest.json is not a valid manifest (padis load shows why)")
+		return "", "", clientErr(http.StatusBadRequest, "err.snapdir_invalid", quoteCode(dir))
 	}
 	if !r.scopeAllowed(m.Scope) {
-		return "", "", &scopeError{http.StatusForbidden, "the snapshot's scope " + quoteCode(m.Scope.Key()) + " is outside your jurisdiction"}
+		return "", "", clientErr(http.StatusForbidden, "err.scope_outside", quoteCode(m.Scope.Key()))
 	}
 	return real, m.Scope.Key(), nil
 }

@@ -128,17 +128,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 	code, key := http.StatusInternalServerError, "error.internal"
 	text := ""
 	var he *echo.HTTPError
-	var se *scopeError
+	var ce *clientError
 	switch {
-	case errors.As(err, &se):
-		code, text = se.status, se.msg
+	case errors.As(err, &ce):
+		code, text = ce.status, ce.text(lang)
 	case errors.As(err, &he):
+		// Raised by Echo or a middleware (no route, CSRF, body limit):
+		// its English text is replaced by a translated one of its status.
 		code = he.Code
-		if m, ok := he.Message.(string); ok {
-			text = m
-		} else {
-			text = http.StatusText(code)
-		}
+		text = msg(lang, httpStatusKey(code))
 	case errors.Is(err, ErrNotFound):
 		code, key = http.StatusNotFound, "error.notfound"
 	case errors.Is(err, ErrNotAvailable):
@@ -170,4 +168,28 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	s.renderError(c, code, text)
+}
+
+// httpStatusKey is the translation key of the generic message of an HTTP
+// status that Echo or a middleware answered with.
+func httpStatusKey(code int) string {
+	switch code {
+	case http.StatusBadRequest:
+		return "err.bad_request"
+	case http.StatusUnauthorized:
+		return "err.login_required"
+	case http.StatusForbidden:
+		return "err.forbidden"
+	case http.StatusNotFound:
+		return "error.notfound"
+	case http.StatusMethodNotAllowed:
+		return "err.method"
+	case http.StatusRequestEntityTooLarge:
+		return "err.too_large"
+	case http.StatusTooManyRequests:
+		return "err.too_many"
+	case http.StatusServiceUnavailable:
+		return "error.timeout"
+	}
+	return "err.request_failed"
 }

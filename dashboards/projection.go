@@ -80,22 +80,22 @@ func (s *Server) apiRunProjection(r *req) error {
 	dec := json.NewDecoder(r.c.Request().Body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&in); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "projection request: "+err.Error())
+		return clientErr(http.StatusBadRequest, "err.proj_body", err.Error())
 	}
 	if in.Years == 0 {
 		in.Years = projections.DefaultHorizon
 	}
 	if in.Years < 1 || in.Years > 100 {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("years %d: want 1–100", in.Years))
+		return clientErr(http.StatusBadRequest, "err.proj_years", in.Years)
 	}
 	if in.Trajectories < 0 || in.Trajectories > maxTrajectories || in.Trajectories == 1 {
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("trajectories %d: want 0 or 2–%d", in.Trajectories, maxTrajectories))
+		return clientErr(http.StatusBadRequest, "err.proj_traj", in.Trajectories, maxTrajectories)
 	}
 	var scs []*projections.Scenario
 	for _, n := range in.Scenarios {
 		sc, ok := projections.BuiltinScenario(n)
 		if !ok {
-			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("scenario %q is not built in (see /api/v1/projections/scenarios)", n))
+			return clientErr(http.StatusBadRequest, "err.proj_scenario", n)
 		}
 		scs = append(scs, sc)
 	}
@@ -108,7 +108,7 @@ func (s *Server) apiRunProjection(r *req) error {
 			in.Custom.Name = "custom"
 		}
 		if err := in.Custom.Validate(base.BaseYear); err != nil {
-			return echo.NewHTTPError(http.StatusBadRequest, "custom scenario: "+err.Error())
+			return clientErr(http.StatusBadRequest, "err.proj_custom", err.Error())
 		}
 		scs = append(scs, in.Custom)
 	}
@@ -118,7 +118,7 @@ func (s *Server) apiRunProjection(r *req) error {
 	}
 	cmp, err := projections.CompareScenarios(base, scs, in.Years)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusUnprocessableEntity, "projection: "+err.Error())
+		return clientErr(http.StatusUnprocessableEntity, "err.proj_failed", err.Error())
 	}
 	if r.c.QueryParam("format") == "csv" {
 		h := r.c.Response().Header()
@@ -147,7 +147,7 @@ func (s *Server) apiRunProjection(r *req) error {
 	if in.Trajectories > 0 {
 		st, err := projections.ProjectStochastic(base, scs[0], in.Years, projections.StochasticOptions{Trajectories: in.Trajectories, Seed: 1, Workers: 1})
 		if err != nil {
-			return echo.NewHTTPError(http.StatusUnprocessableEntity, "probabilistic projection: "+err.Error())
+			return clientErr(http.StatusUnprocessableEntity, "err.proj_stoch", err.Error())
 		}
 		for _, name := range []string{"total", "age_65_plus", "dependency_total", "school_6_11"} {
 			if b := st.Band(name); b != nil {

@@ -127,7 +127,7 @@ func (s *Server) apiQuality(r *req) error {
 			}
 		})
 	default:
-		return echo.NewHTTPError(http.StatusBadRequest, "format "+f+": want json or csv")
+		return clientErr(http.StatusBadRequest, "err.format_json_csv", f)
 	}
 }
 

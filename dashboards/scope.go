@@ -1,6 +1,8 @@
 package dashboards
 
 import (
+	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/padis/padis/models"
@@ -18,24 +20,41 @@ func InScope(jurisdiction, code string) bool {
 	return strings.HasPrefix(code, jurisdiction)
 }
 
-// scopeError is a unit the user may not see (403) or that does not exist
-// (404).
-type scopeError struct {
+// clientError is an error written for the client: a key of the translation
+// catalog (errorMessages) and its arguments, answered with its status and
+// rendered in the request's language by handleError. Arguments are codes,
+// numbers and identifiers, never personal data.
+type clientError struct {
 	status int
-	msg    string
+	key    string
+	args   []any
 }
 
-func (e *scopeError) Error() string { return e.msg }
+// clientErr returns a clientError.
+func clientErr(status int, key string, args ...any) error {
+	return &clientError{status: status, key: key, args: args}
+}
+
+// Error is the English text (logs and Go callers).
+func (e *clientError) Error() string { return e.text(models.EN) }
+
+// text renders the message in lang.
+func (e *clientError) text(lang models.Lang) string {
+	if len(e.args) == 0 {
+		return msg(lang, e.key)
+	}
+	return fmt.Sprintf(msg(lang, e.key), e.args...)
+}
 
 // resolveUnit normalises code, looks it up in tree and checks it against
 // the user's jurisdiction.
 func resolveUnit(tree *models.DivisionTree, u *User, code string) (models.Division, error) {
 	d, ok := tree.Lookup(code)
 	if !ok {
-		return models.Division{}, &scopeError{404, "unknown division code " + quoteCode(code)}
+		return models.Division{}, clientErr(http.StatusNotFound, "err.unknown_division", quoteCode(code))
 	}
 	if !InScope(u.Jurisdiction, d.Code) {
-		return models.Division{}, &scopeError{403, "division " + d.Code + " is outside your jurisdiction"}
+		return models.Division{}, clientErr(http.StatusForbidden, "err.division_outside", d.Code)
 	}
 	return d, nil
 }

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/labstack/echo/v4"
 
 	"github.com/padis/padis/models"
 )
@@ -54,7 +53,7 @@ func (r *req) period() (Period, error) {
 	if q := r.c.QueryParam("period"); q != "" {
 		p, err := ParsePeriod(q)
 		if err != nil {
-			return "", echo.NewHTTPError(http.StatusBadRequest, err.Error())
+			return "", clientErr(http.StatusBadRequest, "err.period", q)
 		}
 		return p, nil
 	}
@@ -69,7 +68,7 @@ func (r *req) indicator(def string) (models.Indicator, error) {
 	}
 	ind, ok := r.s.cat.Get(id)
 	if !ok {
-		return ind, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("indicator %q is not in the catalog", id))
+		return ind, clientErr(http.StatusBadRequest, "err.indicator", id)
 	}
 	return ind, nil
 }
@@ -140,7 +139,7 @@ func atoiDefault(s string, def, lo, hi int) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil || n < lo || n > hi {
-		return 0, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("%q: want a whole number from %d to %d", s, lo, hi))
+		return 0, clientErr(http.StatusBadRequest, "err.whole_number", s, lo, hi)
 	}
 	return n, nil
 }

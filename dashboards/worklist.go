@@ -45,10 +45,10 @@ func (r *req) worklistFilter(maxLimit int) (WorklistFilter, models.Division, err
 	}
 	f := WorklistFilter{Unit: d.Code, Kind: r.c.QueryParam("kind"), Status: r.c.QueryParam("status")}
 	if f.Kind != "" && !slices.Contains(WorklistKinds, f.Kind) {
-		return f, d, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("kind %q: want one of %s", f.Kind, strings.Join(WorklistKinds, ", ")))
+		return f, d, clientErr(http.StatusBadRequest, "err.kind_one_of", f.Kind, strings.Join(WorklistKinds, ", "))
 	}
 	if f.Status != "" && !slices.Contains(ItemStatuses, f.Status) {
-		return f, d, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("status %q: want one of %s", f.Status, strings.Join(ItemStatuses, ", ")))
+		return f, d, clientErr(http.StatusBadRequest, "err.status_one_of", f.Status, strings.Join(ItemStatuses, ", "))
 	}
 	if f.Offset, err = atoiDefault(r.c.QueryParam("offset"), 0, 0, 1<<30); err != nil {
 		return f, d, err
@@ -94,7 +94,7 @@ func masked(it WorkItem) WorkItem {
 func (s *Server) apiWorklist(r *req) error {
 	format := r.c.QueryParam("format")
 	if format != "" && format != "json" && format != "csv" {
-		return echo.NewHTTPError(http.StatusBadRequest, "format "+format+": want json or csv")
+		return clientErr(http.StatusBadRequest, "err.format_json_csv", format)
 	}
 	max := worklistMaxAPI
 	if format == "csv" {
@@ -148,7 +148,7 @@ func (r *req) setStatus(id, status, note string) (WorkItem, error) {
 		return it, err
 	}
 	if !slices.Contains(ItemStatuses, status) {
-		return WorkItem{}, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("status %q: want one of %s", status, strings.Join(ItemStatuses, ", ")))
+		return WorkItem{}, clientErr(http.StatusBadRequest, "err.status_one_of", status, strings.Join(ItemStatuses, ", "))
 	}
 	it, err = r.s.src.SetWorkItemStatus(r.ctx(), id, status, r.user.Name, strings.TrimSpace(note), r.s.cfg.Now().UTC())
 	if err != nil {
@@ -167,7 +167,7 @@ func (s *Server) apiWorkItemStatus(r *req) error {
 		return err
 	}
 	if err := json.NewDecoder(r.c.Request().Body).Decode(&in); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, "status: body must be {\"status\":…,\"note\":…}")
+		return clientErr(http.StatusBadRequest, "err.status_body")
 	}
 	it, err := r.setStatus(r.c.Param("id"), in.Status, in.Note)
 	if err != nil {
@@ -192,7 +192,7 @@ func (s *Server) apiReveal(r *req) error {
 	}
 	var in RevealRequest
 	if err := json.NewDecoder(r.c.Request().Body).Decode(&in); err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, msg(r.lang, "reveal.err.body"))
+		return clientErr(http.StatusBadRequest, "reveal.err.body")
 	}
 	in.Reason = strings.Join(strings.Fields(in.Reason), " ")
 	if err := s.cfg.Reveal.Check(in.Purpose, in.Reason); err != nil {
@@ -234,11 +234,11 @@ func (r *req) revealError(err error) error {
 	p := re.Policy.WithDefaults()
 	switch re.Code {
 	case models.RevealBadPurpose:
-		return echo.NewHTTPError(http.StatusBadRequest, msg(r.lang, "reveal.err.purpose"))
+		return clientErr(http.StatusBadRequest, "reveal.err.purpose")
 	case models.RevealShortReason:
-		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf(msg(r.lang, "reveal.err.reason"), p.MinReason))
+		return clientErr(http.StatusBadRequest, "reveal.err.reason", p.MinReason)
 	default:
-		return echo.NewHTTPError(http.StatusTooManyRequests, fmt.Sprintf(msg(r.lang, "reveal.err.rate"), p.Limit, durationLabel(r.lang, p.Window)))
+		return clientErr(http.StatusTooManyRequests, "reveal.err.rate", p.Limit, durationLabel(r.lang, p.Window))
 	}
 }
 
