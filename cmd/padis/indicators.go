@@ -47,16 +47,6 @@ func indicatorCatalog(path string) (*models.Catalog, error) {
 	return cat, nil
 }
 
-func parseLang(s string) (models.Lang, error) {
-	switch s {
-	case "zh", "":
-		return models.ZH, nil
-	case "en":
-		return models.EN, nil
-	}
-	return 0, usageErrorf("-lang %q: want zh or en", s)
-}
-
 func runIndicatorsList(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("indicators list", "indicators list [-format table|json] [-lang zh|en] [-catalog file.json]", stderr)
 	format := fs.String("format", "table", "output format: table or json")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -20,7 +19,6 @@ import (
 	"github.com/padis/padis/engine/load"
 	"github.com/padis/padis/engine/pii"
 	"github.com/padis/padis/engine/pipeline"
-	"github.com/padis/padis/engine/store"
 )
 
 func init() {
@@ -53,66 +51,6 @@ func overridden(bound float64) float64 {
 		return 0
 	}
 	return bound
-}
-
-// storeFlags are the flags every store command shares. Unset flags fall
-// back to the environment (PADIS_DATA, PADIS_THREADS, PADIS_MEMORY_LIMIT,
-// PADIS_TEMP_DIR) and then to the defaults (./padis-data, GOMAXPROCS,
-// 8GB, DATA/tmp).
-type storeFlags struct {
-	data, memoryLimit, tempDir string
-	threads                    int
-}
-
-func addStoreFlags(fs *flag.FlagSet) *storeFlags {
-	f := &storeFlags{}
-	fs.StringVar(&f.data, "data", "", "data directory holding padis.duckdb and padis.key (default $PADIS_DATA, else ./padis-data)")
-	fs.IntVar(&f.threads, "threads", 0, "DuckDB threads (default $PADIS_THREADS, else the number of CPUs)")
-	fs.StringVar(&f.memoryLimit, "memory-limit", "", "memory budget, e.g. 8GB; DuckDB gets 80% of it (default $PADIS_MEMORY_LIMIT, else 8GB)")
-	fs.StringVar(&f.tempDir, "temp-dir", "", "DuckDB spill and load work directory (default $PADIS_TEMP_DIR, else DATA/tmp)")
-	return f
-}
-
-// config merges flags over the environment.
-func (f *storeFlags) config() (store.Config, error) {
-	cfg, err := store.ConfigFromEnv(os.Getenv)
-	if err != nil {
-		return store.Config{}, usageErrorf("%v", err)
-	}
-	if f.data != "" {
-		cfg.Dir = f.data
-		if os.Getenv("PADIS_TEMP_DIR") == "" {
-			cfg.TempDir = ""
-		}
-	}
-	if f.threads != 0 {
-		cfg.Threads = f.threads
-	}
-	if f.memoryLimit != "" {
-		cfg.MemoryLimit = f.memoryLimit
-	}
-	if f.tempDir != "" {
-		cfg.TempDir = f.tempDir
-	}
-	return cfg, nil
-}
-
-func (f *storeFlags) open(ctx context.Context) (*store.Store, error) {
-	cfg, err := f.config()
-	if err != nil {
-		return nil, err
-	}
-	return store.Open(ctx, cfg)
-}
-
-// isTerminal reports whether w is a character device (a terminal).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // runLoad is padis load.
@@ -247,22 +185,6 @@ func logProgress(l *slog.Logger) func(load.Progress) {
 		l.Info("progress", "phase", p.Phase, "table", p.Table, "rows", p.Rows, "total", p.Total,
 			"percent", fmt.Sprintf("%.1f", 100*p.Fraction()), "rows_per_s", int64(p.RowsPerSecond()), "eta", p.ETA().Round(time.Second))
 	}
-}
-
-// group writes n with thousands separators.
-func group(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + group(-n)
-	}
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 func printLoadSummary(w io.Writer, rep *load.Report) {

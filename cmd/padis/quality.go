@@ -15,7 +15,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/padis/padis/engine/quality"
-	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
 )
 
@@ -236,43 +235,6 @@ func readAgesCSV(path string) ([]float64, error) {
 	return counts, nil
 }
 
-// versionFlags are --version and --scope, naming one snapshot version.
-type versionFlags struct {
-	version *int64
-	scope   *string
-}
-
-func addVersionFlags(fs interface {
-	Int64(string, int64, string) *int64
-	String(string, string, string) *string
-}) versionFlags {
-	return versionFlags{fs.Int64("version", 0, "snapshot version"), fs.String("scope", "", "the current version of this scope")}
-}
-
-// resolve returns the version named by the flags; with neither, def.
-func (f versionFlags) resolve(ctx context.Context, st *store.Store, def func() (int64, error)) (int64, error) {
-	return resolveVersion(ctx, st, *f.version, *f.scope, def)
-}
-
-// resolveVersion is the one rule of the commands that read a snapshot
-// version: version when given, else the current version of scope, else
-// def; both given is a usage error.
-func resolveVersion(ctx context.Context, st *store.Store, version int64, scope string, def func() (int64, error)) (int64, error) {
-	switch {
-	case version != 0 && scope != "":
-		return 0, usageErrorf("give at most one of --version and --scope")
-	case version != 0:
-		return version, nil
-	case scope != "":
-		v, err := st.Current(ctx, scope)
-		if err != nil {
-			return 0, err
-		}
-		return v.ID, nil
-	}
-	return def()
-}
-
 func runQualityRun(args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("quality run", "quality run (--version N | --scope S) [--min-heaping-pop N] [--json] [--data DIR]", stderr)
 	sf := addStoreFlags(fs)
@@ -311,39 +273,6 @@ func runQualityRun(args []string, stdout, stderr io.Writer) error {
 	}
 	for _, s := range res.Steps {
 		fmt.Fprintf(stdout, "  %-18s %s\n", s.Name, s.Duration.Round(1e5))
-	}
-	return nil
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
-}
-
-// unitReportFlags are the --division, --json and --csv flags of the
-// quality reports on one unit.
-type unitReportFlags struct {
-	division      *string
-	asJSON, asCSV *bool
-}
-
-// addUnitReportFlags adds the flags with their usage texts.
-func addUnitReportFlags(fs *flag.FlagSet, divisionUsage, jsonUsage, csvUsage string) unitReportFlags {
-	return unitReportFlags{fs.String("division", "", divisionUsage), fs.Bool("json", false, jsonUsage), fs.Bool("csv", false, csvUsage)}
-}
-
-// parse parses args and requires --division and at most one of --json
-// and --csv.
-func (u unitReportFlags) parse(fs *flag.FlagSet, args []string) error {
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if *u.division == "" {
-		return usageErrorf("--division is required")
-	}
-	if *u.asJSON && *u.asCSV {
-		return usageErrorf("give at most one of --json and --csv")
 	}
 	return nil
 }
