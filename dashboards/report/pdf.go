@@ -20,7 +20,8 @@ const (
 	marginT        = 20.0
 	marginB        = 18.0
 	contentW       = pageW - marginL - marginR
-	pdfFont        = "kai"
+	fontSong       = "PADISReportSong" // body text and table cells (fonts.Song)
+	fontHei        = "PADISReportHei"  // title, headings, table headers, captions, charts (fonts.Hei)
 	bodySize       = 10.5
 	tableSize      = 8.5
 	tableLineH     = 4.6
@@ -52,10 +53,12 @@ func RenderPDF(w io.Writer, r *Report, lang models.Lang) error {
 	pdf.SetProducer("PADIS (go-pdf/fpdf)", true)
 	pdf.SetSubject(d.Meta[2][0]+" "+d.Meta[2][1], true)
 	pdf.SetLang(d.HTMLLang)
-	pdf.AddUTF8FontFromBytes(pdfFont, "", fonts.TTF())
+	pdf.AddUTF8FontFromBytes(fontSong, "", fonts.Song.TTF())
+	pdf.AddUTF8FontFromBytes(fontHei, "", fonts.Hei.TTF())
 	pdf.AliasNbPages(pageNumberText)
+	p := &pdfWriter{pdf: pdf}
 	pdf.SetHeaderFunc(func() {
-		pdf.SetFont(pdfFont, "", 8)
+		p.setFont(fontSong, 8, d.Header)
 		pdf.SetTextColor(90, 90, 90)
 		pdf.SetXY(marginL, 9)
 		pdf.CellFormat(contentW, 5, d.Header, "", 0, "L", false, 0, "")
@@ -66,7 +69,7 @@ func RenderPDF(w io.Writer, r *Report, lang models.Lang) error {
 		pdf.SetTextColor(0, 0, 0)
 	})
 	pdf.SetFooterFunc(func() {
-		pdf.SetFont(pdfFont, "", 8)
+		p.setFont(fontSong, 8, "")
 		pdf.SetTextColor(90, 90, 90)
 		pdf.SetXY(marginL, pageH-12)
 		text := fmt.Sprintf("第 %d 页 / 共 %s 页", pdf.PageNo(), pageNumberText)
@@ -76,17 +79,16 @@ func RenderPDF(w io.Writer, r *Report, lang models.Lang) error {
 		pdf.CellFormat(contentW, 5, text, "", 0, "C", false, 0, "")
 		pdf.SetTextColor(0, 0, 0)
 	})
-	p := &pdfWriter{pdf: pdf}
 	pdf.AddPage()
 
 	// Title block.
-	pdf.SetFont(pdfFont, "", 18)
+	p.setFont(fontHei, 18, d.Title)
 	for _, line := range p.wrap(d.Title, contentW) {
 		pdf.CellFormat(contentW, 9, line, "", 1, "C", false, 0, "")
 	}
 	pdf.Ln(2)
-	pdf.SetFont(pdfFont, "", bodySize)
 	for _, kv := range d.Meta {
+		p.setFont(fontSong, bodySize, kv[0]+kv[1])
 		pdf.CellFormat(contentW, 6, kv[0]+"："+kv[1], "", 1, "C", false, 0, "")
 	}
 	pdf.Ln(3)
@@ -94,13 +96,11 @@ func RenderPDF(w io.Writer, r *Report, lang models.Lang) error {
 	p.heading(d.Sections.Headlines)
 	p.table(d.Headlines)
 	if d.HeadlineNote != "" {
-		pdf.SetFont(pdfFont, "", 9)
-		p.paragraph(d.HeadlineNote, 5)
+		p.paragraph(d.HeadlineNote, 9, 5)
 	}
 	p.heading(d.Sections.Narrative)
-	pdf.SetFont(pdfFont, "", bodySize)
 	for _, para := range d.Narrative {
-		p.paragraph(para, 6)
+		p.paragraph(para, bodySize, 6)
 		pdf.Ln(1.5)
 	}
 	p.heading(d.Sections.Charts)
@@ -111,19 +111,16 @@ func RenderPDF(w io.Writer, r *Report, lang models.Lang) error {
 	}
 	if len(d.Outlook.Rows) > 0 {
 		p.table(d.Outlook)
-		pdf.SetFont(pdfFont, "", 9)
-		p.paragraph(d.OutlookNote, 5)
+		p.paragraph(d.OutlookNote, 9, 5)
 	}
 	p.heading(d.Sections.Alerts)
 	if d.AlertsNote != "" {
-		pdf.SetFont(pdfFont, "", bodySize)
-		p.paragraph(d.AlertsNote, 6)
+		p.paragraph(d.AlertsNote, bodySize, 6)
 	} else {
 		p.table(d.AlertSummary)
 		p.table(d.Alerts)
 		if d.AlertsMore != "" {
-			pdf.SetFont(pdfFont, "", 9)
-			p.paragraph(d.AlertsMore, 5)
+			p.paragraph(d.AlertsMore, 9, 5)
 		}
 	}
 	p.heading(d.Sections.Tables)
@@ -136,16 +133,15 @@ func RenderPDF(w io.Writer, r *Report, lang models.Lang) error {
 		p.subheading(t.Title)
 		p.table(t.Table)
 	}
-	pdf.SetFont(pdfFont, "", bodySize)
 	for _, n := range d.Notes {
 		pdf.SetTextColor(138, 109, 59)
-		p.paragraph(n, 6)
+		p.paragraph(n, bodySize, 6)
 	}
 	pdf.SetTextColor(0, 0, 0)
 	p.heading(d.Sections.Appendix)
 	p.table(d.Defs)
-	pdf.SetFont(pdfFont, "", bodySize)
 	for _, kv := range d.Meta {
+		p.setFont(fontSong, bodySize, kv[0]+kv[1])
 		pdf.CellFormat(contentW, 6, kv[0]+"："+kv[1], "", 1, "L", false, 0, "")
 	}
 	if err := pdf.Error(); err != nil {
@@ -159,7 +155,19 @@ func RenderPDF(w io.Writer, r *Report, lang models.Lang) error {
 
 type pdfWriter struct {
 	pdf    *fpdf.Fpdf
-	widths map[string]float64 // rune width in mm at 1 pt, by rune
+	font   string             // the current font: fontSong or fontHei
+	widths map[string]float64 // rune width in mm at 1 pt, by font and rune
+}
+
+// setFont selects font at size pt for writing s: Song text that has a
+// character Song lacks (a rare place-name character) is set in Hei, which
+// has it, so that no character prints as an empty box.
+func (p *pdfWriter) setFont(font string, size float64, s string) {
+	if font == fontSong && !fonts.Song.Covers(s) {
+		font = fontHei
+	}
+	p.font = font
+	p.pdf.SetFont(font, "", size)
 }
 
 // wrap breaks s into lines of at most w mm in the current font.
@@ -170,19 +178,22 @@ func (p *pdfWriter) wrap(s string, w float64) []string {
 	size, _ := p.pdf.GetFontSize()
 	cm := p.pdf.GetCellMargin()
 	return wrapText(s, w-2*cm, func(r string) float64 {
-		cw, ok := p.widths[r]
+		key := p.font + r
+		cw, ok := p.widths[key]
 		if !ok {
 			p.pdf.SetFontSize(1)
 			cw = p.pdf.GetStringWidth(r)
 			p.pdf.SetFontSize(size)
-			p.widths[r] = cw
+			p.widths[key] = cw
 		}
 		return cw * size
 	})
 }
 
-// paragraph writes s wrapped to the content width, lineH mm per line.
-func (p *pdfWriter) paragraph(s string, lineH float64) {
+// paragraph writes s in the body face at size pt, wrapped to the content
+// width, lineH mm per line.
+func (p *pdfWriter) paragraph(s string, size, lineH float64) {
+	p.setFont(fontSong, size, s)
 	for _, line := range p.wrap(s, contentW) {
 		p.pdf.CellFormat(contentW, lineH, line, "", 1, "L", false, 0, "")
 	}
@@ -198,7 +209,7 @@ func (p *pdfWriter) room(h float64) {
 func (p *pdfWriter) heading(s string) {
 	p.room(30) // keep a heading with what follows
 	p.pdf.Ln(3)
-	p.pdf.SetFont(pdfFont, "", 13.5)
+	p.setFont(fontHei, 13.5, s)
 	p.pdf.SetTextColor(31, 80, 140)
 	p.pdf.CellFormat(contentW, 8, s, "B", 1, "L", false, 0, "")
 	p.pdf.SetTextColor(0, 0, 0)
@@ -207,7 +218,7 @@ func (p *pdfWriter) heading(s string) {
 
 func (p *pdfWriter) subheading(s string) {
 	p.room(20)
-	p.pdf.SetFont(pdfFont, "", 11.5)
+	p.setFont(fontHei, 11.5, s)
 	p.pdf.CellFormat(contentW, 7, s, "", 1, "L", false, 0, "")
 }
 
@@ -232,7 +243,7 @@ func (p *pdfWriter) chart(c NamedChart, caption string) error {
 	p.pdf.SetFillColor(255, 255, 255)
 	p.pdf.SetTextColor(0, 0, 0)
 	p.pdf.SetXY(marginL, y+h+1)
-	p.pdf.SetFont(pdfFont, "", 9)
+	p.setFont(fontHei, 9, caption)
 	p.pdf.CellFormat(contentW, 5, caption, "", 1, "C", false, 0, "")
 	p.pdf.Ln(3)
 	return nil
@@ -242,7 +253,6 @@ func (p *pdfWriter) chart(c NamedChart, caption string) error {
 // when a row does not fit, a new page starts and the header row repeats.
 func (p *pdfWriter) table(t table) {
 	pdf := p.pdf
-	pdf.SetFont(pdfFont, "", tableSize)
 	total := 0.0
 	for _, w := range t.Widths {
 		total += w
@@ -270,7 +280,7 @@ func (p *pdfWriter) table(t table) {
 		for i, c := range r {
 			texts[i] = c.Text
 		}
-		h := p.rowHeight(texts, widths)
+		h := p.rowHeight(texts, widths, false)
 		if pdf.GetY()+h > pageH-marginB {
 			pdf.AddPage()
 			header()
@@ -281,9 +291,10 @@ func (p *pdfWriter) table(t table) {
 }
 
 // rowHeight is the height of a row whose cells wrap within their widths.
-func (p *pdfWriter) rowHeight(texts []string, widths []float64) float64 {
+func (p *pdfWriter) rowHeight(texts []string, widths []float64, head bool) float64 {
 	n := 1
 	for i, s := range texts {
+		p.cellFont(s, head)
 		if l := len(p.wrap(s, widths[i])); l > n {
 			n = l
 		}
@@ -291,10 +302,20 @@ func (p *pdfWriter) rowHeight(texts []string, widths []float64) float64 {
 	return float64(n)*tableLineH + 1.2
 }
 
+// cellFont selects the face of a table cell: Hei in the header row, Song
+// (or Hei for a character Song lacks) in the body.
+func (p *pdfWriter) cellFont(s string, head bool) {
+	if head {
+		p.setFont(fontHei, tableSize, s)
+		return
+	}
+	p.setFont(fontSong, tableSize, s)
+}
+
 // row draws one table row; cells supplies tones (nil for the header).
 func (p *pdfWriter) row(texts []string, cells []cell, widths []float64, head bool) {
 	pdf := p.pdf
-	h := p.rowHeight(texts, widths)
+	h := p.rowHeight(texts, widths, head)
 	x0, y0 := marginL, pdf.GetY()
 	x := x0
 	pdf.SetDrawColor(190, 190, 190)
@@ -316,6 +337,7 @@ func (p *pdfWriter) row(texts []string, cells []cell, widths []float64, head boo
 		}
 		pdf.Rect(x, y0, w, h, style)
 		pdf.SetTextColor(textCol[0], textCol[1], textCol[2])
+		p.cellFont(s, head)
 		lines := p.wrap(s, w)
 		align := "L"
 		if i > 0 && !head && numeric(s) && (cells == nil || i >= len(cells) || !cells[i].Label) {

@@ -230,7 +230,7 @@ func (c *pdfCanvas) FillString(f font.Face, pt vg.Point, str string) {
 	m := c.top().m
 	x, y := c.page(pt.X, pt.Y)
 	unit := math.Hypot(m[0], m[1]) // mm per chart point along the baseline
-	c.pdf.SetFont(pdfFont, "", float64(f.Font.Size)*unit/ptMM)
+	c.pdf.SetFont(fontHei, "", float64(f.Font.Size)*unit/ptMM)
 	angle := math.Atan2(-m[1], m[0]) * 180 / math.Pi
 	if math.Abs(angle) > 1e-9 {
 		c.pdf.TransformBegin()

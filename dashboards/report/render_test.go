@@ -159,6 +159,58 @@ func TestPDFPagesNotBlank(t *testing.T) {
 	}
 }
 
+// TestPDFFonts lists the PDF's fonts with pdffonts: exactly the two
+// embedded faces, the 宋体 of the text and the 黑体 of the headings and
+// charts, both embedded and with Unicode maps (so the text can be searched
+// and copied), and no other font. The PDF writer embeds only the glyphs
+// used (without the subset tag pdffonts looks for): the file stays small.
+func TestPDFFonts(t *testing.T) {
+	needPoppler(t, "pdffonts")
+	path := filepath.Join(t.TempDir(), "report.pdf")
+	pdf := renderPDF(t, sampleReport(t), models.ZH)
+	if err := os.WriteFile(path, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if len(pdf) > 1<<20 {
+		t.Errorf("PDF of %d bytes: the fonts are not subset (the two faces hold 7.5 MB)", len(pdf))
+	}
+	out, err := exec.Command("pdffonts", path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("pdffonts: %v\n%s", err, out)
+	}
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) < 3 {
+		t.Fatalf("pdffonts lists no font:\n%s", out)
+	}
+	found := map[string]bool{}
+	for _, l := range lines[2:] { // after the header and the rule
+		f := strings.Fields(l)
+		// name type... emb sub uni object ID: the last five fields are emb, sub, uni, object, generation.
+		if len(f) < 6 {
+			t.Fatalf("pdffonts line %q", l)
+		}
+		name := f[0]
+		emb, sub, uni := f[len(f)-5], f[len(f)-4], f[len(f)-3]
+		fam := ""
+		for _, want := range []string{"PADISReportSong", "PADISReportHei"} {
+			if strings.Contains(strings.ToLower(name), strings.ToLower(want)) {
+				fam = want
+			}
+		}
+		if fam == "" {
+			t.Errorf("unexpected font %s in the PDF", name)
+			continue
+		}
+		found[fam] = true
+		if emb != "yes" || uni != "yes" {
+			t.Errorf("font %s: embedded %s (subset %s), unicode map %s; want embedded with a unicode map", name, emb, sub, uni)
+		}
+	}
+	if !found["PADISReportSong"] || !found["PADISReportHei"] {
+		t.Errorf("fonts found %v, want both PADIS Report Song and Hei:\n%s", found, out)
+	}
+}
+
 func readPNG(t *testing.T, path string) image.Image {
 	t.Helper()
 	f, err := os.Open(path)

@@ -101,7 +101,7 @@ func TestChartsRender(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			if !bytes.Contains(svg, []byte("font-family:PADIS Report Kai")) {
+			if !bytes.Contains(svg, []byte("font-family:PADIS Report Hei")) {
 				t.Errorf("%s: svg does not use the embedded font", name)
 			}
 			if !strings.Contains(string(svg), c.Plot.Title.Text) {
