@@ -815,15 +815,8 @@ func completenessSE(a *cube.AgeCounts, fac [3][4]source, breakdowns [][]int) []f
 
 // save replaces the version's values and factors.
 func (w *writer) save(ctx context.Context, conn *sql.Conn) error {
-	ids := make([]string, 0, 2+len(Adjusted))
-	for _, id := range append([]string{DeathCompleteness, BirthCompleteness}, Adjusted...) {
-		ids = append(ids, store.Quote(id))
-	}
-	for _, q := range []string{`DELETE FROM cube.values WHERE version = ? AND indicator IN (` + strings.Join(ids, ", ") + `)`,
-		`DELETE FROM ` + FactorsTable + ` WHERE version = ?`} {
-		if _, err := conn.ExecContext(ctx, q, w.version); err != nil {
-			return fmt.Errorf("dse: clear version %d: %w", w.version, err)
-		}
+	if err := deleteVersion(ctx, conn, w.version); err != nil {
+		return err
 	}
 	err := conn.Raw(func(dc any) error {
 		app, err := duckdb.NewAppender(dc.(driver.Conn), "", "cube", "values")
@@ -868,6 +861,35 @@ func (w *writer) save(ctx context.Context, conn *sql.Conn) error {
 		return fmt.Errorf("dse: write version %d: %w", w.version, err)
 	}
 	return nil
+}
+
+// deleteVersion deletes what Run wrote for version: its values in
+// cube.values and its rows of FactorsTable.
+func deleteVersion(ctx context.Context, db interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, version int64) error {
+	ids := make([]string, 0, 2+len(Adjusted))
+	for _, id := range append([]string{DeathCompleteness, BirthCompleteness}, Adjusted...) {
+		ids = append(ids, store.Quote(id))
+	}
+	for _, q := range []string{`DELETE FROM cube.values WHERE version = ? AND indicator IN (` + strings.Join(ids, ", ") + `)`,
+		`DELETE FROM ` + FactorsTable + ` WHERE version = ?`} {
+		if _, err := db.ExecContext(ctx, q, version); err != nil {
+			return fmt.Errorf("dse: clear version %d: %w", version, err)
+		}
+	}
+	return nil
+}
+
+// Drop removes what Run wrote for version (pipeline.Drop).
+func Drop(ctx context.Context, st *store.Store, version int64) error {
+	if err := cube.EnsureSchema(ctx, st); err != nil {
+		return fmt.Errorf("dse: drop version %d: %w", version, err)
+	}
+	if _, err := st.DB().ExecContext(ctx, ddl); err != nil {
+		return fmt.Errorf("dse: create schema: %w", err)
+	}
+	return deleteVersion(ctx, st.DB(), version)
 }
 
 // groupLabel is the label of an age group index ("" for all ages).
