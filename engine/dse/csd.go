@@ -82,20 +82,5 @@ func widen(e est, f, rv float64) est {
 	return est{v: v, lo: v * math.Exp(-math.Hypot(math.Log(e.v/e.lo), zc)), hi: v * math.Exp(math.Hypot(math.Log(e.hi/e.v), zc))}
 }
 
-// div returns a/b with the log half-widths of a and b added in quadrature
-// (a and b independent); b must be positive.
-func div(a, b est) est {
-	if !(b.v > 0) {
-		return est{math.NaN(), math.NaN(), math.NaN()}
-	}
-	if !(a.v > 0) {
-		return est{v: 0, lo: 0, hi: a.hi / b.lo}
-	}
-	v := a.v / b.v
-	return est{v: v,
-		lo: v * math.Exp(-math.Hypot(math.Log(a.v/a.lo), math.Log(b.hi/b.v))),
-		hi: v * math.Exp(math.Hypot(math.Log(a.hi/a.v), math.Log(b.v/b.lo)))}
-}
-
 // scale multiplies an estimate by k > 0 (a rate's denominator and scale).
 func (e est) scale(k float64) est { return est{e.v * k, e.lo * k, e.hi * k} }

@@ -267,10 +267,14 @@ func Run(ctx context.Context, st *store.Store, version int64, opts Options) (*Re
 }
 
 // tableExists reports whether schema.table exists.
-func tableExists(ctx context.Context, conn *sql.Conn, schema, table string) (bool, error) {
+func tableExists(ctx context.Context, db interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, schema, table string) (bool, error) {
 	var n int
-	err := conn.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?`, schema, table).Scan(&n)
-	return n > 0, err
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables() WHERE schema_name = ? AND table_name = ?`, schema, table).Scan(&n); err != nil {
+		return false, fmt.Errorf("dse: look up %s.%s: %w", schema, table, err)
+	}
+	return n > 0, nil
 }
 
 // sourceTables returns the version's death records and birth certificates
@@ -281,7 +285,7 @@ func sourceTables(ctx context.Context, conn *sql.Conn, st *store.Store, v *store
 	for ev, t := range map[string]models.Table{EventDeath: models.DeathsTable, EventBirth: models.BirthCertificatesTable} {
 		ok, err := tableExists(ctx, conn, store.SchemaName(v.ID), store.TableName(t.Name))
 		if err != nil {
-			return nil, fmt.Errorf("dse: look up %s: %w", t.Name, err)
+			return nil, err
 		}
 		if ok {
 			out[ev] = st.Table(v.ID, t.Name)
@@ -596,18 +600,27 @@ func (a *adjusted) relVar() float64 {
 	return v / (a.adj * a.adj)
 }
 
-// est returns the adjusted count with its interval (NaN when a cell with
-// events has no completeness).
-func (a *adjusted) est() est {
+// factor returns adj/reg and its relative variance; for a zero count the
+// unit's fallback factor. ok is false when a cell with events has no
+// completeness, or a zero count no fallback.
+func (a *adjusted) factor() (f, rv float64, ok bool) {
 	switch {
 	case !a.ok:
-		return nan
+		return 0, 0, false
 	case a.reg > 0:
-		return adjCount(a.reg, a.adj/a.reg, a.relVar())
-	case a.fallback.ok:
-		return adjCount(0, a.fallback.f, a.fallback.rv)
+		return a.adj / a.reg, a.relVar(), true
 	}
-	return nan
+	return a.fallback.f, a.fallback.rv, a.fallback.ok
+}
+
+// est returns the adjusted count with its interval (NaN when it has no
+// factor).
+func (a *adjusted) est() est {
+	f, rv, ok := a.factor()
+	if !ok {
+		return nan
+	}
+	return adjCount(a.reg, f, rv)
 }
 
 // unit computes the adjusted values of one unit and period from its age
@@ -679,7 +692,17 @@ func (w *writer) unit(k cube.AgeKey, a *cube.AgeCounts, tfrInd, e0Ind models.Ind
 		w.put("cdr_adj", u, k.Level, "", nan, de.v, py)
 		w.put("cbr_adj", u, k.Level, "", nan, be.v, py)
 	}
-	w.put("imr_adj", u, k.Level, "", div(ie, be).scale(1000), ie.v, be.v)
+	// IMR: the registered proportion's Wilson interval (the base's
+	// method) scaled by the ratio of the infant deaths' and births'
+	// factors, widened by both factors' variances.
+	ime := nan
+	fi, rvi, oki := infant.factor()
+	fb, rvb, okb := births.factor()
+	if oki && okb && births.reg > 0 {
+		lo, hi := cube.Wilson(infant.reg, births.reg)
+		ime = widen(est{infant.reg / births.reg, lo, hi}, fi/fb, rvi+rvb).scale(1000)
+	}
+	w.put("imr_adj", u, k.Level, "", ime, ie.v, be.v)
 	// TFR: the registered TFR and its interval scaled by the births'
 	// factor (the certificates do not give the mother's age).
 	tfrs, err := cube.Methods(tfrInd, a)
@@ -688,12 +711,8 @@ func (w *writer) unit(k cube.AgeKey, a *cube.AgeCounts, tfrInd, e0Ind models.Ind
 	}
 	tfr := tfrs[0]
 	te := nan
-	switch {
-	case math.IsNaN(tfr.Value) || math.IsNaN(be.v):
-	case births.reg > 0:
-		te = widen(est{tfr.Value, tfr.Lower, tfr.Upper}, births.adj/births.reg, births.relVar())
-	case births.fallback.ok:
-		te = widen(est{tfr.Value, tfr.Lower, tfr.Upper}, births.fallback.f, births.fallback.rv)
+	if !math.IsNaN(tfr.Value) && okb {
+		te = widen(est{tfr.Value, tfr.Lower, tfr.Upper}, fb, rvb)
 	}
 	w.put("tfr_adj", u, k.Level, "", te, be.v, tfr.Denominator)
 	if k.PeriodType != cube.PeriodMonth {
