@@ -23,8 +23,8 @@ import (
 // window is 18 months ending mid-2025, so that 2024 is a full year whose
 // events are all past the registration allowance. In 2024, at province
 // level: the completeness intervals cover the true completeness (recorded
-// / all events); the adjusted deaths, births, CDR and e0 intervals cover
-// the true values, and the registered CDR and e0 intervals do not. The
+// / all events); the adjusted deaths, births, CDR, CBR, IMR and e0
+// intervals cover the true values, and the registered CDR and e0 intervals do not. The
 // share of counties whose cdr_adj and e0_adj intervals cover the truth is
 // logged and must be at least 85 %. docs/indicators.md records the
 // figures.
@@ -94,7 +94,7 @@ func TestGenerated(t *testing.T) {
 
 	// Truth of 2024 by county: all deaths and births of residents,
 	// registered or not, and those registered.
-	type year struct{ deaths, recDeaths, births, recBirths float64 }
+	type year struct{ deaths, recDeaths, births, recBirths, infant float64 }
 	truth := map[string]year{}
 	var prov year
 	for _, c := range gen.Truth.Counties {
@@ -102,12 +102,13 @@ func TestGenerated(t *testing.T) {
 			if y.Year != 2024 {
 				continue
 			}
-			cy := year{float64(y.Deaths), float64(y.RecordedDeaths), float64(y.Births), float64(y.RecordedBirths)}
+			cy := year{float64(y.Deaths), float64(y.RecordedDeaths), float64(y.Births), float64(y.RecordedBirths), float64(y.InfantDeaths)}
 			truth[c.Code] = cy
 			prov.deaths += cy.deaths
 			prov.recDeaths += cy.recDeaths
 			prov.births += cy.births
 			prov.recBirths += cy.recBirths
+			prov.infant += cy.infant
 		}
 	}
 	p := gen.Truth.Provinces[0]
@@ -123,6 +124,8 @@ func TestGenerated(t *testing.T) {
 		{"deaths_adj", prov.deaths, true},
 		{"births_adj", prov.births, true},
 		{"cdr_adj", trueCDR, true},
+		{"cbr_adj", prov.births / py * 1000, true},
+		{"imr_adj", prov.infant / prov.births * 1000, true},
 		{"e0_adj", p.E0.Both, true},
 		{"cdr", trueCDR, false},
 		{"e0", p.E0.Both, false},
@@ -132,6 +135,36 @@ func TestGenerated(t *testing.T) {
 		if covers(v, c.truth) != c.covers {
 			t.Errorf("%s = %.3f [%.3f, %.3f]: covers the truth %.3f is %v, want %v", c.id, v.Value, v.Lower, v.Upper, c.truth, !c.covers, c.covers)
 		}
+	}
+
+	// Lineage explains an adjusted value: the registered measures and the
+	// factor of each sex and age group.
+	l, err := eng.Lineage(ctx, query.Key{Indicator: "cdr_adj", Division: p.Code, Period: "2024"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := l.Adjustment; a == nil || a.Registered != "cdr" || len(a.Factors) != 2*len(dse.AgeGroups) || l.Counts["deaths"] == 0 || l.Counts["person_years"] == 0 {
+		t.Errorf("lineage of cdr_adj: counts %v, adjustment %+v; want deaths, person-years and 8 factors", l.Counts, l.Adjustment)
+	} else {
+		var reg float64
+		for _, f := range a.Factors {
+			reg += f.Registered
+		}
+		if reg != l.Counts["deaths"] {
+			t.Errorf("lineage of cdr_adj: factors cover %v registered deaths, want %v", reg, l.Counts["deaths"])
+		}
+	}
+	// Run is idempotent: a second run replaces the values.
+	again, err := dse.Run(ctx, st, ver, dse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored int64
+	if err := st.DB().QueryRow(`SELECT count(*) FROM cube.values WHERE version = ? AND (ends_with(indicator, '_adj') OR ends_with(indicator, '_reg_completeness'))`, ver).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if again.Values != res.Values || stored != res.Values {
+		t.Errorf("second run: %d values, %d stored; want %d", again.Values, stored, res.Values)
 	}
 
 	// Counties: the share whose adjusted intervals cover the truth.
