@@ -313,7 +313,7 @@ func sourceTables(ctx context.Context, conn *sql.Conn, st *store.Store, v *store
 			records += n
 		}
 		if records > 0 {
-			return nil, fmt.Errorf("dse: version %d was linked before the linkage kept its links (%s): link it again (linkage.Options.Force)", v.ID, linkage.LinksTable)
+			return nil, fmt.Errorf("dse: version %d was linked before the linkage kept its links (%s): link it again (padis worklists build --force), then run the pipeline", v.ID, linkage.LinksTable)
 		}
 	}
 	return out, nil
