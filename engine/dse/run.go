@@ -253,7 +253,8 @@ func Run(ctx context.Context, st *store.Store, version int64, opts Options) (*Re
 	if err := readStrata(ctx, conn, st, v, tables, opts, models.Level(ageLevel), deaths, births, res); err != nil {
 		return nil, err
 	}
-	w := &writer{version: version, level: models.Level(ageLevel), deaths: deaths, births: births}
+	w := &writer{version: version, level: models.Level(ageLevel), deaths: deaths, births: births,
+		hasSource: map[string]bool{EventDeath: deaths.totals().Source > 0, EventBirth: births.totals().Source > 0}}
 	if err := w.compute(ctx, conn); err != nil {
 		return nil, err
 	}
@@ -469,6 +470,7 @@ type writer struct {
 	deaths, births *strata
 	values         []cube.Value
 	factors        []factorRow
+	hasSource      map[string]bool // events with source records
 }
 
 // factorRow is one row of FactorsTable.
@@ -493,7 +495,14 @@ func indicator(id string) models.Indicator {
 }
 
 // put appends a value of indicator id for unit u, judged by cube.Assess.
+// An adjusted indicator of an event without any source record (a snapshot
+// without that source) is not written: it would be empty everywhere.
 func (w *writer) put(id string, u unitKey, level models.Level, breakdown string, e est, num, den float64) {
+	for _, ev := range eventsOf(id) {
+		if !w.hasSource[ev] {
+			return
+		}
+	}
 	ind := indicator(id)
 	v := cube.Value{Version: w.version, Indicator: id, Division: u.div, Level: level, PeriodType: u.ptype, Period: u.period,
 		Breakdown: breakdown, Value: e.v, Lower: e.lo, Upper: e.hi, Numerator: num, Denominator: den}
@@ -651,7 +660,7 @@ func (w *writer) unit(k cube.AgeKey, a *cube.AgeCounts, tfrInd, e0Ind models.Ind
 				infant.add(w.deaths, u, c, reg)
 			}
 			cellFactor[s][g] = r
-			if s > 0 {
+			if s > 0 && w.hasSource[EventDeath] {
 				w.factors = append(w.factors, factorRow{EventDeath, u, k.Level, c, reg, r})
 			}
 		}
@@ -678,7 +687,7 @@ func (w *writer) unit(k cube.AgeKey, a *cube.AgeCounts, tfrInd, e0Ind models.Ind
 	}{{1, bm}, {2, bf}, {0, ball - bm - bf}} {
 		c := cellKey{b.sex, -1}
 		r := births.add(w.births, u, c, b.n)
-		if b.sex > 0 {
+		if b.sex > 0 && w.hasSource[EventBirth] {
 			w.factors = append(w.factors, factorRow{EventBirth, u, k.Level, c, b.n, r})
 		}
 	}

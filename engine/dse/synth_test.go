@@ -3,6 +3,7 @@ package dse_test
 import (
 	"context"
 	"math"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -197,5 +198,43 @@ func TestGenerated(t *testing.T) {
 	}
 	if math.IsNaN(cdrHit) {
 		t.Fatal("no county")
+	}
+
+	// Drop removes the values and factors of the version.
+	if err := dse.Drop(ctx, st, ver); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.DB().QueryRow(`SELECT (SELECT count(*) FROM cube.values WHERE version = $1 AND (ends_with(indicator, '_adj') OR ends_with(indicator, '_reg_completeness')))
+		+ (SELECT count(*) FROM `+dse.FactorsTable+` WHERE version = $1)`, ver).Scan(&stored); err != nil {
+		t.Fatal(err)
+	}
+	if stored != 0 {
+		t.Errorf("after Drop: %d rows left", stored)
+	}
+}
+
+// TestNoSources: a snapshot without death records and birth certificates
+// gets no completeness and no adjusted value (not a table of empty ones).
+func TestNoSources(t *testing.T) {
+	ctx := context.Background()
+	st := cubetest.OpenStore(t)
+	v := cubetest.Load(t, st, filepath.Join("..", "cube", "testdata", "tiny"))
+	if _, err := cube.Build(ctx, st, v.ID, cube.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := linkage.Run(ctx, st, v.ID, linkage.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := dse.Run(ctx, st, v.ID, dse.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int64
+	if err := st.DB().QueryRow(`SELECT (SELECT count(*) FROM cube.values WHERE version = $1 AND (ends_with(indicator, '_adj') OR ends_with(indicator, '_reg_completeness')))
+		+ (SELECT count(*) FROM `+dse.FactorsTable+` WHERE version = $1)`, v.ID).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if res.Values != 0 || n != 0 {
+		t.Errorf("without sources: %d values reported, %d rows stored; want none", res.Values, n)
 	}
 }
