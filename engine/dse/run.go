@@ -413,52 +413,52 @@ HAVING (level <= $4 OR (GROUPING(sex) = 1 AND GROUPING(grp) = 1))`
 // scanStrata reads rows (division, level, ptype, period, sex, grp, n2, m)
 // into s; cells of an unknown sex or age (9) are kept only in the totals.
 func scanStrata(ctx context.Context, conn *sql.Conn, s *strata, q string, args ...any) error {
-	rows, err := conn.QueryContext(ctx, q, args...)
-	if err != nil {
-		return fmt.Errorf("dse: %s records by unit and period: %w", s.event, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return scanRows(ctx, conn, s.event+" records", q, args, func(rows *sql.Rows) error {
 		var u unitKey
 		var level int
 		var c cellKey
 		var n2, m float64
 		if err := rows.Scan(&u.div, &level, &u.ptype, &u.period, &c.sex, &c.grp, &n2, &m); err != nil {
-			return fmt.Errorf("dse: %s records: %w", s.event, err)
+			return err
 		}
-		if c.sex == 9 || c.grp == 9 {
-			continue
+		if c.sex != 9 && c.grp != 9 {
+			n := s.at(u, c)
+			n.Source, n.Matched = n2, m
 		}
-		n := s.at(u, c)
-		n.Source, n.Matched = n2, m
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("dse: %s records: %w", s.event, err)
-	}
-	return nil
+		return nil
+	})
 }
 
 // scanRegister reads rows (division, ptype, period, sex, grp, n1) into s.
 func scanRegister(ctx context.Context, conn *sql.Conn, s *strata, q string, args ...any) error {
-	rows, err := conn.QueryContext(ctx, q, args...)
-	if err != nil {
-		return fmt.Errorf("dse: registered %ss: %w", s.event, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return scanRows(ctx, conn, "registered "+s.event+"s", q, args, func(rows *sql.Rows) error {
 		var u unitKey
 		var c cellKey
 		var n1 float64
 		if err := rows.Scan(&u.div, &u.ptype, &u.period, &c.sex, &c.grp, &n1); err != nil {
-			return fmt.Errorf("dse: registered %ss: %w", s.event, err)
+			return err
 		}
-		if c.sex == 9 {
-			continue
+		if c.sex != 9 {
+			s.at(u, c).Register = n1
 		}
-		s.at(u, c).Register = n1
+		return nil
+	})
+}
+
+// scanRows runs q and calls row for each row; errors name what.
+func scanRows(ctx context.Context, conn *sql.Conn, what, q string, args []any, row func(*sql.Rows) error) error {
+	rows, err := conn.QueryContext(ctx, q, args...)
+	if err != nil {
+		return fmt.Errorf("dse: %s: %w", what, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := row(rows); err != nil {
+			return fmt.Errorf("dse: %s: %w", what, err)
+		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("dse: registered %ss: %w", s.event, err)
+		return fmt.Errorf("dse: %s: %w", what, err)
 	}
 	return nil
 }
