@@ -272,6 +272,37 @@ var builtinIndicators = []Indicator{
 	worklist("mismatch_birth_date", "出生日期与其他来源不一致", "birth date differs from a source"),
 	worklist("mismatch_residence", "户籍地与公安户籍不一致", "registration place differs from the police register"),
 	worklist("over_coverage", "疑似虚报（其他来源均无）", "possible over-coverage (unknown to every source)"),
+	// Registration completeness and the indicators adjusted for it, written
+	// into cube.values by engine/dse (docs/indicators.md, "Completeness of
+	// registration and adjusted indicators"): a dual-system estimate from
+	// the register and the death records or birth certificates matched by
+	// engine/linkage.
+	{ID: "death_reg_completeness", Decimals: 1, ZH: "死亡登记完整率", EN: "death registration completeness", Unit: "%", Kind: KindStored,
+		Interval: IntervalWilson, Good: "up", FormulaZH: "民政/殡葬死亡记录中已在库登记死亡的 / 有身份号码的死亡记录 × 100（双系统估计 登记死亡 / 估计死亡总数）", FormulaEN: "death records (with an ID number) whose death is on the register / those records × 100 (dual-system: registered / estimated deaths)"},
+	{ID: "birth_reg_completeness", Decimals: 1, ZH: "出生登记完整率", EN: "birth registration completeness", Unit: "%", Kind: KindStored,
+		Interval: IntervalWilson, Good: "up", FormulaZH: "出生医学证明中已在库登记出生的 / 有母亲身份号码的出生医学证明 × 100（双系统估计）", FormulaEN: "birth certificates (with the mother's ID number) whose birth is on the register / those certificates × 100 (dual-system)"},
+	adjusted("deaths", 0, "死亡人数（校正）", "deaths (adjusted)", "persons", IntervalDelta, "登记死亡数 / 分性别年龄组死亡登记完整率", "registered deaths / completeness by sex and age group"),
+	adjusted("cdr", 2, "死亡率（校正）", "crude death rate (adjusted)", "‰", IntervalDelta, "校正死亡数 / 人年数 × 1000", "adjusted deaths / person-years × 1000"),
+	adjusted("imr", 2, "婴儿死亡率（校正）", "infant mortality rate (adjusted)", "‰", IntervalDelta, "校正婴儿死亡数 / 校正出生数 × 1000", "adjusted infant deaths / adjusted births × 1000"),
+	adjusted("e0", 1, "预期寿命（校正）", "life expectancy at birth (adjusted)", "years", IntervalChiang, "按年龄组死亡登记完整率校正死亡数后的简略寿命表", "abridged life table of deaths scaled by the completeness of their sex and age group"),
+	adjusted("births", 0, "出生人数（校正）", "births (adjusted)", "persons", IntervalDelta, "登记出生数 / 分性别出生登记完整率", "registered births / birth registration completeness by sex"),
+	adjusted("cbr", 2, "出生率（校正）", "crude birth rate (adjusted)", "‰", IntervalDelta, "校正出生数 / 人年数 × 1000", "adjusted births / person-years × 1000"),
+	adjusted("tfr", 2, "总和生育率（校正）", "total fertility rate (adjusted)", "children per woman", IntervalDelta, "总和生育率 × 校正出生数 / 登记出生数", "TFR × adjusted births / registered births"),
+}
+
+// adjusted returns the catalog entry of the variant of base adjusted for
+// under-registration (engine/dse): id base_adj, stored, judged good in
+// the same direction as base.
+func adjusted(base string, decimals int, zh, en, unit, interval, formulaZH, formulaEN string) Indicator {
+	good := "none"
+	switch base {
+	case "imr", "cdr":
+		good = "down"
+	case "e0", "tfr":
+		good = "up"
+	}
+	return Indicator{ID: base + "_adj", ZH: zh, EN: en, Unit: unit, Kind: KindStored, Interval: interval, Good: good,
+		FormulaZH: formulaZH, FormulaEN: formulaEN, Decimals: decimals, Base: base, Variant: VariantAdjusted}
 }
 
 // MeasureByID returns the measure with the given id.

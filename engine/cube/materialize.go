@@ -206,3 +206,12 @@ func null(f float64) any {
 	}
 	return f
 }
+
+// ReadAgesWhere returns the age counts of version for the units and
+// periods that satisfy where (SQL over the columns of cube.age, with args),
+// keyed by unit and period, and the keys in table order.
+func ReadAgesWhere(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, version int64, where string, args ...any) (map[AgeKey]*AgeCounts, []AgeKey, error) {
+	return readAges(ctx, q, version, "", where, args...)
+}

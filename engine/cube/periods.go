@@ -103,3 +103,12 @@ func ParsePeriod(s string) (ptype, label string, err error) {
 		return PeriodMonth, t.Format("2006-01"), nil
 	}
 }
+
+// PeriodsSQL returns a statement creating the temporary table name (mi,
+// ptype, period, last) that maps each month from first to last (mi =
+// year·12 + month − 1) to every period of the cube it belongs to, as the
+// cube aggregates them: for an engine package that aggregates events of
+// its own into the cube's periods (engine/dse).
+func PeriodsSQL(name string, first, last time.Time) string {
+	return periodsSQL(name, monthIndex(first), monthIndex(last))
+}

@@ -312,3 +312,11 @@ WHERE record_id IS NULL AND p_status = '1' AND p_birth <= {{newborn}}
 	AND person_id NOT IN (SELECT person_id FROM lk_death)
 	AND person_id NOT IN (SELECT person_id FROM lk_cert WHERE person_id IS NOT NULL)
 	AND person_id NOT IN (SELECT person_id FROM lk_pairs WHERE score >= {{possible}});
+
+-- name: links
+-- The death records and birth certificates linked to a card, kept for the
+-- dual-system estimates of registration completeness (engine/dse).
+INSERT INTO linkage.links
+SELECT {{V}}, 'deaths', record_id, person_id, method FROM lk_death
+UNION ALL
+SELECT {{V}}, 'birth_certificates', cert_no, person_id, method FROM lk_cert WHERE person_id IS NOT NULL;

@@ -257,7 +257,7 @@ func link(ctx context.Context, conn *sql.Conn, st *store.Store, v *store.Version
 		}
 		begun = true
 		t0 := time.Now()
-		for _, q := range []string{`DELETE FROM linkage.items WHERE version = ?`, `DELETE FROM linkage.runs WHERE version = ?`, `DELETE FROM linkage.params WHERE version = ?`} {
+		for _, q := range []string{`DELETE FROM linkage.items WHERE version = ?`, `DELETE FROM linkage.runs WHERE version = ?`, `DELETE FROM linkage.params WHERE version = ?`, `DELETE FROM linkage.links WHERE version = ?`} {
 			if _, err := conn.ExecContext(ctx, q, v.ID); err != nil {
 				return fmt.Errorf("linkage: clear version %d: %w", v.ID, err)
 			}
@@ -417,7 +417,7 @@ func Drop(ctx context.Context, st *store.Store, version int64) error {
 	if err := migrate(ctx, exec); err != nil {
 		return err
 	}
-	for _, t := range []string{ItemsTable, RunsTable, ParamsTable} {
+	for _, t := range []string{ItemsTable, RunsTable, ParamsTable, LinksTable} {
 		if _, err := conn.ExecContext(ctx, `DELETE FROM `+t+` WHERE version = ?`, version); err != nil {
 			return fmt.Errorf("linkage: drop version %d from %s: %w", version, t, err)
 		}

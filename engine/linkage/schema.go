@@ -11,6 +11,10 @@ const (
 	ItemsTable  = "linkage.items"  // worklist items per version
 	StatusTable = "linkage.status" // status history per scope and item id (kept across versions)
 	ParamsTable = "linkage.params" // Fellegi–Sunter m/u probabilities and weights per version
+	// LinksTable holds, per version, every death record and birth
+	// certificate linked to a card (source, record_id, person_id, method):
+	// the matches of the dual-system estimates (engine/dse).
+	LinksTable = "linkage.links"
 )
 
 // Worklist kinds (fixed ids).
@@ -59,6 +63,9 @@ CREATE SEQUENCE IF NOT EXISTS linkage.status_seq;
 CREATE TABLE IF NOT EXISTS linkage.params (
 	version BIGINT NOT NULL, field VARCHAR NOT NULL, m DOUBLE NOT NULL, u DOUBLE NOT NULL,
 	agree DOUBLE NOT NULL, disagree DOUBLE NOT NULL);
+CREATE TABLE IF NOT EXISTS linkage.links (
+	version BIGINT NOT NULL, source VARCHAR NOT NULL, record_id VARCHAR NOT NULL, person_id VARCHAR NOT NULL,
+	method VARCHAR NOT NULL);
 CREATE OR REPLACE VIEW linkage.current_status AS
 	SELECT scope, item_id, status, who, set_at, note, version FROM linkage.status
 	QUALIFY row_number() OVER (PARTITION BY scope, item_id ORDER BY set_at DESC, seq DESC) = 1;`

@@ -6,6 +6,7 @@ import (
 
 	"github.com/padis/padis/engine/alerts"
 	"github.com/padis/padis/engine/cube"
+	"github.com/padis/padis/engine/dse"
 	"github.com/padis/padis/engine/linkage"
 	"github.com/padis/padis/engine/nowcast"
 	"github.com/padis/padis/engine/quality"
@@ -24,6 +25,7 @@ func Drop(ctx context.Context, st *store.Store, version int64) error {
 		drop func(context.Context, *store.Store, int64) error
 	}{
 		{"alerts", alerts.Drop},
+		{"completeness", dse.Drop},
 		{"nowcast", nowcast.Drop},
 		{"quality", quality.Drop},
 		{"linkage", linkage.Drop},

@@ -16,6 +16,7 @@ import (
 
 	"github.com/padis/padis/engine/alerts"
 	"github.com/padis/padis/engine/cube"
+	"github.com/padis/padis/engine/dse"
 	"github.com/padis/padis/engine/linkage"
 	"github.com/padis/padis/engine/nowcast"
 	"github.com/padis/padis/engine/quality"
@@ -100,6 +101,10 @@ func PostSteps(cfg Config) []Step {
 		}},
 		{Name: "nowcast", Run: func(ctx context.Context, st *store.Store, v int64) error {
 			_, err := nowcast.Run(ctx, st, v)
+			return err
+		}},
+		{Name: "completeness", Run: func(ctx context.Context, st *store.Store, v int64) error {
+			_, err := dse.Run(ctx, st, v, dse.Options{}) // dual-system completeness and *_adj, from linkage's matches
 			return err
 		}},
 		{Name: "alerts", Run: func(ctx context.Context, st *store.Store, v int64) error {

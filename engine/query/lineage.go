@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/padis/padis/engine/cube"
+	"github.com/padis/padis/engine/dse"
 	"github.com/padis/padis/models"
 )
 
@@ -16,6 +17,9 @@ type Lineage struct {
 	Snapshot  SnapshotRef        `json:"snapshot"`
 	Cube      Run                `json:"cube"`
 	Counts    map[string]float64 `json:"counts"` // the measures the formula reads, for the unit and period
+	// Adjustment explains a value adjusted for under-registration
+	// (engine/dse): the completeness each sex and age group was scaled by.
+	Adjustment *dse.Explanation `json:"adjustment,omitempty"`
 }
 
 // SnapshotRef identifies the snapshot version behind a value.
@@ -39,11 +43,18 @@ func (e *Engine) Lineage(ctx context.Context, k Key) (*Lineage, error) {
 		return nil, err
 	}
 	l := &Lineage{Value: v, Indicator: r.ind, Cube: *r.run, Counts: map[string]float64{}}
+	measures := formulaMeasures(r.ind)
+	if base, ok := e.cat.Get(r.ind.Base); ok && r.ind.Variant == models.VariantAdjusted {
+		measures = formulaMeasures(base) // the registered counts the adjusted value scales
+		if l.Adjustment, err = dse.Explain(ctx, e.db, r.run.Version, r.ind.ID, base.ID, r.division, r.ptype, r.period); err != nil {
+			return nil, fmt.Errorf("lineage: %w", err)
+		}
+	}
 	if ix := r.run.ix; ix != nil {
 		l.Snapshot = ix.snapshot
 		if c, present, ok := ix.counts(r.division, r.period, nil); ok {
 			if present {
-				for _, id := range formulaMeasures(r.ind) {
+				for _, id := range measures {
 					l.Counts[id] = c.Get(id)
 				}
 			}
@@ -66,7 +77,7 @@ func (e *Engine) Lineage(ctx context.Context, k Key) (*Lineage, error) {
 		return nil, fmt.Errorf("lineage: %w", err)
 	}
 	if len(mrows) == 1 {
-		for _, id := range formulaMeasures(r.ind) {
+		for _, id := range measures {
 			l.Counts[id] = mrows[0].Counts.Get(id)
 		}
 	}
