@@ -63,6 +63,7 @@ var Measures = []Measure{
 	{"events_timely", "及时登记事件", "events recorded within 30 days", true, ""},
 	{"eligible_reward", "奖励扶助对象", "rural reward programme beneficiaries", true, "rural-registered parents aged 60+ with one child or two daughters"},
 	{"eligible_special", "特别扶助对象", "special assistance beneficiaries", true, "parents whose only child died or is disabled, mother aged 49+"},
+	{"duplicate_cards_removed", "剔除重卡数", "duplicate cards removed", true, "cards resident at the end of the period that are counted on another card (exact duplicates, confirmed probable duplicates) and left out of population, person-years and deaths"},
 }
 
 // IndicatorKind says how an indicator's value is obtained.
@@ -272,6 +273,10 @@ var builtinIndicators = []Indicator{
 	worklist("mismatch_birth_date", "出生日期与其他来源不一致", "birth date differs from a source"),
 	worklist("mismatch_residence", "户籍地与公安户籍不一致", "registration place differs from the police register"),
 	worklist("over_coverage", "疑似虚报（其他来源均无）", "possible over-coverage (unknown to every source)"),
+	// The duplicate cards the cube left out (engine/cube, facts.sql).
+	{ID: "duplicate_cards_removed", ZH: "剔除重卡数", EN: "duplicate cards removed", Unit: "items", Kind: KindCount, Numerator: "duplicate_cards_removed",
+		Interval: IntervalNone, Good: "none", FormulaZH: "期末常住、已按另一卡片计数而不计入人口、人年数和死亡的卡片数（身份号码相同的重卡及已确认的疑似重卡）",
+		FormulaEN: "cards resident at the end of the period counted on another card and left out of population, person-years and deaths (exact duplicates and confirmed probable duplicates)"},
 }
 
 // MeasureByID returns the measure with the given id.
