@@ -8,6 +8,7 @@ import (
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/cube/cubetest"
 	"github.com/padis/padis/engine/linkage"
+	"github.com/padis/padis/engine/query"
 	"github.com/padis/padis/engine/store"
 )
 
@@ -87,6 +88,30 @@ func TestDuplicateCards(t *testing.T) {
 	if n2.pop != want2.pop || n2.removed != want2.removed || n2.births != want2.births || n2.deaths != want2.deaths || n2.py >= b2.py {
 		t.Errorf("v2 with duplicates: %+v, want %+v (person-years below %g)", n2, want2, b2.py)
 	}
+	// Lineage names the cards left out: P40 and P43 in 510104 (P42 is dead
+	// at the end of 2024).
+	eng, err := query.New(ctx, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ indicator, note string }{
+		{"population", "population excludes 2 duplicate cards (counted on another card)"},
+		{"cdr", "deaths and person_years exclude 2 duplicate cards (counted on another card)"},
+	} {
+		l, err := eng.Lineage(ctx, query.Key{Indicator: c.indicator, Division: "510104", Period: "2024", Version: nv.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l.DuplicatesRemoved == nil || *l.DuplicatesRemoved != 2 || l.Note != c.note {
+			t.Errorf("lineage of %s: duplicates removed %v, note %q; want 2, %q", c.indicator, l.DuplicatesRemoved, l.Note, c.note)
+		}
+	}
+	if l, err := eng.Lineage(ctx, query.Key{Indicator: "births", Division: "510104", Period: "2024", Version: nv.ID}); err != nil {
+		t.Fatal(err)
+	} else if l.DuplicatesRemoved != nil {
+		t.Errorf("lineage of births: duplicates removed %v, want none (events are moved to the kept card)", *l.DuplicatesRemoved)
+	}
+	eng.Close()
 	var dups []string
 	rows, err := st.DB().Query(`SELECT person_id || '>' || kept || ' ' || kind FROM cube.duplicates WHERE version = ? ORDER BY 1`, nv.ID)
 	if err != nil {

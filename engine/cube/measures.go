@@ -21,6 +21,20 @@ var stockMeasures = map[string]bool{
 // IsStock reports whether measure id is a stock (end of period) measure.
 func IsStock(id string) bool { return stockMeasures[id] }
 
+// DuplicatesMeasure counts the duplicate cards (重卡) a unit's measures of
+// persons leave out: the cards counted on another card that are resident
+// at the end of the period (facts.sql).
+const DuplicatesMeasure = "duplicate_cards_removed"
+
+// CountsPersons reports whether measure id counts persons from their
+// cards (population, person-years, deaths, households…), so that it
+// leaves out the duplicate cards of DuplicatesMeasure; births and the
+// other events are counted once by moving a duplicate's events to the
+// kept card.
+func CountsPersons(id string) bool {
+	return pmMeasureSQL[id] != "" || id == "households" || id == "household_members"
+}
+
 // exposureMeasures are the person-years measures (sums of days / 365.25).
 var exposureMeasures = map[string]bool{"person_years": true, "person_years_female_15_49": true}
 
@@ -111,7 +125,7 @@ func vmSource(id string) string {
 		return "pm"
 	case id == "households" || id == "household_members":
 		return "hh"
-	case id == "duplicate_cards_removed":
+	case id == DuplicatesMeasure:
 		return "dc"
 	case strings.HasPrefix(id, "births"):
 		return "bi"
