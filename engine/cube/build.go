@@ -247,7 +247,7 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 	if err := b.exec("months", monthsSQL(first, last, pe)); err != nil {
 		return nil, err
 	}
-	if err := b.exec("duplicate cards", `CREATE OR REPLACE TEMP TABLE cube_dups AS `+linkage.CountedOnceSQL(persons, v.Scope)); err != nil {
+	if err := b.exec("duplicate cards", dupsSQL("cube_dups", linkage.CountedOnceSQL(persons, v.Scope), st.Table(version, models.TableEvents))); err != nil {
 		return nil, err
 	}
 	if err := b.exec("periods", periodsSQL("cube_pmap", first, last)); err != nil {
@@ -338,7 +338,7 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 }
 
 // tempTables are the connection's tables a build leaves behind.
-var tempTables = []string{"cube_months", "cube_dups", "cube_dups_base", "cube_pmap", "cube_pmap_base", "cube_newp", "cube_people", "cube_ph", "cube_spells", "cube_births",
+var tempTables = []string{"cube_months", "cube_dups", "cube_dups_ev", "cube_dups_base", "cube_dups_base_ev", "cube_pmap", "cube_pmap_base", "cube_newp", "cube_people", "cube_ph", "cube_spells", "cube_births",
 	"cube_vm", "cube_am", "cube_changed", "cube_r", "cube_rp", "cube_vm_r", "cube_am_r", "cube_vm_old", "cube_am_old", "cube_vm_next", "cube_am_next",
 	"cube_dvm", "cube_dlm", "cube_dam", "cube_dal", "cube_nlm", "cube_nal", "cube_ddm", "cube_months_base", "cube_vn", "cube_units", "cube_new_units", "cube_gone_units", "cube_dp", "cube_dap", "cube_ak",
 	"cube_lm", "cube_dm", "cube_la", "cube_da"}
@@ -375,17 +375,25 @@ func factsVars(vars map[string]string, f facts) map[string]string {
 	return out
 }
 
+// dupsSQL creates the temporary tables of the cards counted on another
+// card: dups (person_id, kept, kind) from the query q, and dups_ev, their
+// events moved to the kept card, except those the kept card has itself
+// (same type and date) and the repeats of one event on several
+// duplicates, so that an event is counted once, on the card counted.
+func dupsSQL(dups, q, events string) string {
+	return `CREATE OR REPLACE TEMP TABLE ` + dups + ` AS ` + q + `;
+CREATE OR REPLACE TEMP TABLE ` + dups + `_ev AS
+SELECT e.* REPLACE (d.kept AS person_id) FROM ` + events + ` e JOIN ` + dups + ` d ON d.person_id = e.person_id
+WHERE (d.kept, e.event_type, e.event_date) NOT IN (
+	SELECT (person_id, event_type, event_date) FROM ` + events + ` WHERE person_id IN (SELECT kept FROM ` + dups + `))
+QUALIFY row_number() OVER (PARTITION BY d.kept, e.event_type, e.event_date ORDER BY e.event_id) = 1`
+}
+
 // countedEvents returns a subquery of the events table with the events of
-// the cards of dups (person_id, kept) moved to the kept card, except
-// those the kept card has itself (same type and date) and the repeats of
-// one event on several duplicates: an event is counted once, on the card
-// counted.
+// the cards of dups moved to the kept card (dups_ev, dupsSQL).
 func countedEvents(events, dups string) string {
 	return `(SELECT * FROM ` + events + ` WHERE person_id IS NULL OR person_id NOT IN (SELECT person_id FROM ` + dups + `)
-	UNION ALL
-	SELECT e.* REPLACE (d.kept AS person_id) FROM ` + events + ` e JOIN ` + dups + ` d ON d.person_id = e.person_id
-	WHERE NOT EXISTS (SELECT 1 FROM ` + events + ` k WHERE k.person_id = d.kept AND k.event_type = e.event_type AND k.event_date = e.event_date)
-	QUALIFY row_number() OVER (PARTITION BY d.kept, e.event_type, e.event_date ORDER BY e.event_id) = 1)`
+	UNION ALL SELECT * FROM ` + dups + `_ev)`
 }
 
 // signature identifies what a cube is computed from besides the data:

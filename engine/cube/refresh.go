@@ -190,8 +190,8 @@ func (inc *incremental) facts(b *builder, st *store.Store, v *store.Version, var
 	}
 	// The base's duplicate cards are those its cube left out, whatever the
 	// verdicts given since.
-	if err := b.exec("base: duplicate cards", fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE cube_dups_base AS
-		SELECT person_id, kept, kind FROM %s WHERE version = %d`, DuplicatesTable, inc.base.ID)); err != nil {
+	if err := b.exec("base: duplicate cards", dupsSQL("cube_dups_base",
+		fmt.Sprintf(`SELECT person_id, kept, kind FROM %s WHERE version = %d`, DuplicatesTable, inc.base.ID), oldEvents)); err != nil {
 		return err
 	}
 	old := factsVars(vars, facts{persons: st.Table(inc.base.ID, models.TablePersons), events: oldEvents, dups: "cube_dups_base", pe: basePE,
