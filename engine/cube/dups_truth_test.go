@@ -9,6 +9,7 @@ import (
 	"github.com/padis/padis/datasets/synth"
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/cube/cubetest"
+	"github.com/padis/padis/engine/linkage"
 	"github.com/padis/padis/engine/store"
 )
 
@@ -24,7 +25,10 @@ import (
 //   - the cube's person-years per county are closer to the generator's
 //     realised exposure than when every card is counted (the same data
 //     with the duplicates' ID pseudonyms made unique, as the cube counted
-//     before), and population falls by duplicate_cards_removed exactly.
+//     before), and population falls by duplicate_cards_removed exactly;
+//   - after a clerk verifies the listed probable duplicates that were
+//     injected (and rejects the rest), the next refresh leaves out exactly
+//     the verified ones and person-years come closer still.
 func TestGeneratedDuplicates(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates and loads a population")
@@ -120,5 +124,63 @@ func TestGeneratedDuplicates(t *testing.T) {
 	// number), counted until their worklist item is confirmed.
 	if !(math.Abs(pyAfter-pyTrue) < math.Abs(pyBefore-pyTrue)/2) || !(sumAbsAfter < sumAbsBefore) {
 		t.Errorf("person-years no closer to the truth counting each person once")
+	}
+
+	// A clerk verifies the probable duplicates the linkage lists that are
+	// injected duplicates and rejects the others; the next refresh leaves
+	// out exactly the verified ones.
+	if _, err := linkage.Run(ctx, st, ver, linkage.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	svc := &linkage.Service{Store: st}
+	items, _, err := svc.List(ctx, linkage.Filter{Version: ver, Kind: linkage.KindProbableDuplicate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	injected := map[string]string{}
+	rows, err := st.DB().Query(`SELECT key, related_key FROM ` + truth + ` WHERE detail = 'no ID number'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var k, r string
+		rows.Scan(&k, &r)
+		injected[k] = r
+	}
+	rows.Close()
+	var verified, rejected int
+	for _, it := range items {
+		status := linkage.StatusFalseMatch
+		if injected[it.PersonID] == it.OtherPersonID {
+			status = linkage.StatusVerified
+			verified++
+		} else {
+			rejected++
+		}
+		if _, err := svc.SetStatus(ctx, it.ID, status, "clerk", "", v.AsOf); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := cube.Refresh(ctx, st, ver, cube.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var probable int
+	if err := st.DB().QueryRow(`SELECT count(*) FROM cube.duplicates WHERE version = ? AND kind = 'probable_duplicate'`, ver).Scan(&probable); err != nil {
+		t.Fatal(err)
+	}
+	confirmed := read(ver)
+	var pyConfirmed, sumAbsConfirmed float64
+	for _, c := range res.Truth.Counties {
+		var py float64
+		for x := range c.Realised.PersonYears.Male {
+			py += c.Realised.PersonYears.Male[x] + c.Realised.PersonYears.Female[x]
+		}
+		pyConfirmed += confirmed[c.Code].py
+		sumAbsConfirmed += math.Abs(confirmed[c.Code].py - py)
+	}
+	t.Logf("probable duplicates listed %d: %d verified (of %d injected), %d rejected; after the refresh %d left out; person-years %.1f (%+.3f %%), mean absolute county error %.2f",
+		len(items), verified, len(injected), rejected, probable, pyConfirmed, 100*(pyConfirmed/pyTrue-1), sumAbsConfirmed/n)
+	if probable != verified || verified == 0 || !(math.Abs(pyConfirmed-pyTrue) < math.Abs(pyAfter-pyTrue)) {
+		t.Errorf("%d probable duplicates left out, want the %d verified; person-years %.1f, truth %.1f", probable, verified, pyConfirmed, pyTrue)
 	}
 }
