@@ -105,10 +105,7 @@ func TestGeneratedDuplicates(t *testing.T) {
 	var sumAbsBefore, sumAbsAfter, pyTrue, pyBefore, pyAfter float64
 	var popBefore, popAfter, removed float64
 	for _, c := range res.Truth.Counties {
-		var py float64
-		for x := range c.Realised.PersonYears.Male {
-			py += c.Realised.PersonYears.Male[x] + c.Realised.PersonYears.Female[x]
-		}
+		py := realisedPY(c)
 		a, b := after[c.Code], before[c.Code]
 		sumAbsBefore, sumAbsAfter = sumAbsBefore+math.Abs(b.py-py), sumAbsAfter+math.Abs(a.py-py)
 		pyTrue, pyBefore, pyAfter = pyTrue+py, pyBefore+b.py, pyAfter+a.py
@@ -171,16 +168,22 @@ func TestGeneratedDuplicates(t *testing.T) {
 	confirmed := read(ver)
 	var pyConfirmed, sumAbsConfirmed float64
 	for _, c := range res.Truth.Counties {
-		var py float64
-		for x := range c.Realised.PersonYears.Male {
-			py += c.Realised.PersonYears.Male[x] + c.Realised.PersonYears.Female[x]
-		}
 		pyConfirmed += confirmed[c.Code].py
-		sumAbsConfirmed += math.Abs(confirmed[c.Code].py - py)
+		sumAbsConfirmed += math.Abs(confirmed[c.Code].py - realisedPY(c))
 	}
 	t.Logf("probable duplicates listed %d: %d verified (of %d injected), %d rejected; after the refresh %d left out; person-years %.1f (%+.3f %%), mean absolute county error %.2f",
 		len(items), verified, len(injected), rejected, probable, pyConfirmed, 100*(pyConfirmed/pyTrue-1), sumAbsConfirmed/n)
 	if probable != verified || verified == 0 || !(math.Abs(pyConfirmed-pyTrue) < math.Abs(pyAfter-pyTrue)) {
 		t.Errorf("%d probable duplicates left out, want the %d verified; person-years %.1f, truth %.1f", probable, verified, pyConfirmed, pyTrue)
 	}
+}
+
+// realisedPY is the person-years a county's residents lived in the window
+// (truth.json).
+func realisedPY(c synth.CountyTruth) float64 {
+	var py float64
+	for x := range c.Realised.PersonYears.Male {
+		py += c.Realised.PersonYears.Male[x] + c.Realised.PersonYears.Female[x]
+	}
+	return py
 }
