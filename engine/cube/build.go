@@ -344,9 +344,10 @@ var tempTables = []string{"cube_months", "cube_dups", "cube_dups_ev", "cube_dups
 	"cube_lm", "cube_dm", "cube_la", "cube_da"}
 
 // facts selects the inputs of one run of facts.sql: the version's tables,
-// the table of its cards counted on another card (dups) and period end, the months mi_from…mi_to of the person-months and the
-// dates evFrom…evTo (end excluded) of the events; with only, the persons
-// of cube_r (person-months and events) and cube_rp (cube_people).
+// the table of its cards counted on another card (dups, dupsSQL) and
+// period end, the months mi_from…mi_to of the person-months and the dates
+// evFrom…evTo (end excluded) of the events; with only, the persons of
+// cube_r (person-months and events) and cube_rp (cube_people).
 type facts struct {
 	persons, events string
 	dups            string

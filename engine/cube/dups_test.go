@@ -16,8 +16,10 @@ import (
 // TestDuplicateCards. P40 is an exact duplicate of P02 (v1, alive; same
 // ID pseudonym, registered later, relation 80); P43 one of the baby P03
 // (v1) with a copy of her birth event; P42 one of P07 (v2, alive) on
-// which alone her death on 1 September 2024 is recorded; P41 is a card of
-// P01 (v1) without an ID number, a probable duplicate.
+// which alone her death on 1 September 2024 is recorded; P44 one of P09
+// (v3) resident in a village where no one else lives (510105002002, in
+// the cube through P44 only); P41 is a card of P01 (v1) without an ID
+// number, a probable duplicate.
 var duplicateCards = []string{
 	`UPDATE {{persons}} SET id_number_key = uuid() WHERE person_id IN ('P02', 'P03', 'P07')`,
 	`INSERT INTO {{persons}} BY NAME SELECT * REPLACE ('P40' AS person_id, '80' AS relation, DATE '2024-05-01' AS registered_date)
@@ -28,6 +30,9 @@ var duplicateCards = []string{
 		FROM {{events}} WHERE event_id = 'E01'`,
 	`INSERT INTO {{persons}} BY NAME SELECT * REPLACE ('P42' AS person_id, '80' AS relation, '2' AS vital_status,
 		DATE '2024-09-01' AS status_date, DATE '2024-06-01' AS registered_date) FROM {{persons}} WHERE person_id = 'P07'`,
+	`UPDATE {{persons}} SET id_number_key = uuid() WHERE person_id = 'P09'`,
+	`INSERT INTO {{persons}} BY NAME SELECT * REPLACE ('P44' AS person_id, '510105002002' AS res_place, DATE '2024-08-01' AS registered_date)
+		FROM {{persons}} WHERE person_id = 'P09'`,
 	`INSERT INTO {{persons}} BY NAME SELECT * REPLACE ('P41' AS person_id, NULL AS id_number_key, '80' AS relation,
 		DATE '2024-07-01' AS registered_date) FROM {{persons}} WHERE person_id = 'P01'`,
 }
@@ -112,6 +117,9 @@ func TestDuplicateCards(t *testing.T) {
 		t.Errorf("lineage of births: duplicates removed %v, want none (events are moved to the kept card)", *l.DuplicatesRemoved)
 	}
 	eng.Close()
+	if got := get(nv.ID, "510105002002"); got != (counts{removed: 1}) {
+		t.Errorf("village of P44 only: %+v, want one card removed and nothing else", got)
+	}
 	var dups []string
 	rows, err := st.DB().Query(`SELECT person_id || '>' || kept || ' ' || kind FROM cube.duplicates WHERE version = ? ORDER BY 1`, nv.ID)
 	if err != nil {
@@ -123,7 +131,7 @@ func TestDuplicateCards(t *testing.T) {
 		dups = append(dups, s)
 	}
 	rows.Close()
-	if want := []string{"P40>P02 duplicate", "P42>P07 duplicate", "P43>P03 duplicate"}; !slices.Equal(dups, want) {
+	if want := []string{"P40>P02 duplicate", "P42>P07 duplicate", "P43>P03 duplicate", "P44>P09 duplicate"}; !slices.Equal(dups, want) {
 		t.Errorf("cube.duplicates %v, want %v", dups, want)
 	}
 

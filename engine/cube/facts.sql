@@ -161,7 +161,8 @@ WHERE e.event_type = 'birth' AND e.event_date >= DATE {{ev_from}} AND e.event_da
 -- hh: households, bi: births, ev: events), joined to the village-months
 -- any of them has ({{vm_cols}}: zero where the aggregation has no row).
 -- The person-months of duplicate cards (dup) count only in dc
--- (duplicate_cards_removed: the cards resident at the end of the month).
+-- (duplicate_cards_removed: the cards resident at the end of the month)
+-- and in cube_rows (a village with rows is in the cube).
 CREATE OR REPLACE TEMP TABLE cube_vm AS
 WITH pm AS MATERIALIZED (
 	SELECT place, mi,
@@ -169,7 +170,7 @@ WITH pm AS MATERIALIZED (
 		count(*) AS cube_rows
 	FROM cube_pm WHERE NOT dup GROUP BY place, mi
 ), dc AS MATERIALIZED (
-	SELECT place, mi, count(*) FILTER (WHERE stock) AS duplicate_cards_removed
+	SELECT place, mi, count(*) FILTER (WHERE stock) AS duplicate_cards_removed, count(*) AS cube_rows
 	FROM cube_pm WHERE dup GROUP BY place, mi
 ), hh AS MATERIALIZED (
 	SELECT place, mi, count(*) AS households, sum(n) AS household_members
@@ -204,7 +205,7 @@ WITH pm AS MATERIALIZED (
 ), k AS (
 	SELECT place, mi FROM pm UNION SELECT place, mi FROM dc UNION SELECT place, mi FROM hh UNION SELECT place, mi FROM bi UNION SELECT place, mi FROM ev
 )
-SELECT k.place AS village, k.mi, {{vm_cols}}, coalesce(pm.cube_rows, 0)::HUGEINT AS cube_rows
+SELECT k.place AS village, k.mi, {{vm_cols}}, (coalesce(pm.cube_rows, 0) + coalesce(dc.cube_rows, 0))::HUGEINT AS cube_rows
 FROM k
 LEFT JOIN pm ON pm.place = k.place AND pm.mi = k.mi
 LEFT JOIN dc ON dc.place = k.place AND dc.mi = k.mi
