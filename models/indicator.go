@@ -63,6 +63,7 @@ var Measures = []Measure{
 	{"events_timely", "及时登记事件", "events recorded within 30 days", true, ""},
 	{"eligible_reward", "奖励扶助对象", "rural reward programme beneficiaries", true, "rural-registered parents aged 60+ with one child or two daughters"},
 	{"eligible_special", "特别扶助对象", "special assistance beneficiaries", true, "parents whose only child died or is disabled, mother aged 49+"},
+	{"duplicate_cards_removed", "剔除重卡数", "duplicate cards removed", true, "cards resident at the end of the period that are counted on another card (exact duplicates, confirmed probable duplicates) and left out of population, person-years and deaths"},
 }
 
 // IndicatorKind says how an indicator's value is obtained.
@@ -288,6 +289,10 @@ var builtinIndicators = []Indicator{
 	adjusted("births", 0, "出生人数（校正）", "births (adjusted)", "persons", IntervalDelta, "登记出生数 / 分性别出生登记完整率", "registered births / birth registration completeness by sex"),
 	adjusted("cbr", 2, "出生率（校正）", "crude birth rate (adjusted)", "‰", IntervalDelta, "校正出生数 / 人年数 × 1000", "adjusted births / person-years × 1000"),
 	adjusted("tfr", 2, "总和生育率（校正）", "total fertility rate (adjusted)", "children per woman", IntervalDelta, "总和生育率 × 校正出生数 / 登记出生数", "TFR × adjusted births / registered births"),
+	// The duplicate cards the cube left out (engine/cube, facts.sql).
+	{ID: "duplicate_cards_removed", ZH: "剔除重卡数", EN: "duplicate cards removed", Unit: "items", Kind: KindCount, Numerator: "duplicate_cards_removed",
+		Interval: IntervalNone, Good: "none", FormulaZH: "期末常住、已按另一卡片计数而不计入人口、人年数和死亡的卡片数（身份号码相同的重卡及已确认的疑似重卡）",
+		FormulaEN: "cards resident at the end of the period counted on another card and left out of population, person-years and deaths (exact duplicates and confirmed probable duplicates)"},
 }
 
 // adjusted returns the catalog entry of the variant of base adjusted for

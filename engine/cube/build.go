@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/padis/padis/engine/cpuclock"
+	"github.com/padis/padis/engine/linkage"
 	"github.com/padis/padis/engine/residence"
 	"github.com/padis/padis/engine/sqlfile"
 	"github.com/padis/padis/engine/store"
@@ -197,6 +198,9 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 	if err != nil {
 		return nil, fmt.Errorf("cube: %w", err)
 	}
+	if err := linkage.EnsureSchema(ctx, st); err != nil {
+		return nil, fmt.Errorf("cube of version %d: %w", version, err)
+	}
 	conn, err := st.DB().Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("cube of version %d: %w", version, err)
@@ -237,9 +241,13 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 		"contra_at":     stateAt("x.contra", "x.c_mi", "x.c_st", "x.c_init", "x.mi"),
 	}
 	pe := v.AsOf.AddDate(0, 0, 1)
-	all := factsVars(vars, facts{persons: st.Table(version, models.TablePersons), events: st.Table(version, models.TableEvents),
+	persons := st.Table(version, models.TablePersons)
+	all := factsVars(vars, facts{persons: persons, events: st.Table(version, models.TableEvents), dups: "cube_dups",
 		pe: pe, miFrom: first, miTo: last, evFrom: v.PeriodStart, evTo: pe})
 	if err := b.exec("months", monthsSQL(first, last, pe)); err != nil {
+		return nil, err
+	}
+	if err := b.exec("duplicate cards", dupsSQL("cube_dups", linkage.CountedOnceSQL(persons, v.Scope), st.Table(version, models.TableEvents))); err != nil {
 		return nil, err
 	}
 	if err := b.exec("periods", periodsSQL("cube_pmap", first, last)); err != nil {
@@ -277,7 +285,8 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 	if err := deleteVersion(ctx, conn, version); err != nil {
 		return nil, fmt.Errorf("cube of version %d: clear: %w", version, err)
 	}
-	if err := b.exec("store hashes", `INSERT INTO cube.persons SELECT `+vars["version"]+`, person_id, h FROM cube_ph`); err != nil {
+	if err := b.exec("store hashes", `INSERT INTO cube.persons SELECT `+vars["version"]+`, person_id, h FROM cube_ph;
+		INSERT INTO `+DuplicatesTable+` SELECT `+vars["version"]+`, person_id, kept, kind FROM cube_dups`); err != nil {
 		return nil, err
 	}
 	only := ""
@@ -329,17 +338,19 @@ func build(ctx context.Context, st *store.Store, version int64, opts Options, in
 }
 
 // tempTables are the connection's tables a build leaves behind.
-var tempTables = []string{"cube_months", "cube_pmap", "cube_pmap_base", "cube_newp", "cube_people", "cube_ph", "cube_spells", "cube_births",
+var tempTables = []string{"cube_months", "cube_dups", "cube_dups_ev", "cube_dups_base", "cube_dups_base_ev", "cube_pmap", "cube_pmap_base", "cube_newp", "cube_people", "cube_ph", "cube_spells", "cube_births",
 	"cube_vm", "cube_am", "cube_changed", "cube_r", "cube_rp", "cube_vm_r", "cube_am_r", "cube_vm_old", "cube_am_old", "cube_vm_next", "cube_am_next",
 	"cube_dvm", "cube_dlm", "cube_dam", "cube_dal", "cube_nlm", "cube_nal", "cube_ddm", "cube_months_base", "cube_vn", "cube_units", "cube_new_units", "cube_gone_units", "cube_dp", "cube_dap", "cube_ak",
 	"cube_lm", "cube_dm", "cube_la", "cube_da"}
 
-// facts selects the inputs of one run of facts.sql: the version's tables
-// and period end, the months mi_from…mi_to of the person-months and the
-// dates evFrom…evTo (end excluded) of the events; with only, the persons
-// of cube_r (person-months and events) and cube_rp (cube_people).
+// facts selects the inputs of one run of facts.sql: the version's tables,
+// the table of its cards counted on another card (dups, dupsSQL) and
+// period end, the months mi_from…mi_to of the person-months and the dates
+// evFrom…evTo (end excluded) of the events; with only, the persons of
+// cube_r (person-months and events) and cube_rp (cube_people).
 type facts struct {
 	persons, events string
+	dups            string
 	pe              time.Time
 	miFrom, miTo    int
 	evFrom, evTo    time.Time
@@ -349,9 +360,9 @@ type facts struct {
 // factsVars returns vars with the placeholders of facts.sql for f.
 func factsVars(vars map[string]string, f facts) map[string]string {
 	out := maps.Clone(vars)
-	out["persons"], out["events"] = f.persons, f.events
+	out["persons"], out["events"], out["dups"] = f.persons, countedEvents(f.events, f.dups), f.dups
 	out["pe"] = store.Quote(f.pe.Format(time.DateOnly))
-	out["residence_spells"] = residence.Spells("cube_people", f.events, out["ps"], out["pe"])
+	out["residence_spells"] = residence.Spells("cube_people", out["events"], out["ps"], out["pe"])
 	out["mi_from"], out["mi_to"] = fmt.Sprint(f.miFrom), fmt.Sprint(f.miTo)
 	out["ev_from"], out["ev_to"] = store.Quote(f.evFrom.Format(time.DateOnly)), store.Quote(f.evTo.Format(time.DateOnly))
 	out["people_where"], out["kids_where"], out["pm_where"], out["ev_where"] = "", "", "", ""
@@ -363,6 +374,27 @@ func factsVars(vars map[string]string, f facts) map[string]string {
 			OR (e.event_type IN ('marriage', 'divorce') AND e.spouse_person_id IN (SELECT person_id FROM cube_r)))`
 	}
 	return out
+}
+
+// dupsSQL creates the temporary tables of the cards counted on another
+// card: dups (person_id, kept, kind) from the query q, and dups_ev, their
+// events moved to the kept card, except those the kept card has itself
+// (same type and date) and the repeats of one event on several
+// duplicates, so that an event is counted once, on the card counted.
+func dupsSQL(dups, q, events string) string {
+	return `CREATE OR REPLACE TEMP TABLE ` + dups + ` AS ` + q + `;
+CREATE OR REPLACE TEMP TABLE ` + dups + `_ev AS
+SELECT e.* REPLACE (d.kept AS person_id) FROM ` + events + ` e JOIN ` + dups + ` d ON d.person_id = e.person_id
+WHERE (d.kept, e.event_type, e.event_date) NOT IN (
+	SELECT (person_id, event_type, event_date) FROM ` + events + ` WHERE person_id IN (SELECT kept FROM ` + dups + `))
+QUALIFY row_number() OVER (PARTITION BY d.kept, e.event_type, e.event_date ORDER BY e.event_id) = 1`
+}
+
+// countedEvents returns a subquery of the events table with the events of
+// the cards of dups moved to the kept card (dups_ev, dupsSQL).
+func countedEvents(events, dups string) string {
+	return `(SELECT * FROM ` + events + ` WHERE person_id IS NULL OR person_id NOT IN (SELECT person_id FROM ` + dups + `)
+	UNION ALL SELECT * FROM ` + dups + `_ev)`
 }
 
 // signature identifies what a cube is computed from besides the data:
@@ -380,7 +412,7 @@ func signature(opts Options) string {
 
 // cubeFormat is the version of the cube tables' layout and computation;
 // raise it when a change makes earlier cubes unfit as a refresh's base.
-const cubeFormat = 2
+const cubeFormat = 3 // 3: duplicate cards counted once
 
 // canonCols rounds the person-years measures to the nearest multiple of
 // 1/365.25 (they are sums of days / 365.25), as a REPLACE list.

@@ -6,7 +6,10 @@
 -- {{pm_where}} the person-months to some persons and {{mi_from}} …
 -- {{mi_to}} to some months, {{ev_where}} the events to some persons and
 -- {{ev_from}} … {{ev_to}} (dates, end excluded) to the same months; a full
--- build reads everything.
+-- build reads everything. {{dups}} lists the cards counted on another card
+-- (person_id, kept: duplicate cards, engine/linkage.CountedOnceSQL);
+-- {{events}} has their events moved to the kept card (build.go,
+-- countedEvents).
 
 -- name: people
 -- One row per person with the attributes the measures need. exit is the
@@ -15,7 +18,10 @@
 -- months of the person's marriage and divorce (contraception start and
 -- stop) events up to the period end, ascending, with the state after the
 -- month's last event; m_init (c_init) is the state before the first event
--- (the opposite of the first event); see stateAt in build.go.
+-- (the opposite of the first event); see stateAt in build.go. dup marks a
+-- card counted on another card: it keeps its row (its residence gives
+-- duplicate_cards_removed) but no measure of persons counts it, and a kept
+-- card still alive takes the death recorded on one of its duplicates.
 CREATE OR REPLACE TEMP TABLE cube_people AS
 WITH ae AS (
 	SELECT person_id, event_type IN ('marriage', 'divorce') AS marital,
@@ -35,17 +41,24 @@ WITH ae AS (
 		list(state ORDER BY mi) FILTER (WHERE NOT marital AND last_in_month = 1) AS c_st,
 		bool_or(NOT state) FILTER (WHERE NOT marital AND seq = 1) AS c_init
 	FROM ae GROUP BY person_id
+), dd AS (
+	SELECT d.kept, min(q.status_date) AS status_date
+	FROM {{dups}} d JOIN {{persons}} q ON q.person_id = d.person_id
+	WHERE q.vital_status = '2' GROUP BY d.kept
 ), p AS (
-	SELECT person_id, sex, birth_date, reg_place, reg_type, res_place, household_id,
-		vital_status, status_date, marital_status, contraception, children_born, children_living,
+	SELECT q.person_id, sex, birth_date, reg_place, reg_type, res_place, household_id,
+		CASE WHEN q.vital_status = '1' AND dd.kept IS NOT NULL THEN '2' ELSE q.vital_status END AS vital_status,
+		CASE WHEN q.vital_status = '1' AND dd.kept IS NOT NULL THEN dd.status_date ELSE q.status_date END AS status_date,
+		marital_status, contraception, children_born, children_living,
 		mother_person_id, father_person_id,
-		year(birth_date) * 10000 + month(birth_date) * 100 + day(birth_date) AS bymd
-	FROM {{persons}}
+		year(birth_date) * 10000 + month(birth_date) * 100 + day(birth_date) AS bymd,
+		d.person_id IS NOT NULL AS dup
+	FROM {{persons}} q LEFT JOIN {{dups}} d ON d.person_id = q.person_id LEFT JOIN dd ON dd.kept = q.person_id
 	WHERE birth_date IS NOT NULL
 ), links AS (
-	SELECT mother_person_id AS parent, c.sex, c.vital_status, c.bymd, c.mother_person_id AS mother FROM p c WHERE mother_person_id IS NOT NULL
+	SELECT mother_person_id AS parent, c.sex, c.vital_status, c.bymd, c.mother_person_id AS mother FROM p c WHERE mother_person_id IS NOT NULL AND NOT c.dup
 	UNION ALL
-	SELECT father_person_id, c.sex, c.vital_status, c.bymd, c.mother_person_id FROM p c WHERE father_person_id IS NOT NULL
+	SELECT father_person_id, c.sex, c.vital_status, c.bymd, c.mother_person_id FROM p c WHERE father_person_id IS NOT NULL AND NOT c.dup
 ), kids AS (
 	SELECT l.parent, count(*) AS n, count(*) FILTER (WHERE l.sex = '2') AS daughters,
 		count(*) FILTER (WHERE l.vital_status = '2') AS dead, max(m.bymd) AS mother_bymd
@@ -65,7 +78,7 @@ SELECT p.person_id,
 	coalesce(coalesce(p.children_born, k.n) = 1 AND (p.children_living = 0 OR k.dead >= 1), false) AS special_base,
 	CASE WHEN NOT coalesce(coalesce(p.children_born, k.n) = 1 AND (p.children_living = 0 OR k.dead >= 1), false) THEN NULL
 		WHEN p.sex = '2' THEN p.bymd ELSE coalesce(k.mother_bymd, p.bymd) END AS special_mother_bymd,
-	a.m_mi, a.m_st, a.m_init, a.c_mi, a.c_st, a.c_init
+	a.m_mi, a.m_st, a.m_init, a.c_mi, a.c_st, a.c_init, p.dup
 FROM p LEFT JOIN kids k ON k.parent = p.person_id
 LEFT JOIN attrs a ON a.person_id = p.person_id
 WHERE true {{people_where}};
@@ -102,7 +115,7 @@ SELECT sp.person_id, sp.place, sp.s, sp.e,
 	CASE WHEN p.dead AND p.exit = sp.e AND sp.e < DATE {{pe}} THEN year(sp.e) * 12 + month(sp.e) - 1
 		ELSE year(greatest(sp.e - 1, sp.s)) * 12 + month(greatest(sp.e - 1, sp.s)) - 1 END AS m1,
 	p.sex, p.bymd, p.reg_county, p.household_id, p.married, p.contra, p.reward_base, p.special_base, p.special_mother_bymd,
-	p.m_mi, p.m_st, p.m_init, p.c_mi, p.c_st, p.c_init
+	p.m_mi, p.m_st, p.m_init, p.c_mi, p.c_st, p.c_init, p.dup
 FROM sp JOIN cube_people p ON p.person_id = sp.person_id
 WHERE sp.s < sp.e OR (sp.s = sp.e AND p.dead AND p.exit = sp.e AND sp.e < DATE {{pe}});
 
@@ -118,7 +131,7 @@ WITH x AS (
 	WHERE sp.m1 >= {{mi_from}} AND sp.m0 <= {{mi_to}} {{pm_where}}
 )
 SELECT x.place, x.mi, x.sex, x.household_id, {{married_at}} AS married, {{contra_at}} AS contra, x.reg_county,
-	x.reward_base, x.special_base, x.special_mother_bymd,
+	x.reward_base, x.special_base, x.special_mother_bymd, x.dup,
 	greatest(least(x.e, m.mend) - greatest(x.s, m.mstart), 0) AS days,
 	x.s <= m.mend - 1 AND x.e > m.mend - 1 AS stock,
 	greatest(least((m.mid_ymd - x.bymd) // 10000, 100), 0)::SMALLINT AS age_mid,
@@ -147,16 +160,22 @@ WHERE e.event_type = 'birth' AND e.event_date >= DATE {{ev_from}} AND e.event_da
 -- aggregations, each with one row per village-month (pm: person-months,
 -- hh: households, bi: births, ev: events), joined to the village-months
 -- any of them has ({{vm_cols}}: zero where the aggregation has no row).
+-- The person-months of duplicate cards (dup) count only in dc
+-- (duplicate_cards_removed: the cards resident at the end of the month)
+-- and in cube_rows (a village with rows is in the cube).
 CREATE OR REPLACE TEMP TABLE cube_vm AS
 WITH pm AS MATERIALIZED (
 	SELECT place, mi,
 {{pm_measures}},
 		count(*) AS cube_rows
-	FROM cube_pm GROUP BY place, mi
+	FROM cube_pm WHERE NOT dup GROUP BY place, mi
+), dc AS MATERIALIZED (
+	SELECT place, mi, count(*) FILTER (WHERE stock) AS duplicate_cards_removed, count(*) AS cube_rows
+	FROM cube_pm WHERE dup GROUP BY place, mi
 ), hh AS MATERIALIZED (
 	SELECT place, mi, count(*) AS households, sum(n) AS household_members
 	FROM (SELECT place, mi, household_id, count(*) AS n FROM cube_pm
-		WHERE stock AND household_id IS NOT NULL GROUP BY ALL) hh
+		WHERE stock AND household_id IS NOT NULL AND NOT dup GROUP BY ALL) hh
 	GROUP BY place, mi
 ), bi AS MATERIALIZED (
 	SELECT place, mi,
@@ -184,11 +203,12 @@ WITH pm AS MATERIALIZED (
 		WHERE e.event_date >= DATE {{ev_from}} AND e.event_date < DATE {{ev_to}} {{ev_where}}) ev
 	GROUP BY place, mi
 ), k AS (
-	SELECT place, mi FROM pm UNION SELECT place, mi FROM hh UNION SELECT place, mi FROM bi UNION SELECT place, mi FROM ev
+	SELECT place, mi FROM pm UNION SELECT place, mi FROM dc UNION SELECT place, mi FROM hh UNION SELECT place, mi FROM bi UNION SELECT place, mi FROM ev
 )
-SELECT k.place AS village, k.mi, {{vm_cols}}, coalesce(pm.cube_rows, 0)::HUGEINT AS cube_rows
+SELECT k.place AS village, k.mi, {{vm_cols}}, (coalesce(pm.cube_rows, 0) + coalesce(dc.cube_rows, 0))::HUGEINT AS cube_rows
 FROM k
 LEFT JOIN pm ON pm.place = k.place AND pm.mi = k.mi
+LEFT JOIN dc ON dc.place = k.place AND dc.mi = k.mi
 LEFT JOIN hh ON hh.place = k.place AND hh.mi = k.mi
 LEFT JOIN bi ON bi.place = k.place AND bi.mi = k.mi
 LEFT JOIN ev ON ev.place = k.place AND ev.mi = k.mi;
@@ -197,18 +217,18 @@ LEFT JOIN ev ON ev.place = k.place AND ev.mi = k.mi;
 -- Age-specific counts per unit at the age-detail level, month, sex and
 -- single year of age (100 = 100+): population at the end of the month,
 -- person-years (age at mid-month), deaths (age at death) and births to
--- women of that age (sex 2 rows).
+-- women of that age (sex 2 rows); duplicate cards not counted.
 CREATE OR REPLACE TEMP TABLE cube_am AS
 SELECT unit, mi, sex, age, sum(pop) AS pop, sum(py) AS py, sum(deaths) AS deaths, sum(births) AS births
 FROM (
 	SELECT left(place, {{agelen}}) AS unit, mi, sex, age_eom AS age, count(*)::DOUBLE AS pop, 0::DOUBLE AS py, 0::DOUBLE AS deaths, 0::DOUBLE AS births
-	FROM cube_pm WHERE stock GROUP BY ALL
+	FROM cube_pm WHERE stock AND NOT dup GROUP BY ALL
 	UNION ALL
 	SELECT left(place, {{agelen}}), mi, sex, age_mid, 0, sum(days) / 365.25, 0, 0
-	FROM cube_pm WHERE days > 0 GROUP BY ALL
+	FROM cube_pm WHERE days > 0 AND NOT dup GROUP BY ALL
 	UNION ALL
 	SELECT left(place, {{agelen}}), mi, sex, age_exit, 0, 0, count(*), 0
-	FROM cube_pm WHERE death GROUP BY ALL
+	FROM cube_pm WHERE death AND NOT dup GROUP BY ALL
 	UNION ALL
 	SELECT left(place, {{agelen}}), mi, 2::TINYINT, mother_age, 0, 0, 0, count(*)
 	FROM cube_births WHERE mother_age IS NOT NULL GROUP BY ALL

@@ -15,10 +15,25 @@ var stockMeasures = map[string]bool{
 	"pop_15_64": true, "pop_60plus": true, "pop_65plus": true, "pop_80plus": true,
 	"households": true, "household_members": true, "women_15_49": true, "married_women_15_49": true,
 	"contraceptors": true, "migrant_population": true, "eligible_reward": true, "eligible_special": true,
+	"duplicate_cards_removed": true,
 }
 
 // IsStock reports whether measure id is a stock (end of period) measure.
 func IsStock(id string) bool { return stockMeasures[id] }
+
+// DuplicatesMeasure counts the duplicate cards (重卡) a unit's measures of
+// persons leave out: the cards counted on another card that are resident
+// at the end of the period (facts.sql).
+const DuplicatesMeasure = "duplicate_cards_removed"
+
+// CountsPersons reports whether measure id counts persons from their
+// cards (population, person-years, deaths, households…), so that it
+// leaves out the duplicate cards of DuplicatesMeasure; births and the
+// other events are counted once by moving a duplicate's events to the
+// kept card.
+func CountsPersons(id string) bool {
+	return pmMeasureSQL[id] != "" || id == "households" || id == "household_members"
+}
 
 // exposureMeasures are the person-years measures (sums of days / 365.25).
 var exposureMeasures = map[string]bool{"person_years": true, "person_years_female_15_49": true}
@@ -55,6 +70,7 @@ var eventMeasures = map[string]bool{
 	"migrants_in_inter": true, "migrants_out_inter": true, "migrants_in_intra": true, "migrants_out_intra": true,
 	"marriages": true, "divorces": true, "events": true, "events_timely": true,
 	"households": true, "household_members": true, // from the residents' household ids, in their own branch
+	"duplicate_cards_removed": true, // from the duplicate cards' person-months, in their own branch
 }
 
 // checkMeasures returns an error when a measure of the catalog has no SQL.
@@ -101,14 +117,16 @@ func vmSelect() string {
 }
 
 // vmSource names the aggregation of village_months (facts.sql) that
-// computes measure id: pm (person-months), hh (households), bi (births)
-// or ev (events).
+// computes measure id: pm (person-months), dc (the person-months of
+// duplicate cards), hh (households), bi (births) or ev (events).
 func vmSource(id string) string {
 	switch {
 	case pmMeasureSQL[id] != "":
 		return "pm"
 	case id == "households" || id == "household_members":
 		return "hh"
+	case id == DuplicatesMeasure:
+		return "dc"
 	case strings.HasPrefix(id, "births"):
 		return "bi"
 	}

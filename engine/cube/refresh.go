@@ -162,7 +162,7 @@ func (inc *incremental) facts(b *builder, st *store.Store, v *store.Version, var
 	if err := b.sections(factsSQL, "", all, "spells"); err != nil {
 		return err
 	}
-	changed := factsVars(vars, facts{persons: persons, events: events, pe: pe, miFrom: first, miTo: inc.baseLast, evFrom: v.PeriodStart, evTo: basePE, only: true})
+	changed := factsVars(vars, facts{persons: persons, events: events, dups: "cube_dups", pe: pe, miFrom: first, miTo: inc.baseLast, evFrom: v.PeriodStart, evTo: basePE, only: true})
 	if err := b.sections(factsSQL, "changed: ", changed, factSections[1:]...); err != nil {
 		return err
 	}
@@ -170,7 +170,7 @@ func (inc *incremental) facts(b *builder, st *store.Store, v *store.Version, var
 		return err
 	}
 	if last > inc.baseLast {
-		next := factsVars(vars, facts{persons: persons, events: events, pe: pe, miFrom: inc.baseLast + 1, miTo: last, evFrom: basePE, evTo: pe})
+		next := factsVars(vars, facts{persons: persons, events: events, dups: "cube_dups", pe: pe, miFrom: inc.baseLast + 1, miTo: last, evFrom: basePE, evTo: pe})
 		if err := b.sections(factsSQL, "new months: ", next, factSections[1:]...); err != nil {
 			return err
 		}
@@ -188,7 +188,13 @@ func (inc *incremental) facts(b *builder, st *store.Store, v *store.Version, var
 		UNION SELECT mother_person_id FROM `+oldEvents+` WHERE event_type = 'birth' AND person_id IN (SELECT person_id FROM cube_r) AND mother_person_id IS NOT NULL`); err != nil {
 		return err
 	}
-	old := factsVars(vars, facts{persons: st.Table(inc.base.ID, models.TablePersons), events: oldEvents, pe: basePE,
+	// The base's duplicate cards are those its cube left out, whatever the
+	// verdicts given since.
+	if err := b.exec("base: duplicate cards", dupsSQL("cube_dups_base",
+		fmt.Sprintf(`SELECT person_id, kept, kind FROM %s WHERE version = %d`, DuplicatesTable, inc.base.ID), oldEvents)); err != nil {
+		return err
+	}
+	old := factsVars(vars, facts{persons: st.Table(inc.base.ID, models.TablePersons), events: oldEvents, dups: "cube_dups_base", pe: basePE,
 		miFrom: first, miTo: inc.baseLast, evFrom: v.PeriodStart, evTo: basePE, only: true})
 	if err := b.sections(factsSQL, "base: ", old, append([]string{"people"}, factSections...)...); err != nil {
 		return err

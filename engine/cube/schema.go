@@ -18,10 +18,14 @@ const (
 	ValuesTable   = "cube.values"   // materialised indicator values with intervals
 	PersonsTable  = "cube.persons"  // per version and person, a hash of the person's inputs (incremental refresh)
 	VillagesTable = "cube.villages" // per version and village, its rows (person-months and events; incremental refresh)
+	// DuplicatesTable lists per version the cards the cube counted on
+	// another card (person_id, kept, kind: duplicate or
+	// probable_duplicate; engine/linkage.CountedOnceSQL).
+	DuplicatesTable = "cube.duplicates"
 )
 
 // tables are the cube tables keyed by version.
-var tables = []string{RunsTable, MeasuresTable, AgeTable, ValuesTable, PersonsTable, VillagesTable}
+var tables = []string{RunsTable, MeasuresTable, AgeTable, ValuesTable, PersonsTable, VillagesTable, DuplicatesTable}
 
 const keyColumns = `version BIGINT NOT NULL, division VARCHAR NOT NULL, level TINYINT NOT NULL, ptype VARCHAR NOT NULL, period VARCHAR NOT NULL`
 
@@ -46,6 +50,7 @@ CREATE TABLE IF NOT EXISTS cube.values (version BIGINT NOT NULL, indicator VARCH
 	value DOUBLE, lower DOUBLE, upper DOUBLE, numerator DOUBLE, denominator DOUBLE, flag VARCHAR NOT NULL);
 CREATE TABLE IF NOT EXISTS cube.persons (version BIGINT NOT NULL, person_id VARCHAR NOT NULL, h UBIGINT NOT NULL);
 CREATE TABLE IF NOT EXISTS cube.villages (version BIGINT NOT NULL, village VARCHAR NOT NULL, n BIGINT NOT NULL);
+CREATE TABLE IF NOT EXISTS cube.duplicates (version BIGINT NOT NULL, person_id VARCHAR NOT NULL, kept VARCHAR NOT NULL, kind VARCHAR NOT NULL);
 DROP TABLE IF EXISTS cube.base; -- the village-months of the refresh before cube.persons; nothing reads it`
 }
 

@@ -20,11 +20,17 @@ import (
 // 2024 is registered (lags are under 90 days) and 2024 is a full year.
 func generate(t *testing.T, st *store.Store, scope, province string, persons int, seed uint64) (*synth.Result, int64) {
 	t.Helper()
+	return generateWith(t, st, scope, province, persons, seed, synth.Defects{})
+}
+
+// generateWith is generate with the defects d injected.
+func generateWith(t *testing.T, st *store.Store, scope, province string, persons int, seed uint64, d synth.Defects) (*synth.Result, int64) {
+	t.Helper()
 	cfg := synth.DefaultConfig()
 	cfg.Scope, cfg.Province, cfg.Persons, cfg.Seed = scope, province, persons, seed
 	cfg.Months = 18
 	cfg.AsOf = time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
-	cfg.Defects = synth.Defects{}
+	cfg.Defects = d
 	cfg.NoSources = true
 	cfg.Workers = 2
 	cfg.Out = t.TempDir()

@@ -4,18 +4,9 @@
 -- {{cut}} the last event date a registration is due by (as-of − grace).
 
 -- name: duplicates
--- Cards sharing an ID pseudonym; the kept card is the first registered.
--- The ID groups are found on a 64-bit hash of the pseudonym (a cheap
--- aggregation over all cards); the few cards in a repeated hash are then
--- grouped on the pseudonym itself, so a hash collision adds no card.
-CREATE OR REPLACE TEMP TABLE lk_dup AS
-WITH h AS (SELECT hash(id_number_key) AS h FROM {{P}} WHERE id_number_key IS NOT NULL GROUP BY 1 HAVING count(*) > 1)
-SELECT rowid AS rid, id_number_key, person_id, registered_date, res_place, household_id, vital_status,
-	first_value(person_id) OVER w AS kept, row_number() OVER w AS rk
-FROM {{P}}
-WHERE id_number_key IS NOT NULL AND hash(id_number_key) IN (SELECT h FROM h)
-WINDOW w AS (PARTITION BY id_number_key ORDER BY registered_date, person_id)
-QUALIFY count(*) OVER (PARTITION BY id_number_key) > 1;
+-- Cards sharing an ID pseudonym; the kept card is the first registered
+-- (ExactDuplicatesSQL in duplicates.go, the definition the cube shares).
+CREATE OR REPLACE TEMP TABLE lk_dup AS {{exact_duplicates}};
 
 -- name: kept
 -- The row ids of the second and later cards of exact duplicates: they take

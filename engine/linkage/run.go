@@ -221,6 +221,7 @@ func link(ctx context.Context, conn *sql.Conn, st *store.Store, v *store.Version
 		"newborn": "DATE '" + v.AsOf.AddDate(0, 0, -opts.NewbornDays).Format("2006-01-02") + "'",
 		"match":   fmt.Sprint(opts.Match), "possible": fmt.Sprint(opts.Possible),
 	}
+	vars["exact_duplicates"] = ExactDuplicatesSQL(vars["P"])
 	for ph, t := range sourceTables {
 		name, err := sourceTable(ctx, conn, st, v.ID, t)
 		if err != nil {

@@ -3,6 +3,8 @@ package query
 import (
 	"context"
 	"fmt"
+	"math"
+	"strings"
 
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/dse"
@@ -20,6 +22,36 @@ type Lineage struct {
 	// Adjustment explains a value adjusted for under-registration
 	// (engine/dse): the completeness each sex and age group was scaled by.
 	Adjustment *dse.Explanation `json:"adjustment,omitempty"`
+	// DuplicatesRemoved is the number of duplicate cards (重卡) left out of
+	// the counts (measure duplicate_cards_removed of the unit and period:
+	// exact duplicates and confirmed probable ones, resident at the end
+	// of the period), present when the formula reads a measure of persons
+	// (population, person-years, deaths…); Note and NoteZH say it in words.
+	DuplicatesRemoved *float64 `json:"duplicates_removed,omitempty"`
+	Note              string   `json:"note,omitempty"`
+	NoteZH            string   `json:"note_zh,omitempty"`
+}
+
+// noteDuplicates sets the duplicate cards of l from the unit's counts c
+// when the formula of l reads a measure of persons.
+func (l *Lineage) noteDuplicates(c cube.Counts) {
+	var persons []string
+	for _, id := range formulaMeasures(l.Indicator) {
+		if cube.CountsPersons(id) {
+			persons = append(persons, id)
+		}
+	}
+	n := c.Get(cube.DuplicatesMeasure)
+	if len(persons) == 0 || math.IsNaN(n) {
+		return
+	}
+	l.DuplicatesRemoved = &n
+	verb, last := "excludes", len(persons)-1
+	if last > 0 {
+		verb, persons = "exclude", append(persons[:last-1], persons[last-1]+" and "+persons[last])
+	}
+	l.Note = fmt.Sprintf("%s %s %g duplicate cards (counted on another card)", strings.Join(persons, ", "), verb, n)
+	l.NoteZH = fmt.Sprintf("%s已剔除重卡%g张（已按另一卡片计数）", strings.Join(persons, "、"), n)
 }
 
 // SnapshotRef identifies the snapshot version behind a value.
@@ -57,6 +89,7 @@ func (e *Engine) Lineage(ctx context.Context, k Key) (*Lineage, error) {
 				for _, id := range measures {
 					l.Counts[id] = c.Get(id)
 				}
+				l.noteDuplicates(c)
 			}
 			return l, nil
 		}
@@ -80,6 +113,7 @@ func (e *Engine) Lineage(ctx context.Context, k Key) (*Lineage, error) {
 		for _, id := range measures {
 			l.Counts[id] = mrows[0].Counts.Get(id)
 		}
+		l.noteDuplicates(mrows[0].Counts)
 	}
 	return l, nil
 }
