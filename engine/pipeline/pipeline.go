@@ -19,6 +19,7 @@ import (
 	"github.com/padis/padis/engine/linkage"
 	"github.com/padis/padis/engine/nowcast"
 	"github.com/padis/padis/engine/quality"
+	"github.com/padis/padis/engine/sae"
 	"github.com/padis/padis/engine/store"
 )
 
@@ -102,6 +103,7 @@ func PostSteps(cfg Config) []Step {
 			_, err := nowcast.Run(ctx, st, v)
 			return err
 		}},
+		{Name: "sae", Run: func(ctx context.Context, st *store.Store, v int64) error { _, err := sae.Run(ctx, st, v); return err }},
 		{Name: "alerts", Run: func(ctx context.Context, st *store.Store, v int64) error {
 			_, err := alerts.Evaluate(ctx, st, v, cfg.Alerts)
 			return err

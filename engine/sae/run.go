@@ -1,0 +1,321 @@
+package sae
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/padis/padis/engine/cube"
+	"github.com/padis/padis/engine/store"
+	"github.com/padis/padis/models"
+)
+
+// Indicators are the catalog ids (models.KindStored, Variant
+// models.VariantSAE) that Run writes into cube.values.
+var Indicators = []string{"tfr_sae", "srb_sae", "imr_sae", "cdr_sae"}
+
+// Levels are the levels Run estimates, top down: each level is shrunk
+// toward the estimate of its parent (a county toward its city's direct
+// rate).
+var Levels = []models.Level{models.LevelCounty, models.LevelTownship, models.LevelVillage}
+
+// PeriodTypes are the period types Run estimates: whole years and rolling
+// 12 months (monthly values are left to the direct estimates).
+var PeriodTypes = []string{cube.PeriodYear, cube.PeriodR12}
+
+// Result describes a run.
+type Result struct {
+	Version int64 `json:"version"`
+	Periods int   `json:"periods"`
+	// Values is the number of rows written into cube.values; 0 when the
+	// version has no cube yet.
+	Values   int64         `json:"values"`
+	Duration time.Duration `json:"duration"`
+}
+
+// rate is one gamma–Poisson indicator: y events in x exposure, the value
+// y/x × scale.
+type rate struct {
+	id    string
+	y, x  int // measure positions in cube.Counts
+	scale float64
+	tfr   bool // multiplied by the TFR/GFR ratio of the nearest ancestor with a TFR
+}
+
+var (
+	rates = []rate{
+		{"cdr_sae", cube.MeasureIndex("deaths"), cube.MeasureIndex("person_years"), 1000, false},
+		{"imr_sae", cube.MeasureIndex("infant_deaths"), cube.MeasureIndex("births"), 1000, false},
+		{"tfr_sae", cube.MeasureIndex("births"), cube.MeasureIndex("person_years_female_15_49"), 1, true},
+	}
+	iBirths = cube.MeasureIndex("births")
+	iPYF    = cube.MeasureIndex("person_years_female_15_49")
+	iMale   = cube.MeasureIndex("births_male")
+	iFemale = cube.MeasureIndex("births_female")
+)
+
+// Run computes the small-area estimates of version from its cube and
+// replaces the version's *_sae rows of cube.values: for every year and
+// rolling 12 months, the counties (shrunk toward their city's direct
+// rate), then the townships (toward their county's estimate), then the
+// villages (toward their township's). A unit without exposure gets no
+// value. Running it twice gives the same table; a version without a cube
+// is left alone (Values 0).
+func Run(ctx context.Context, st *store.Store, version int64) (*Result, error) {
+	t0 := time.Now()
+	res := &Result{Version: version}
+	if err := cube.EnsureSchema(ctx, st); err != nil {
+		return nil, fmt.Errorf("small-area estimates of version %d: %w", version, err)
+	}
+	conn, err := st.DB().Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("small-area estimates of version %d: %w", version, err)
+	}
+	defer conn.Close()
+	var hasCube bool
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) > 0 FROM `+cube.RunsTable+` WHERE version = ?`, version).Scan(&hasCube); err != nil {
+		return nil, fmt.Errorf("small-area estimates of version %d: %w", version, err)
+	}
+	if !hasCube {
+		return res, nil
+	}
+	periods, err := readPeriods(ctx, conn, version)
+	if err != nil {
+		return nil, fmt.Errorf("small-area estimates of version %d: %w", version, err)
+	}
+	res.Periods = len(periods)
+	cat := models.DefaultCatalog()
+	var out []cube.Value
+	for _, p := range periods {
+		out = append(out, p.estimate(cat)...)
+	}
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return nil, fmt.Errorf("small-area estimates of version %d: %w", version, err)
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			conn.ExecContext(context.Background(), "ROLLBACK")
+		}
+	}()
+	if _, err := conn.ExecContext(ctx, `DELETE FROM `+cube.ValuesTable+` WHERE version = ? AND indicator IN (`+
+		strings.TrimSuffix(strings.Repeat("?, ", len(Indicators)), ", ")+`)`, append([]any{version}, anys(Indicators)...)...); err != nil {
+		return nil, fmt.Errorf("small-area estimates of version %d: clear: %w", version, err)
+	}
+	if err := write(conn, version, out); err != nil {
+		return nil, fmt.Errorf("small-area estimates of version %d: %w", version, err)
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return nil, fmt.Errorf("small-area estimates of version %d: commit: %w", version, err)
+	}
+	committed = true
+	res.Values = int64(len(out))
+	res.Duration = time.Since(t0)
+	return res, nil
+}
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
+// period holds the counts of every unit (city to village) of one period
+// and the TFRs the cube computed (down to its age level).
+type period struct {
+	ptype, label string
+	counts       map[string]cube.Counts
+	byLevel      map[models.Level][]string // division codes in table order
+	tfr          map[string]float64
+}
+
+// readPeriods reads the measures of the cities and the units below them,
+// and the TFRs, of every year and rolling 12 months of version.
+func readPeriods(ctx context.Context, conn *sql.Conn, version int64) ([]*period, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT `+cube.MeasureSelect()+` FROM `+cube.MeasuresTable+`
+		WHERE version = ? AND level >= ? AND ptype IN (?, ?) ORDER BY ptype, period, level, division`,
+		version, int(models.LevelCity), PeriodTypes[0], PeriodTypes[1])
+	if err != nil {
+		return nil, fmt.Errorf("measures: %w", err)
+	}
+	mrows, err := cube.ScanMeasureRows(rows)
+	rows.Close()
+	if err != nil {
+		return nil, fmt.Errorf("measures: %w", err)
+	}
+	var out []*period
+	byKey := map[[2]string]*period{}
+	for _, r := range mrows {
+		k := [2]string{r.PeriodType, r.Period}
+		p := byKey[k]
+		if p == nil {
+			p = &period{ptype: r.PeriodType, label: r.Period, counts: map[string]cube.Counts{},
+				byLevel: map[models.Level][]string{}, tfr: map[string]float64{}}
+			byKey[k] = p
+			out = append(out, p)
+		}
+		p.counts[r.Division] = r.Counts
+		p.byLevel[r.Level] = append(p.byLevel[r.Level], r.Division)
+	}
+	rows, err = conn.QueryContext(ctx, `SELECT division, ptype, period, value FROM `+cube.ValuesTable+`
+		WHERE version = ? AND indicator = 'tfr' AND breakdown = '' AND ptype IN (?, ?) AND value > 0`, version, PeriodTypes[0], PeriodTypes[1])
+	if err != nil {
+		return nil, fmt.Errorf("tfr: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var div, ptype, label string
+		var v float64
+		if err := rows.Scan(&div, &ptype, &label, &v); err != nil {
+			return nil, fmt.Errorf("tfr: %w", err)
+		}
+		if p := byKey[[2]string{ptype, label}]; p != nil {
+			p.tfr[div] = v
+		}
+	}
+	return out, rows.Err()
+}
+
+// parentCode returns the code of the unit above div at level l.
+func parentCode(div string, l models.Level) string { return div[:(l - 1).CodeLen()] }
+
+// fertilityFactor returns TFR/GFR of the nearest unit above div whose
+// TFR the cube computed (NaN when none): the ratio that turns a general
+// fertility rate (births per woman-year 15–49) into a TFR under that
+// unit's age pattern of fertility and age structure.
+func (p *period) fertilityFactor(div string, l models.Level) float64 {
+	for lv := l - 1; lv >= models.LevelProvince; lv-- {
+		code := div[:lv.CodeLen()]
+		t, ok := p.tfr[code]
+		c := p.counts[code]
+		if !ok || c == nil || !(c[iBirths] > 0) || !(c[iPYF] > 0) {
+			continue
+		}
+		return t / (c[iBirths] / c[iPYF])
+	}
+	return math.NaN()
+}
+
+// estimate returns the small-area estimates of one period.
+func (p *period) estimate(cat *models.Catalog) []cube.Value {
+	var out []cube.Value
+	emit := func(id, div string, l models.Level, val, lo, hi, num, den float64) {
+		ind, _ := cat.Get(id)
+		v := cube.Value{Indicator: id, Division: div, Level: l, PeriodType: p.ptype, Period: p.label,
+			Value: val, Lower: lo, Upper: hi, Numerator: num, Denominator: den}
+		cube.Assess(ind, &v)
+		out = append(out, v)
+	}
+	for _, r := range rates {
+		post := map[string]Gamma{}
+		for _, l := range Levels {
+			var units []string
+			var y, x []float64
+			var parent []Gamma
+			for _, div := range p.byLevel[l] {
+				pc := parentCode(div, l)
+				var pg Gamma
+				if l == Levels[0] {
+					c := p.counts[pc]
+					if c == nil || !(c[r.x] > 0) {
+						continue
+					}
+					pg = Jeffreys(c[r.y], c[r.x])
+				} else {
+					var ok bool
+					if pg, ok = post[pc]; !ok {
+						continue
+					}
+				}
+				c := p.counts[div]
+				units, y, x, parent = append(units, div), append(y, c[r.y]), append(x, c[r.x]), append(parent, pg)
+			}
+			_, g := ShrinkPoisson(y, x, parent)
+			for i, div := range units {
+				post[div] = g[i]
+				if !(x[i] > 0) {
+					continue
+				}
+				scale := r.scale
+				if r.tfr {
+					scale *= p.fertilityFactor(div, l)
+					if math.IsNaN(scale) {
+						continue
+					}
+				}
+				lo, hi := g[i].Interval()
+				emit(r.id, div, l, g[i].Mean()*scale, lo*scale, hi*scale, y[i], x[i])
+			}
+		}
+	}
+	// SRB: the proportion of boys among the births of known sex.
+	post := map[string]Beta{}
+	for _, l := range Levels {
+		var units []string
+		var k, n []float64
+		var parent []Beta
+		for _, div := range p.byLevel[l] {
+			pc := parentCode(div, l)
+			var pb Beta
+			if l == Levels[0] {
+				c := p.counts[pc]
+				if c == nil {
+					continue
+				}
+				pb = JeffreysBeta(c[iMale], c[iMale]+c[iFemale])
+			} else {
+				var ok bool
+				if pb, ok = post[pc]; !ok {
+					continue
+				}
+			}
+			c := p.counts[div]
+			units, k, n, parent = append(units, div), append(k, c[iMale]), append(n, c[iMale]+c[iFemale]), append(parent, pb)
+		}
+		_, b := ShrinkBinomial(k, n, parent)
+		for i, div := range units {
+			post[div] = b[i]
+			if !(n[i] > 0) {
+				continue
+			}
+			lo, hi := b[i].Interval()
+			emit("srb_sae", div, l, odds(b[i].Mean()), odds(lo), odds(hi), k[i], n[i]-k[i])
+		}
+	}
+	return out
+}
+
+// odds returns the sex ratio 100·p/(1 − p) of a proportion of boys p.
+func odds(p float64) float64 { return 100 * p / (1 - p) }
+
+// write appends the values to cube.values.
+func write(conn *sql.Conn, version int64, vals []cube.Value) error {
+	return conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "", "cube", "values")
+		if err != nil {
+			return err
+		}
+		for _, v := range vals {
+			if err := app.AppendRow(version, v.Indicator, v.Division, int8(v.Level), v.PeriodType, v.Period, "",
+				nullable(v.Value), nullable(v.Lower), nullable(v.Upper), nullable(v.Numerator), nullable(v.Denominator), v.Flag); err != nil {
+				app.Close()
+				return fmt.Errorf("cube.values: %w", err)
+			}
+		}
+		return app.Close()
+	})
+}
+
+func nullable(f float64) any {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return nil
+	}
+	return f
+}
