@@ -101,7 +101,8 @@ func GammaPrior(p Gamma, a float64) Gamma {
 
 // ShrinkPoisson returns the posterior rates of units with y[i] events in
 // x[i] person-years whose parents' rates have the distributions parent[i]
-// (posteriors from the level above, or Jeffreys for the top units): the
+// (Run passes the parent's posterior with the unit's own events and
+// exposure taken out, so that they are not counted twice): the
 // between-area variance A (PoissonVariance, with mᵢ = parent[i].Mean())
 // and, per unit, Gamma(α + y, β + x) with the prior Gamma(α, β) of
 // GammaPrior. The posterior mean is the shrinkage
@@ -109,15 +110,24 @@ func GammaPrior(p Gamma, a float64) Gamma {
 //	w·y/x + (1 − w)·m,  w = x/(β + x),
 //
 // toward the parent's rate m (Clayton & Kaldor 1987): weight on the unit's
-// own rate grows with its exposure and with A.
+// own rate grows with its exposure and with A. A parent without
+// information (Rate not positive: the unit is its parent's only child)
+// leaves the unit unshrunk, Jeffreys(y, x).
 func ShrinkPoisson(y, x []float64, parent []Gamma) (a float64, post []Gamma) {
 	m := make([]float64, len(parent))
 	for i, p := range parent {
-		m[i] = p.Mean()
+		m[i] = math.NaN()
+		if p.Rate > 0 {
+			m[i] = p.Mean()
+		}
 	}
 	a = PoissonVariance(y, x, m)
 	post = make([]Gamma, len(y))
 	for i := range y {
+		if !(parent[i].Rate > 0) {
+			post[i] = Jeffreys(y[i], x[i])
+			continue
+		}
 		pr := GammaPrior(parent[i], a)
 		post[i] = Gamma{pr.Shape + y[i], pr.Rate + x[i]}
 	}
@@ -130,11 +140,11 @@ func ShrinkPoisson(y, x []float64, parent []Gamma) (a float64, post []Gamma) {
 //
 //	A = max(0, (Σ nᵢ(pᵢ − πᵢ)² − Σ πᵢ(1 − πᵢ)) / Σ nᵢ).
 //
-// Units with nᵢ = 0 are left out.
+// Units with nᵢ = 0 or πᵢ not in (0, 1) are left out.
 func BinomialVariance(k, n, pi []float64) float64 {
 	var num, den float64
 	for i := range k {
-		if !(n[i] > 0) {
+		if !(n[i] > 0) || !(pi[i] > 0 && pi[i] < 1) {
 			continue
 		}
 		d := k[i]/n[i] - pi[i]
@@ -160,19 +170,29 @@ func BetaPrior(p Beta, a float64) Beta {
 }
 
 // ShrinkBinomial returns the posterior proportions of units with k[i] of
-// n[i] whose parents' proportions have the distributions parent[i]: the
+// n[i] whose parents' proportions have the distributions parent[i] (the
+// parent's posterior without the unit's own births, as for ShrinkPoisson): the
 // between-area variance A (BinomialVariance) and, per unit,
 // Beta(a + k, b + n − k) with the prior Beta(a, b) of BetaPrior — the
 // beta–binomial analogue of ShrinkPoisson. The posterior mean is
-// w·k/n + (1 − w)·π with w = n/(a + b + n).
+// w·k/n + (1 − w)·π with w = n/(a + b + n). A parent without
+// information (A or B not positive) leaves the unit unshrunk,
+// JeffreysBeta(k, n).
 func ShrinkBinomial(k, n []float64, parent []Beta) (a float64, post []Beta) {
 	pi := make([]float64, len(parent))
 	for i, p := range parent {
-		pi[i] = p.Mean()
+		pi[i] = math.NaN()
+		if p.A > 0 && p.B > 0 {
+			pi[i] = p.Mean()
+		}
 	}
 	a = BinomialVariance(k, n, pi)
 	post = make([]Beta, len(k))
 	for i := range k {
+		if !(parent[i].A > 0 && parent[i].B > 0) {
+			post[i] = JeffreysBeta(k[i], n[i])
+			continue
+		}
 		pr := BetaPrior(parent[i], a)
 		post[i] = Beta{pr.A + k[i], pr.B + n[i] - k[i]}
 	}

@@ -221,20 +221,26 @@ func (p *period) estimate(cat *models.Catalog) []cube.Value {
 			var parent []Gamma
 			for _, div := range p.byLevel[l] {
 				pc := parentCode(div, l)
+				c := p.counts[div]
+				// The parent without the unit: its direct rate (counties)
+				// or its posterior, less the unit's events and exposure.
 				var pg Gamma
 				if l == Levels[0] {
-					c := p.counts[pc]
-					if c == nil || !(c[r.x] > 0) {
+					pcs := p.counts[pc]
+					if pcs == nil {
 						continue
 					}
-					pg = Jeffreys(c[r.y], c[r.x])
+					pg = Jeffreys(pcs[r.y], pcs[r.x])
 				} else {
 					var ok bool
 					if pg, ok = post[pc]; !ok {
 						continue
 					}
 				}
-				c := p.counts[div]
+				pg = Gamma{pg.Shape - c[r.y], pg.Rate - c[r.x]}
+				if pg.Rate < 1e-9*(pg.Rate+c[r.x]) {
+					pg.Rate = 0 // the only child: nothing else to borrow from
+				}
 				units, y, x, parent = append(units, div), append(y, c[r.y]), append(x, c[r.x]), append(parent, pg)
 			}
 			_, g := ShrinkPoisson(y, x, parent)
@@ -263,20 +269,24 @@ func (p *period) estimate(cat *models.Catalog) []cube.Value {
 		var parent []Beta
 		for _, div := range p.byLevel[l] {
 			pc := parentCode(div, l)
+			c := p.counts[div]
 			var pb Beta
 			if l == Levels[0] {
-				c := p.counts[pc]
-				if c == nil {
+				pcs := p.counts[pc]
+				if pcs == nil {
 					continue
 				}
-				pb = JeffreysBeta(c[iMale], c[iMale]+c[iFemale])
+				pb = JeffreysBeta(pcs[iMale], pcs[iMale]+pcs[iFemale])
+				if pcs[iMale]+pcs[iFemale] <= c[iMale]+c[iFemale] {
+					pb = Beta{} // the only child (or no other birth): nothing to borrow from
+				}
 			} else {
 				var ok bool
 				if pb, ok = post[pc]; !ok {
 					continue
 				}
 			}
-			c := p.counts[div]
+			pb = Beta{pb.A - c[iMale], pb.B - c[iFemale]}
 			units, k, n, parent = append(units, div), append(k, c[iMale]), append(n, c[iMale]+c[iFemale]), append(parent, pb)
 		}
 		_, b := ShrinkBinomial(k, n, parent)
