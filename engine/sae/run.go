@@ -136,12 +136,12 @@ type period struct {
 	tfr          map[string]float64
 }
 
-// readPeriods reads the measures of the cities and the units below them,
+// readPeriods reads the measures of the provinces and the units below them,
 // and the TFRs, of every year and rolling 12 months of version.
 func readPeriods(ctx context.Context, conn *sql.Conn, version int64) ([]*period, error) {
 	rows, err := conn.QueryContext(ctx, `SELECT `+cube.MeasureSelect()+` FROM `+cube.MeasuresTable+`
 		WHERE version = ? AND level >= ? AND ptype IN (?, ?) ORDER BY ptype, period, level, division`,
-		version, int(models.LevelCity), PeriodTypes[0], PeriodTypes[1])
+		version, int(models.LevelProvince), PeriodTypes[0], PeriodTypes[1])
 	if err != nil {
 		return nil, fmt.Errorf("measures: %w", err)
 	}
@@ -183,6 +183,28 @@ func readPeriods(ctx context.Context, conn *sql.Conn, version int64) ([]*period,
 	return out, rows.Err()
 }
 
+// above returns the counts of the nearest unit above div (level l) whose
+// exposure (the sum of the measures at positions x) exceeds div's own:
+// the unit a county is shrunk toward, its city, or its province when the
+// county is its city's only one in the scope. Nil when there is none.
+func (p *period) above(div string, l models.Level, x ...int) cube.Counts {
+	own := p.counts[div]
+	for lv := l - 1; lv >= models.LevelProvince; lv-- {
+		c := p.counts[div[:lv.CodeLen()]]
+		if c == nil {
+			continue
+		}
+		var a, b float64
+		for _, i := range x {
+			a, b = a+c[i], b+own[i]
+		}
+		if a > b*(1+1e-9) {
+			return c
+		}
+	}
+	return nil
+}
+
 // parentCode returns the code of the unit above div at level l.
 func parentCode(div string, l models.Level) string { return div[:(l - 1).CodeLen()] }
 
@@ -222,15 +244,15 @@ func (p *period) estimate(cat *models.Catalog) []cube.Value {
 			for _, div := range p.byLevel[l] {
 				pc := parentCode(div, l)
 				c := p.counts[div]
-				// The parent without the unit: its direct rate (counties)
-				// or its posterior, less the unit's events and exposure.
+				// The parent without the unit: the direct rate of the
+				// nearest unit above with other exposure (counties), or
+				// the parent's posterior, less the unit's events and
+				// exposure.
 				var pg Gamma
 				if l == Levels[0] {
-					pcs := p.counts[pc]
-					if pcs == nil {
-						continue
+					if pcs := p.above(div, l, r.x); pcs != nil {
+						pg = Jeffreys(pcs[r.y], pcs[r.x])
 					}
-					pg = Jeffreys(pcs[r.y], pcs[r.x])
 				} else {
 					var ok bool
 					if pg, ok = post[pc]; !ok {
@@ -239,7 +261,7 @@ func (p *period) estimate(cat *models.Catalog) []cube.Value {
 				}
 				pg = Gamma{pg.Shape - c[r.y], pg.Rate - c[r.x]}
 				if pg.Rate < 1e-9*(pg.Rate+c[r.x]) {
-					pg.Rate = 0 // the only child: nothing else to borrow from
+					pg.Rate = 0 // nothing else to borrow from
 				}
 				units, y, x, parent = append(units, div), append(y, c[r.y]), append(x, c[r.x]), append(parent, pg)
 			}
@@ -272,13 +294,8 @@ func (p *period) estimate(cat *models.Catalog) []cube.Value {
 			c := p.counts[div]
 			var pb Beta
 			if l == Levels[0] {
-				pcs := p.counts[pc]
-				if pcs == nil {
-					continue
-				}
-				pb = JeffreysBeta(pcs[iMale], pcs[iMale]+pcs[iFemale])
-				if pcs[iMale]+pcs[iFemale] <= c[iMale]+c[iFemale] {
-					pb = Beta{} // the only child (or no other birth): nothing to borrow from
+				if pcs := p.above(div, l, iMale, iFemale); pcs != nil {
+					pb = JeffreysBeta(pcs[iMale], pcs[iMale]+pcs[iFemale])
 				}
 			} else {
 				var ok bool
