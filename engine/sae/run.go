@@ -25,7 +25,9 @@ var Indicators = []string{"tfr_sae", "srb_sae", "imr_sae", "cdr_sae"}
 var Levels = []models.Level{models.LevelCounty, models.LevelTownship, models.LevelVillage}
 
 // PeriodTypes are the period types Run estimates: whole years and rolling
-// 12 months (monthly values are left to the direct estimates).
+// 12 months (monthly values are left to the direct estimates). Villages
+// get the years and the newest rolling 12 months only: every rolling
+// window of every village would triple the rows of cube.values.
 var PeriodTypes = []string{cube.PeriodYear, cube.PeriodR12}
 
 // Result describes a run.
@@ -61,7 +63,7 @@ var (
 
 // Run computes the small-area estimates of version from its cube and
 // replaces the version's *_sae rows of cube.values: for every year and
-// rolling 12 months, the counties (shrunk toward their city's direct
+// rolling 12 months (villages: the newest only), the counties (shrunk toward their city's direct
 // rate), then the townships (toward their county's estimate), then the
 // villages (toward their township's). A unit without exposure gets no
 // value. Running it twice gives the same table; a version without a cube
@@ -90,9 +92,19 @@ func Run(ctx context.Context, st *store.Store, version int64) (*Result, error) {
 	}
 	res.Periods = len(periods)
 	cat := models.DefaultCatalog()
+	newest := ""
+	for _, p := range periods {
+		if p.ptype == cube.PeriodR12 && p.label > newest {
+			newest = p.label
+		}
+	}
 	var out []cube.Value
 	for _, p := range periods {
-		out = append(out, p.estimate(cat)...)
+		levels := Levels
+		if p.ptype == cube.PeriodR12 && p.label != newest {
+			levels = Levels[:len(Levels)-1] // no villages
+		}
+		out = append(out, p.estimate(cat, levels)...)
 	}
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return nil, fmt.Errorf("small-area estimates of version %d: %w", version, err)
@@ -225,8 +237,9 @@ func (p *period) fertilityFactor(div string, l models.Level) float64 {
 	return math.NaN()
 }
 
-// estimate returns the small-area estimates of one period.
-func (p *period) estimate(cat *models.Catalog) []cube.Value {
+// estimate returns the small-area estimates of one period for levels (a
+// prefix of Levels).
+func (p *period) estimate(cat *models.Catalog, levels []models.Level) []cube.Value {
 	var out []cube.Value
 	emit := func(id, div string, l models.Level, val, lo, hi, num, den float64) {
 		ind, _ := cat.Get(id)
@@ -237,7 +250,7 @@ func (p *period) estimate(cat *models.Catalog) []cube.Value {
 	}
 	for _, r := range rates {
 		post := map[string]Gamma{}
-		for _, l := range Levels {
+		for _, l := range levels {
 			var units []string
 			var y, x []float64
 			var parent []Gamma
@@ -285,7 +298,7 @@ func (p *period) estimate(cat *models.Catalog) []cube.Value {
 	}
 	// SRB: the proportion of boys among the births of known sex.
 	post := map[string]Beta{}
-	for _, l := range Levels {
+	for _, l := range levels {
 		var units []string
 		var k, n []float64
 		var parent []Beta

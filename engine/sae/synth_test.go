@@ -75,6 +75,23 @@ func TestTownshipTruth(t *testing.T) {
 		t.Logf("run %d: %d values, %d periods, %s", run, res.Values, res.Periods, res.Duration)
 	}
 
+	// Every level has its years and rolling 12 months, villages only the
+	// newest rolling 12 months (R12-2025-06).
+	for _, c := range []struct {
+		level, ptype string
+		periods      int
+	}{{"3", "year", 1}, {"4", "r12", 7}, {"5", "year", 1}, {"5", "r12", 1}} {
+		var n int
+		var newest string
+		if err := st.DB().QueryRow(`SELECT count(DISTINCT period), max(period) FROM cube.values WHERE version = ? AND indicator = 'cdr_sae' AND level = `+c.level+` AND ptype = ?`,
+			ver, c.ptype).Scan(&n, &newest); err != nil {
+			t.Fatal(err)
+		}
+		if n != c.periods || (c.ptype == "r12" && newest != "R12-2025-06") {
+			t.Errorf("level %s %s: %d periods up to %s, want %d up to R12-2025-06", c.level, c.ptype, n, newest, c.periods)
+		}
+	}
+
 	// The truth of each township.
 	county := map[string]synth.CountyTruth{}
 	for _, c := range gen.Truth.Counties {
