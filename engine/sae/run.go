@@ -21,14 +21,12 @@ var Indicators = []string{"tfr_sae", "srb_sae", "imr_sae", "cdr_sae"}
 
 // Levels are the levels Run estimates, top down: each level is shrunk
 // toward the estimate of its parent (a county toward its city's direct
-// rate).
+// rate). Run estimates whole years and rolling 12 months (monthly values
+// are left to the direct estimates); villages get the years and the
+// newest rolling 12 months only, as every rolling window of every village
+// would triple the rows of cube.values.
 var Levels = []models.Level{models.LevelCounty, models.LevelTownship, models.LevelVillage}
 
-// PeriodTypes are the period types Run estimates: whole years and rolling
-// 12 months (monthly values are left to the direct estimates). Villages
-// get the years and the newest rolling 12 months only: every rolling
-// window of every village would triple the rows of cube.values.
-var PeriodTypes = []string{cube.PeriodYear, cube.PeriodR12}
 
 // Result describes a run.
 type Result struct {
@@ -40,32 +38,44 @@ type Result struct {
 	Duration time.Duration `json:"duration"`
 }
 
+// The measures Run reads from cube.measures, in the order of counts.
+var measures = []string{"births", "births_male", "births_female", "deaths", "infant_deaths", "person_years", "person_years_female_15_49"}
+
+// Positions in counts.
+const (
+	mBirths = iota
+	mMale
+	mFemale
+	mDeaths
+	mInfant
+	mPY
+	mPYF
+)
+
+// counts are the measures of one unit and period, indexed like measures.
+type counts [7]float64
+
 // rate is one gamma–Poisson indicator: y events in x exposure, the value
 // y/x × scale.
 type rate struct {
 	id    string
-	y, x  int // measure positions in cube.Counts
+	y, x  int // positions in counts
 	scale float64
 	tfr   bool // multiplied by the TFR/GFR ratio of the nearest ancestor with a TFR
 }
 
-var (
-	rates = []rate{
-		{"cdr_sae", cube.MeasureIndex("deaths"), cube.MeasureIndex("person_years"), 1000, false},
-		{"imr_sae", cube.MeasureIndex("infant_deaths"), cube.MeasureIndex("births"), 1000, false},
-		{"tfr_sae", cube.MeasureIndex("births"), cube.MeasureIndex("person_years_female_15_49"), 1, true},
-	}
-	iBirths = cube.MeasureIndex("births")
-	iPYF    = cube.MeasureIndex("person_years_female_15_49")
-	iMale   = cube.MeasureIndex("births_male")
-	iFemale = cube.MeasureIndex("births_female")
-)
+var rates = []rate{
+	{"cdr_sae", mDeaths, mPY, 1000, false},
+	{"imr_sae", mInfant, mBirths, 1000, false},
+	{"tfr_sae", mBirths, mPYF, 1, true},
+}
 
 // Run computes the small-area estimates of version from its cube and
 // replaces the version's *_sae rows of cube.values: for every year and
-// rolling 12 months (villages: the newest only), the counties (shrunk toward their city's direct
-// rate), then the townships (toward their county's estimate), then the
-// villages (toward their township's). A unit without exposure gets no
+// rolling 12 months (villages: the newest only), the counties (shrunk
+// toward their city's direct rate, or their province's when they are
+// their city's only county), then the townships (toward their county's
+// estimate), then the villages (toward their township's). A unit without exposure gets no
 // value. Running it twice gives the same table; a version without a cube
 // is left alone (Values 0).
 func Run(ctx context.Context, st *store.Store, version int64) (*Result, error) {
@@ -92,19 +102,9 @@ func Run(ctx context.Context, st *store.Store, version int64) (*Result, error) {
 	}
 	res.Periods = len(periods)
 	cat := models.DefaultCatalog()
-	newest := ""
-	for _, p := range periods {
-		if p.ptype == cube.PeriodR12 && p.label > newest {
-			newest = p.label
-		}
-	}
 	var out []cube.Value
 	for _, p := range periods {
-		levels := Levels
-		if p.ptype == cube.PeriodR12 && p.label != newest {
-			levels = Levels[:len(Levels)-1] // no villages
-		}
-		out = append(out, p.estimate(cat, levels)...)
+		out = append(out, p.estimate(cat)...)
 	}
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return nil, fmt.Errorf("small-area estimates of version %d: %w", version, err)
@@ -143,7 +143,7 @@ func anys(ss []string) []any {
 // and the TFRs the cube computed (down to its age level).
 type period struct {
 	ptype, label string
-	counts       map[string]cube.Counts
+	counts       map[string]*counts
 	byLevel      map[models.Level][]string // division codes in table order
 	tfr          map[string]float64
 }
@@ -151,33 +151,49 @@ type period struct {
 // readPeriods reads the measures of the provinces and the units below them,
 // and the TFRs, of every year and rolling 12 months of version.
 func readPeriods(ctx context.Context, conn *sql.Conn, version int64) ([]*period, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT `+cube.MeasureSelect()+` FROM `+cube.MeasuresTable+`
-		WHERE version = ? AND level >= ? AND ptype IN (?, ?) ORDER BY ptype, period, level, division`,
-		version, int(models.LevelProvince), PeriodTypes[0], PeriodTypes[1])
+	cols := make([]string, len(measures))
+	for i, m := range measures {
+		cols[i] = `coalesce("` + m + `", 0)`
+	}
+	rows, err := conn.QueryContext(ctx, `SELECT division, level, ptype, period, `+strings.Join(cols, ", ")+` FROM `+cube.MeasuresTable+`
+		WHERE version = ? AND level >= ? AND (ptype = ? OR ptype = ? AND (level < ? OR period = (SELECT max(period) FROM `+cube.MeasuresTable+`
+			WHERE version = ? AND ptype = ?)))
+		ORDER BY ptype, period, level, division`,
+		version, int(models.LevelProvince), cube.PeriodYear, cube.PeriodR12, int(models.LevelVillage), version, cube.PeriodR12)
 	if err != nil {
 		return nil, fmt.Errorf("measures: %w", err)
 	}
-	mrows, err := cube.ScanMeasureRows(rows)
-	rows.Close()
-	if err != nil {
-		return nil, fmt.Errorf("measures: %w", err)
-	}
+	defer rows.Close()
 	var out []*period
 	byKey := map[[2]string]*period{}
-	for _, r := range mrows {
-		k := [2]string{r.PeriodType, r.Period}
+	for rows.Next() {
+		var div, ptype, label string
+		var level int
+		c := new(counts)
+		dest := []any{&div, &level, &ptype, &label}
+		for i := range c {
+			dest = append(dest, &c[i])
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("measures: %w", err)
+		}
+		k := [2]string{ptype, label}
 		p := byKey[k]
 		if p == nil {
-			p = &period{ptype: r.PeriodType, label: r.Period, counts: map[string]cube.Counts{},
+			p = &period{ptype: ptype, label: label, counts: map[string]*counts{},
 				byLevel: map[models.Level][]string{}, tfr: map[string]float64{}}
 			byKey[k] = p
 			out = append(out, p)
 		}
-		p.counts[r.Division] = r.Counts
-		p.byLevel[r.Level] = append(p.byLevel[r.Level], r.Division)
+		p.counts[div] = c
+		p.byLevel[models.Level(level)] = append(p.byLevel[models.Level(level)], div)
 	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("measures: %w", err)
+	}
+	rows.Close()
 	rows, err = conn.QueryContext(ctx, `SELECT division, ptype, period, value FROM `+cube.ValuesTable+`
-		WHERE version = ? AND indicator = 'tfr' AND breakdown = '' AND ptype IN (?, ?) AND value > 0`, version, PeriodTypes[0], PeriodTypes[1])
+		WHERE version = ? AND indicator = 'tfr' AND breakdown = '' AND ptype IN (?, ?) AND value > 0`, version, cube.PeriodYear, cube.PeriodR12)
 	if err != nil {
 		return nil, fmt.Errorf("tfr: %w", err)
 	}
@@ -199,7 +215,7 @@ func readPeriods(ctx context.Context, conn *sql.Conn, version int64) ([]*period,
 // exposure (the sum of the measures at positions x) exceeds div's own:
 // the unit a county is shrunk toward, its city, or its province when the
 // county is its city's only one in the scope. Nil when there is none.
-func (p *period) above(div string, l models.Level, x ...int) cube.Counts {
+func (p *period) above(div string, l models.Level, x ...int) *counts {
 	own := p.counts[div]
 	for lv := l - 1; lv >= models.LevelProvince; lv-- {
 		c := p.counts[div[:lv.CodeLen()]]
@@ -229,17 +245,16 @@ func (p *period) fertilityFactor(div string, l models.Level) float64 {
 		code := div[:lv.CodeLen()]
 		t, ok := p.tfr[code]
 		c := p.counts[code]
-		if !ok || c == nil || !(c[iBirths] > 0) || !(c[iPYF] > 0) {
+		if !ok || c == nil || !(c[mBirths] > 0) || !(c[mPYF] > 0) {
 			continue
 		}
-		return t / (c[iBirths] / c[iPYF])
+		return t / (c[mBirths] / c[mPYF])
 	}
 	return math.NaN()
 }
 
-// estimate returns the small-area estimates of one period for levels (a
-// prefix of Levels).
-func (p *period) estimate(cat *models.Catalog, levels []models.Level) []cube.Value {
+// estimate returns the small-area estimates of one period.
+func (p *period) estimate(cat *models.Catalog) []cube.Value {
 	var out []cube.Value
 	emit := func(id, div string, l models.Level, val, lo, hi, num, den float64) {
 		ind, _ := cat.Get(id)
@@ -250,7 +265,7 @@ func (p *period) estimate(cat *models.Catalog, levels []models.Level) []cube.Val
 	}
 	for _, r := range rates {
 		post := map[string]Gamma{}
-		for _, l := range levels {
+		for _, l := range Levels {
 			var units []string
 			var y, x []float64
 			var parent []Gamma
@@ -298,7 +313,7 @@ func (p *period) estimate(cat *models.Catalog, levels []models.Level) []cube.Val
 	}
 	// SRB: the proportion of boys among the births of known sex.
 	post := map[string]Beta{}
-	for _, l := range levels {
+	for _, l := range Levels {
 		var units []string
 		var k, n []float64
 		var parent []Beta
@@ -307,8 +322,8 @@ func (p *period) estimate(cat *models.Catalog, levels []models.Level) []cube.Val
 			c := p.counts[div]
 			var pb Beta
 			if l == Levels[0] {
-				if pcs := p.above(div, l, iMale, iFemale); pcs != nil {
-					pb = JeffreysBeta(pcs[iMale], pcs[iMale]+pcs[iFemale])
+				if pcs := p.above(div, l, mMale, mFemale); pcs != nil {
+					pb = JeffreysBeta(pcs[mMale], pcs[mMale]+pcs[mFemale])
 				}
 			} else {
 				var ok bool
@@ -316,8 +331,8 @@ func (p *period) estimate(cat *models.Catalog, levels []models.Level) []cube.Val
 					continue
 				}
 			}
-			pb = Beta{pb.A - c[iMale], pb.B - c[iFemale]}
-			units, k, n, parent = append(units, div), append(k, c[iMale]), append(n, c[iMale]+c[iFemale]), append(parent, pb)
+			pb = Beta{pb.A - c[mMale], pb.B - c[mFemale]}
+			units, k, n, parent = append(units, div), append(k, c[mMale]), append(n, c[mMale]+c[mFemale]), append(parent, pb)
 		}
 		_, b := ShrinkBinomial(k, n, parent)
 		for i, div := range units {
