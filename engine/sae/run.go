@@ -27,7 +27,6 @@ var Indicators = []string{"tfr_sae", "srb_sae", "imr_sae", "cdr_sae"}
 // would triple the rows of cube.values.
 var Levels = []models.Level{models.LevelCounty, models.LevelTownship, models.LevelVillage}
 
-
 // Result describes a run.
 type Result struct {
 	Version int64 `json:"version"`
