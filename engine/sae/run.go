@@ -3,7 +3,6 @@ package sae
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"fmt"
 	"math"
 	"runtime"
@@ -11,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	duckdb "github.com/duckdb/duckdb-go/v2"
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
@@ -137,7 +135,7 @@ func Run(ctx context.Context, st *store.Store, version int64) (*Result, error) {
 		strings.TrimSuffix(strings.Repeat("?, ", len(Indicators)), ", ")+`)`, append([]any{version}, anys(Indicators)...)...); err != nil {
 		return nil, fmt.Errorf("small-area estimates of version %d: clear: %w", version, err)
 	}
-	if err := write(conn, version, out); err != nil {
+	if err := cube.AppendValues(conn, version, out); err != nil {
 		return nil, fmt.Errorf("small-area estimates of version %d: %w", version, err)
 	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
@@ -367,28 +365,3 @@ func (p *period) estimate(cat *models.Catalog) []cube.Value {
 
 // odds returns the sex ratio 100·p/(1 − p) of a proportion of boys p.
 func odds(p float64) float64 { return 100 * p / (1 - p) }
-
-// write appends the values to cube.values.
-func write(conn *sql.Conn, version int64, vals []cube.Value) error {
-	return conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "", "cube", "values")
-		if err != nil {
-			return err
-		}
-		for _, v := range vals {
-			if err := app.AppendRow(version, v.Indicator, v.Division, int8(v.Level), v.PeriodType, v.Period, "",
-				nullable(v.Value), nullable(v.Lower), nullable(v.Upper), nullable(v.Numerator), nullable(v.Denominator), v.Flag); err != nil {
-				app.Close()
-				return fmt.Errorf("cube.values: %w", err)
-			}
-		}
-		return app.Close()
-	})
-}
-
-func nullable(f float64) any {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return nil
-	}
-	return f
-}
