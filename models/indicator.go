@@ -95,6 +95,9 @@ const (
 	IntervalDelta        = "delta"  // delta method on the estimator
 	IntervalGamma        = "gamma"  // Fay–Feuer gamma interval of a weighted sum of Poisson counts (TFR)
 	IntervalChiang       = "chiang" // Chiang's variance of e0
+	// IntervalPosterior is the central 95 % interval of an empirical-Bayes
+	// posterior (the small-area estimates of engine/sae).
+	IntervalPosterior = "posterior"
 )
 
 // Indicator is one catalog entry.
@@ -310,6 +313,25 @@ func adjusted(base string, decimals int, zh, en, unit, interval, formulaZH, form
 		FormulaZH: formulaZH, FormulaEN: formulaEN, Decimals: decimals, Base: base, Variant: VariantAdjusted}
 }
 
+// saeVariants are the small-area estimates, written into cube.values by
+// engine/sae (docs/indicators.md, "Small-area estimates") for counties,
+// townships and villages, years and rolling 12 months: base indicator and
+// formula. DefaultCatalog adds them after builtinIndicators.
+var saeVariants = []struct{ base, formulaZH, formulaEN string }{
+	{"tfr", "上级单位的 TFR/GFR × 经伽马–泊松经验贝叶斯向上级收缩的一般生育率", "TFR/GFR of the unit above × general fertility rate shrunk toward the unit above (gamma–Poisson empirical Bayes)"},
+	{"srb", "出生男婴比例经贝塔–二项经验贝叶斯向上级收缩，换算为男/女 × 100", "proportion of boys shrunk toward the unit above (beta–binomial empirical Bayes), as males per 100 females"},
+	{"imr", "婴儿死亡率经伽马–泊松经验贝叶斯向上级单位收缩", "infant mortality rate shrunk toward the unit above (gamma–Poisson empirical Bayes)"},
+	{"cdr", "死亡率经伽马–泊松经验贝叶斯向上级单位收缩", "crude death rate shrunk toward the unit above (gamma–Poisson empirical Bayes)"},
+}
+
+// saeVariant returns the catalog entry of the small-area estimate of b:
+// stored, with a posterior interval, named, scaled and judged like b.
+func saeVariant(b Indicator, formulaZH, formulaEN string) Indicator {
+	return Indicator{ID: b.ID + "_sae", ZH: b.ZH + "（小区域估计）", EN: b.EN + " (small-area estimate)", Unit: b.Unit, Kind: KindStored,
+		Interval: IntervalPosterior, Good: b.Good, Range: b.Range, Decimals: b.Decimals, FormulaZH: formulaZH, FormulaEN: formulaEN,
+		Base: b.ID, Variant: VariantSAE}
+}
+
 // MeasureByID returns the measure with the given id.
 func MeasureByID(id string) (Measure, bool) {
 	for _, m := range Measures {
@@ -331,6 +353,11 @@ func DefaultCatalog() *Catalog {
 	c := &Catalog{byID: map[string]Indicator{}}
 	for _, ind := range builtinIndicators {
 		if err := c.Add(ind); err != nil {
+			panic("models: builtin catalog: " + err.Error())
+		}
+	}
+	for _, s := range saeVariants {
+		if err := c.Add(saeVariant(c.byID[s.base], s.formulaZH, s.formulaEN)); err != nil {
 			panic("models: builtin catalog: " + err.Error())
 		}
 	}
@@ -374,7 +401,7 @@ func (c *Catalog) Add(ind Indicator) error {
 		return fmt.Errorf("indicator %q: kind %q is not count, rate, proportion, ratio, method or stored", ind.ID, ind.Kind)
 	}
 	switch ind.Interval {
-	case IntervalNone, IntervalPoissonExact, IntervalWilson, IntervalRatioBinom, IntervalDifference, IntervalDelta, IntervalGamma, IntervalChiang:
+	case IntervalNone, IntervalPoissonExact, IntervalWilson, IntervalRatioBinom, IntervalDifference, IntervalDelta, IntervalGamma, IntervalChiang, IntervalPosterior:
 	case "":
 		ind.Interval = IntervalNone
 	default:

@@ -263,6 +263,7 @@ var intervalLabels = map[string]string{
 	models.IntervalNone: "无", models.IntervalPoissonExact: "精确泊松", models.IntervalWilson: "Wilson得分",
 	models.IntervalRatioBinom: "二项比值", models.IntervalDifference: "泊松差值", models.IntervalDelta: "Delta法",
 	models.IntervalGamma: "伽马（Fay–Feuer）", models.IntervalChiang: "蒋庆琅法",
+	models.IntervalPosterior: "经验贝叶斯后验",
 }
 
 // flagLabels are the Chinese names of the value flags and reliability

@@ -47,6 +47,12 @@ func derive(ind models.Indicator, c Counts) (Value, error) {
 		}
 		v.Value = num / den * ind.Scale
 		v.Lower, v.Upper = interval(ind.Interval, num, den)
+		if ind.Kind == models.KindProportion {
+			// A part of a whole is at most the whole: the Poisson limits
+			// of a proportion (IMR) exceed 1 for a handful of births
+			// (0 of 1: 3.689).
+			v.Upper = math.Min(v.Upper, 1)
+		}
 		v.Lower *= ind.Scale
 		v.Upper *= ind.Scale
 		return v, nil

@@ -196,6 +196,10 @@ func TestZeroEventIntervals(t *testing.T) {
 	for x := 15; x <= 49; x++ {
 		noBirths.Add(2, x, 0, 10, 0, 0)
 	}
+	two := make(Counts, len(models.Measures)) // two births, no infant death
+	two[MeasureIndex("births")] = 2
+	oneOfTwo := append(Counts(nil), two...)
+	oneOfTwo[MeasureIndex("infant_deaths")] = 1
 	none := make(Counts, len(models.Measures)) // no birth, no death
 	none[MeasureIndex("person_years")] = 500
 	derive := func(id string, c Counts) Value {
@@ -223,6 +227,12 @@ func TestZeroEventIntervals(t *testing.T) {
 		{"cdr, no death", derive("cdr", c), 0, 0, g0 / 500 * 1000, ReasonFewEvents},
 		// 0 infant deaths / 8 births × 1000.
 		{"imr, no infant death", derive("imr", c), 0, 0, g0 / 8 * 1000, ReasonFewEvents},
+		// 0 infant deaths / 2 births: Garwood's 3.689/2 exceeds 1, and a
+		// proportion's upper bound is at most 1000 ‰.
+		{"imr, no infant death of two births", derive("imr", two), 0, 0, 1000, ReasonFewEvents},
+		// 1 infant death / 2 births: upper min(5.5716/2, 1) × 1000 = 1000 ‰,
+		// lower χ²(0.025; 2)/2 / 2 = 0.0253178/2.
+		{"imr, one infant death of two births", derive("imr", oneOfTwo), 500, 0.025317807984289786 / 2 * 1000, 1000, ReasonFewEvents},
 		// Wilson 0/8: upper z²/(n + z²) = 3.8415/11.8415 (R: prop.test(0, 8, correct = FALSE)).
 		{"first-birth share, none", derive("share_order1", c), 0, 0, z95 * z95 / (8 + z95*z95) * 100, ReasonFewEvents},
 		// SRB 0 boys / 5 girls: Wilson on p = 0/5 mapped by p/(1−p): upper z²/5 = 0.76829.

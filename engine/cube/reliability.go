@@ -30,8 +30,9 @@ const (
 // Reliability judges v, a value of ind, by the rule above. The events are
 // the numerator (births, deaths, the count of a proportion), both counts
 // of a binomial ratio (SRB: all births), the deaths of e0 (against
-// MinDeathsE0); RNI, whose numerator is a difference, is judged by its
-// interval alone. Values without an interval method (counts, median age,
+// MinDeathsE0); RNI, whose numerator is a difference, and the small-area
+// estimates (IntervalPosterior), which borrow strength beyond their own
+// events, are judged by their interval alone. Values without an interval method (counts, median age,
 // household size) and values without a value are not judged.
 func Reliability(ind models.Indicator, v Value) (unreliable bool, reason string) {
 	if ind.Interval == models.IntervalNone || ind.Interval == "" || math.IsNaN(v.Value) || math.IsInf(v.Value, 0) {
@@ -43,7 +44,7 @@ func Reliability(ind models.Indicator, v Value) (unreliable bool, reason string)
 		events = v.Numerator + v.Denominator
 	case models.IntervalChiang:
 		least = MinDeathsE0
-	case models.IntervalDifference:
+	case models.IntervalDifference, models.IntervalPosterior:
 		events = math.NaN()
 	}
 	if events < least {

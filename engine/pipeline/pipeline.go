@@ -20,6 +20,7 @@ import (
 	"github.com/padis/padis/engine/linkage"
 	"github.com/padis/padis/engine/nowcast"
 	"github.com/padis/padis/engine/quality"
+	"github.com/padis/padis/engine/sae"
 	"github.com/padis/padis/engine/store"
 )
 
@@ -107,6 +108,7 @@ func PostSteps(cfg Config) []Step {
 			_, err := dse.Run(ctx, st, v, dse.Options{}) // dual-system completeness and *_adj, from linkage's matches
 			return err
 		}},
+		{Name: "sae", Run: func(ctx context.Context, st *store.Store, v int64) error { _, err := sae.Run(ctx, st, v); return err }},
 		{Name: "alerts", Run: func(ctx context.Context, st *store.Store, v int64) error {
 			_, err := alerts.Evaluate(ctx, st, v, cfg.Alerts)
 			return err

@@ -125,7 +125,7 @@ func TestDefaultSteps(t *testing.T) {
 		for _, s := range rep.Steps {
 			names = append(names, s.Name)
 		}
-		if got := strings.Join(names, ","); got != "cube,linkage,quality,nowcast,completeness,alerts" {
+		if got := strings.Join(names, ","); got != "cube,linkage,quality,nowcast,completeness,sae,alerts" {
 			t.Errorf("run %d: steps %s", run, got)
 		}
 		if rep.Steps[0].Skipped != (run == 2) {

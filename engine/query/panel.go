@@ -256,10 +256,10 @@ func estimate(ind models.Indicator, units []panelUnit) PanelEstimate {
 		return est
 	}
 	z := make([]float64, len(in))
+	var P [50]float64 // TFR: weighted woman-years by age
 	switch {
 	case ind.Kind == models.KindMethod: // TFR: Σₓ Rₓ with Rₓ = Σ w b / Σ w p
 		var R [50]float64
-		var P [50]float64
 		tfr := 0.0
 		for x := 15; x <= 49; x++ {
 			var B float64
@@ -304,9 +304,11 @@ func estimate(ind models.Indicator, units []panelUnit) PanelEstimate {
 	}
 	est.SE = math.Sqrt(stratifiedVariance(in, z))
 	est.Lower, est.Upper = est.Estimate-1.959963984540054*est.SE, est.Estimate+1.959963984540054*est.SE
-	if est.Estimate == 0 && ind.Kind != models.KindMethod {
+	if est.Estimate == 0 {
 		// No event in the domain: the linearised SE is 0. Use the exact
-		// Poisson upper limit of a zero count (3.69) at the largest weight.
+		// Poisson upper limit of a zero count (3.69) at the largest weight;
+		// for TFR, the gamma limit of zero births at every age with the
+		// weights wmax/Pₓ (cube.WeightedPoisson, as the cube's TFR).
 		var X, wmax float64
 		for _, u := range in {
 			X += u.county.Weight * u.x
@@ -314,7 +316,16 @@ func estimate(ind models.Indicator, units []panelUnit) PanelEstimate {
 		}
 		_, hi := cube.PoissonExact(0)
 		est.Lower, est.Upper = 0, hi*wmax
-		if ind.Kind != models.KindCount && X > 0 {
+		switch {
+		case ind.Kind == models.KindMethod:
+			var w []float64
+			for x := 15; x <= 49; x++ {
+				if P[x] > 0 {
+					w = append(w, wmax/P[x])
+				}
+			}
+			_, est.Upper = cube.WeightedPoisson(w, make([]float64, len(w)))
+		case ind.Kind != models.KindCount && X > 0:
 			est.Upper = hi * wmax / X * ind.Scale
 		}
 	}
