@@ -30,9 +30,9 @@ func TestDemoBootstrap(t *testing.T) {
 		"[1/2] province 51 (四川省): cube built",
 		// The cube's phases are shown as it runs (progress during the
 		// longest step of a first start).
-		"[1/2] province 51 (四川省): [1/6] cube: person-months and events …",
-		"[1/2] province 51 (四川省): [1/6] cube: roll-up …",
-		"[1/2] province 51 (四川省): [1/6] cube: indicator values …",
+		"[1/2] province 51 (四川省): [1/7] cube: person-months and events …",
+		"[1/2] province 51 (四川省): [1/7] cube: roll-up …",
+		"[1/2] province 51 (四川省): [1/7] cube: indicator values …",
 		"[2/2] 120 monitoring counties (监测县): generating 2000 persons",
 		"version 2 of scope monitoring",
 		"[2/2] 120 monitoring counties (监测县): cube built",
