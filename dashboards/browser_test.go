@@ -62,7 +62,7 @@ func TestBrowser(t *testing.T) {
 		return c.convertToPixel({seriesIndex: 0}, [104.07, 30.67]);`).([]any)
 	w.clickAt("#children-chart", xy[0].(float64), xy[1].(float64))
 	w.waitFor(`location.pathname === '/units/5101'`, wait)
-	w.waitFor(`document.querySelector('#children-chart').dataset.ready === 'bar'`, wait)
+	w.waitFor(`document.querySelector('#children-chart').dataset.ready === 'map'`, wait)
 	assertNotBlank(t, "overview-5101.png", w.screenshot(dir, "overview-5101.png", ""), 20, 50)
 	// Table click: 锦江区 (510104).
 	w.click(`#children-table tr[data-code="510104"] a`)

@@ -33,14 +33,17 @@
     var c = chart('children-chart');
     if (el.dataset.map) {
       fetch(el.dataset.map, { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (geo) {
-        echarts.registerMap('u' + d.unit.code, geo);
+        // The nation's map is registered as 'china': ECharts then adds the
+        // 南海诸岛 (South China Sea islands) inset at the lower right.
+        var mapName = d.unit.code === '00' ? 'china' : 'u' + d.unit.code;
+        echarts.registerMap(mapName, geo);
         var names = {};
         rows.forEach(function (r) { names[r.code] = r.name; });
         c.setOption({
           animation: false,
-          tooltip: { trigger: 'item', formatter: function (p) { return (names[p.name] || p.name) + '<br>' + ind.label + ': ' + fmt(p.value); } },
-          visualMap: { min: min, max: max, left: 'left', bottom: 10, calculable: true, text: [fmt(max), fmt(min)], inRange: { color: ['#e0ecf8', '#7fb0dd', '#1559a8'] } },
-          series: [{ type: 'map', map: 'u' + d.unit.code, nameProperty: 'code', roam: false, selectedMode: false,
+          tooltip: { trigger: 'item', formatter: function (p) { return names[p.name] ? names[p.name] + '<br>' + ind.label + ': ' + fmt(p.value) : p.name; } },
+          visualMap: { min: min, max: max, left: 'left', bottom: 10, calculable: true, text: [fmt(max), fmt(min)], formatter: function (v) { return fmt(v); }, inRange: { color: ['#e0ecf8', '#7fb0dd', '#1559a8'] } },
+          series: [{ type: 'map', map: mapName, nameProperty: 'code', roam: false, selectedMode: false,
             label: { show: false }, emphasis: { label: { show: true, formatter: function (p) { return names[p.name] || ''; } } },
             data: rows.map(function (r) { return { name: r.code, value: r.value }; }) }]
         });
