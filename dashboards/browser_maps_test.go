@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -112,5 +113,53 @@ func TestBrowserMaps(t *testing.T) {
 	}
 	if errs := w.consoleErrors(); len(errs) > 0 {
 		t.Errorf("console errors on the map pages: %q", errs)
+	}
+}
+
+// TestBrowserScreen: the meeting-room screen (数据大屏), reached from the
+// overview's link, at 1920×1080 and 2560×1440: ten key figures, the map,
+// trends and pyramid drawn, the orange and red alerts in the ticker, no
+// scrolling, and a refresh that redraws without reloading the page; no
+// console errors.
+func TestBrowserScreen(t *testing.T) {
+	w, _, base := startBrowserEnv(t)
+	dir := artefactDir(t)
+	const wait = 20 * time.Second
+	w.login(base, "province")
+	w.click("#screen-link")
+	w.waitFor(`location.pathname === '/screen' && document.getElementById('screen')`, wait)
+	for _, size := range [][2]int{{1920, 1080}, {2560, 1440}} {
+		name := strconv.Itoa(size[0]) + "x" + strconv.Itoa(size[1])
+		w.resize(size[0], size[1])
+		// The viewport, not the window, must be the size of the screen.
+		inner := w.exec(`return [window.innerWidth, window.innerHeight];`).([]any)
+		w.resize(2*size[0]-int(inner[0].(float64)), 2*size[1]-int(inner[1].(float64)))
+		w.open(base + "/screen?unit=51&refresh=5")
+		w.waitFor(`document.querySelector('#children-chart').dataset.ready === 'map' && document.querySelector('#children-chart canvas')
+			&& document.querySelector('#pyramid-chart').dataset.ready && document.querySelector('#trend-chart').dataset.ready`, wait)
+		w.exec(`window.padisMark = 1; return null;`)
+		if n := w.exec(`return document.querySelectorAll('#screen-figures .screen-figure').length;`); n.(float64) < 10 {
+			t.Errorf("%s: %v key figures, want ≥ 10", name, n)
+		}
+		ticker := w.exec(`return Array.from(document.querySelectorAll('#screen-ticker [data-alert]')).map(function (e) { return e.dataset.alert; }).join(',');`).(string)
+		if !strings.Contains(ticker, "a-srb-5101") || !strings.Contains(ticker, "a-aging-5103") || strings.Contains(ticker, "a-tfr-510104") {
+			t.Errorf("%s: ticker shows %q, want the red and orange alerts only", name, ticker)
+		}
+		if dims := w.exec(`return [document.documentElement.scrollHeight, window.innerHeight, document.documentElement.scrollWidth, window.innerWidth];`).([]any); dims[0].(float64) > dims[1].(float64) || dims[2].(float64) > dims[3].(float64) {
+			t.Errorf("%s: the screen scrolls: document %v×%v, viewport %v×%v", name, dims[2], dims[0], dims[3], dims[1])
+		}
+		if bg := w.exec(`return getComputedStyle(document.body).backgroundColor;`).(string); bg != "rgb(6, 16, 31)" {
+			t.Errorf("%s: background %s, want the dark theme", name, bg)
+		}
+		time.Sleep(300 * time.Millisecond)
+		assertNotBlank(t, "screen-"+name+".png", w.screenshot(dir, "screen-"+name+".png", ""), 15, 50)
+		// The refresh (every 5 s here) redraws from the API in place.
+		w.waitFor(`document.getElementById('screen').dataset.draws === '2'`, wait)
+		if mark := w.exec(`return window.padisMark === 1;`); mark != true {
+			t.Errorf("%s: the page was reloaded to refresh", name)
+		}
+	}
+	if errs := w.consoleErrors(); len(errs) > 0 {
+		t.Errorf("console errors on the screen: %q", errs)
 	}
 }
