@@ -86,6 +86,13 @@ func TestBrowserMaps(t *testing.T) {
 		if x, y := xy[0].(float64), xy[1].(float64); x < 0.6 || y < 0.6 || x > 1 || y > 1 {
 			t.Errorf("%d px: 南海诸岛 inset drawn at (%.2f, %.2f) of the chart, want the lower right", width, x, y)
 		}
+		// Only Sichuan has data: the other provinces are drawn without a
+		// value (grey), not in the colour scale.
+		fills := w.exec(`var d = echarts.getInstanceByDom(document.getElementById('children-chart')).getModel().getSeriesByIndex(0).getData();
+			return ['51', '13'].map(function (n) { var i = d.indexOfName(n); return i < 0 ? '' : String(d.getItemVisual(i, 'style').fill); }).join(' ');`).(string)
+		if f := strings.Fields(fills); len(f) != 2 || f[0] == f[1] {
+			t.Errorf("%d px: Sichuan and Hebei (no data) drawn in %q, want different fills", width, fills)
+		}
 		time.Sleep(300 * time.Millisecond)
 		assertNotBlank(t, "map-00-"+strconv.Itoa(width)+".png", w.screenshot(dir, "map-00-"+strconv.Itoa(width)+".png", "#children-chart"), 10, 10)
 		assertNotBlank(t, "overview-00-"+strconv.Itoa(width)+".png", w.screenshot(dir, "overview-00-"+strconv.Itoa(width)+".png", ""), 20, 50)
@@ -107,6 +114,7 @@ func TestBrowserMaps(t *testing.T) {
 			}
 			time.Sleep(300 * time.Millisecond)
 			assertNotBlank(t, "map-"+tt.code+"-"+strconv.Itoa(width)+".png", w.screenshot(dir, "map-"+tt.code+"-"+strconv.Itoa(width)+".png", "#children-chart"), 10, 10)
+			assertNotBlank(t, "overview-"+tt.code+"-"+strconv.Itoa(width)+".png", w.screenshot(dir, "overview-"+tt.code+"-"+strconv.Itoa(width)+".png", ""), 20, 50)
 		}
 		w.open(base + "/units/510104")
 		w.waitFor(`document.querySelector('#children-chart').dataset.ready === 'bar'`, wait)

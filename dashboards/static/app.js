@@ -34,6 +34,9 @@
     var rows = d.children.rows.map(function (r) { return { code: r.code, name: r.name, value: r.values[0] }; });
     var vals = rows.map(function (r) { return r.value; }).filter(function (v) { return v !== null; });
     var min = Math.min.apply(null, vals), max = Math.max.apply(null, vals);
+    // One value only (the nation with one province loaded): a scale from
+    // zero, or ECharts colours every region, those without data too.
+    if (min === max) min = Math.min(0, min);
     var c = chart('children-chart');
     if (el.dataset.map) {
       fetch(el.dataset.map, { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (geo) {
@@ -47,9 +50,10 @@
           animation: false,
           tooltip: { trigger: 'item', formatter: function (p) { return names[p.name] ? names[p.name] + '<br>' + ind.label + ': ' + fmt(p.value) : p.name; } },
           visualMap: { min: min, max: max, left: 'left', bottom: 10, calculable: true, text: [fmt(max), fmt(min)], formatter: function (v) { return fmt(v); }, inRange: { color: ['#e0ecf8', '#7fb0dd', '#1559a8'] } },
-          series: [{ type: 'map', map: mapName, nameProperty: 'code', roam: false, selectedMode: false,
+          series: [{ type: 'map', map: mapName, nameProperty: 'code', roam: false, selectedMode: false, itemStyle: { areaColor: '#e3e7ed' },
             label: { show: false }, emphasis: { label: { show: true, formatter: function (p) { return names[p.name] || ''; } } },
-            data: rows.map(function (r) { return { name: r.code, value: r.value }; }) }]
+            // A unit without a value is left out: drawn grey, not coloured.
+            data: rows.filter(function (r) { return r.value !== null && r.value !== undefined; }).map(function (r) { return { name: r.code, value: r.value }; }) }]
         });
         c.off('click');
         c.on('click', function (p) { if (names[p.name]) drill(p.name); });
