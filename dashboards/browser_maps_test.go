@@ -18,6 +18,13 @@ func startBrowserEnv(t *testing.T) (*wd, *testEnv, string) {
 	}
 	w := startChromium(t)
 	e := newTestEnv(t)
+	return w, e, serveTest(t, e)
+}
+
+// serveTest serves e's handler on a loopback port until the test ends and
+// returns its URL.
+func serveTest(t testing.TB, e *testEnv) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -27,7 +34,7 @@ func startBrowserEnv(t *testing.T) (*wd, *testEnv, string) {
 	ts.Listener = ln
 	ts.Start()
 	t.Cleanup(ts.Close)
-	return w, e, ts.URL
+	return ts.URL
 }
 
 func (w *wd) login(base, user string) {

@@ -1,8 +1,6 @@
 package dashboards
 
 import (
-	"net"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -20,17 +18,8 @@ func TestBrowser(t *testing.T) {
 	}
 	w := startChromium(t)
 	e := newTestEnv(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewUnstartedServer(e.srv.Handler())
-	ts.Listener.Close()
-	ts.Listener = ln
-	ts.Start()
-	defer ts.Close()
+	base := serveTest(t, e)
 	dir := artefactDir(t)
-	base := ts.URL
 	const wait = 20 * time.Second
 
 	login := func(user string) {
