@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/padis/padis/models"
 )
 
 // startBrowserEnv starts the test server on a loopback port and Chromium,
@@ -137,9 +139,12 @@ func TestBrowserMaps(t *testing.T) {
 // scrolling, and a refresh that redraws without reloading the page; no
 // console errors.
 func TestBrowserScreen(t *testing.T) {
-	w, _, base := startBrowserEnv(t)
+	w, e, base := startBrowserEnv(t)
 	dir := artefactDir(t)
 	const wait = 20 * time.Second
+	// The data `padis serve` sets up are synthetic: the screen shows the
+	// notice too, and still fits.
+	e.src.snapshots = []Snapshot{{Version: 3, Scope: "51", AsOf: "2025-06-30", Current: true, Generator: &models.GenInfo{Seed: 7, Persons: 300000, Months: 24}}}
 	w.login(base, "province")
 	w.click("#screen-link")
 	w.waitFor(`location.pathname === '/screen' && document.getElementById('screen')`, wait)
@@ -163,13 +168,16 @@ func TestBrowserScreen(t *testing.T) {
 		if dims := w.exec(`return [document.documentElement.scrollHeight, window.innerHeight, document.documentElement.scrollWidth, window.innerWidth];`).([]any); dims[0].(float64) > dims[1].(float64) || dims[2].(float64) > dims[3].(float64) {
 			t.Errorf("%s: the screen scrolls: document %v×%v, viewport %v×%v", name, dims[2], dims[0], dims[3], dims[1])
 		}
+		if note := w.exec(`var n = document.getElementById('synthetic-note'); return n && n.offsetHeight > 0 ? n.textContent : '';`).(string); !strings.Contains(note, "合成演示数据（约1:280") {
+			t.Errorf("%s: the screen's synthetic-data notice is %q", name, note)
+		}
 		if bg := w.exec(`return getComputedStyle(document.body).backgroundColor;`).(string); bg != "rgb(6, 16, 31)" {
 			t.Errorf("%s: background %s, want the dark theme", name, bg)
 		}
 		time.Sleep(300 * time.Millisecond)
 		assertNotBlank(t, "screen-"+name+".png", w.screenshot(dir, "screen-"+name+".png", ""), 15, 50)
 		// The refresh (every 5 s here) redraws from the API in place.
-		w.waitFor(`document.getElementById('screen').dataset.draws === '2'`, wait)
+		w.waitFor(`document.getElementById('screen').dataset.draws === '2'`, 3*wait) // a province's overview, recomputed on a shared machine
 		if mark := w.exec(`return window.padisMark === 1;`); mark != true {
 			t.Errorf("%s: the page was reloaded to refresh", name)
 		}
