@@ -55,6 +55,23 @@ var routeCases = map[string]routeCase{
 	"reportsPage":     {user: "province", method: "GET", path: "/reports", status: 200, check: contains("成都市人口形势分析月报", "锦江区人口形势分析月报")},
 	"snapshotsPage":   {user: "admin", method: "GET", path: "/snapshots", status: 200, check: contains("bad ID check character")},
 	"auditPage":       {user: "admin", method: "GET", path: "/audit", status: 200, check: contains("login")},
+	"screenPage":      {user: "province", method: "GET", path: "/screen?unit=5101", status: 200, check: contains(`id="screen"`, "成都市 · 数据大屏", `data-map="/api/v1/geo/5101"`, "pyramid-chart", "trend-chart")},
+	"screen": {user: "province", method: "GET", path: "/api/v1/screen?unit=51&lang=en&refresh=60", status: 200, check: func(t *testing.T, e *testEnv, rec *httptest.ResponseRecorder) {
+		sc := decode[Screen](t, rec)
+		var ids []string
+		for _, a := range sc.Alerts {
+			ids = append(ids, a.ID+":"+a.Level)
+		}
+		if len(sc.Figures) != len(keyIndicators) || sc.Refresh != 60 || sc.Map != "/api/v1/geo/51" || sc.Labels["title"] != "Meeting-room screen" {
+			t.Errorf("screen: %d figures, refresh %d, map %q, title %q", len(sc.Figures), sc.Refresh, sc.Map, sc.Labels["title"])
+		}
+		if got := strings.Join(ids, ","); !strings.Contains(got, "a-srb-5101:red") || !strings.Contains(got, "a-aging-5103:orange") || strings.Contains(got, "yellow") || strings.Contains(got, "blue") {
+			t.Errorf("screen alerts %s: want the active red and orange ones only", got)
+		}
+		if !strings.Contains(sc.Source, "refresh=60") || !strings.Contains(sc.Source, "lang=en") {
+			t.Errorf("screen refetches %q", sc.Source)
+		}
+	}},
 
 	"login":   {user: "", method: "POST", path: "/api/v1/login", body: map[string]string{"user": "county", "password": "password-county"}, status: 200, check: contains(`"jurisdiction":"510104"`)},
 	"logout":  {user: "county", method: "POST", path: "/api/v1/logout", status: 204},

@@ -1,8 +1,6 @@
 package dashboards
 
 import (
-	"net"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -20,17 +18,8 @@ func TestBrowser(t *testing.T) {
 	}
 	w := startChromium(t)
 	e := newTestEnv(t)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewUnstartedServer(e.srv.Handler())
-	ts.Listener.Close()
-	ts.Listener = ln
-	ts.Start()
-	defer ts.Close()
+	base := serveTest(t, e)
 	dir := artefactDir(t)
-	base := ts.URL
 	const wait = 20 * time.Second
 
 	login := func(user string) {
@@ -62,7 +51,7 @@ func TestBrowser(t *testing.T) {
 		return c.convertToPixel({seriesIndex: 0}, [104.07, 30.67]);`).([]any)
 	w.clickAt("#children-chart", xy[0].(float64), xy[1].(float64))
 	w.waitFor(`location.pathname === '/units/5101'`, wait)
-	w.waitFor(`document.querySelector('#children-chart').dataset.ready === 'bar'`, wait)
+	w.waitFor(`document.querySelector('#children-chart').dataset.ready === 'map'`, wait)
 	assertNotBlank(t, "overview-5101.png", w.screenshot(dir, "overview-5101.png", ""), 20, 50)
 	// Table click: 锦江区 (510104).
 	w.click(`#children-table tr[data-code="510104"] a`)

@@ -113,12 +113,13 @@ func (s *Server) apiExplorer(r *req) error {
 	name := fmt.Sprintf("padis-%s-%s-%s-%s.%s", ex.Indicator.ID, ex.Unit.Code, ex.Level, ex.Period, format)
 	h := r.c.Response().Header()
 	h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	note := syntheticLabel(r.lang, s.origin(r.ctx()))
 	if format == "csv" {
 		h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
 		r.c.Response().WriteHeader(http.StatusOK)
-		return writeRowsCSV(r.c.Response(), rows)
+		return writeRowsCSV(r.c.Response(), rows, note)
 	}
 	h.Set(echo.HeaderContentType, mimeParquet)
 	r.c.Response().WriteHeader(http.StatusOK)
-	return writeRowsParquet(r.c.Response(), rows)
+	return writeRowsParquet(r.c.Response(), rows, note)
 }

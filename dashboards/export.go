@@ -31,10 +31,17 @@ func fmtPtr(p *float64) string {
 }
 
 // WriteRowsCSV writes rows as CSV with a UTF-8 byte-order mark and CRLF
-// line ends, which Excel opens correctly (Chinese names included).
-func writeRowsCSV(w io.Writer, rows []exportRow) error {
+// line ends, which Excel opens correctly (Chinese names included). A
+// non-empty note (the synthetic-data notice) is written first as a
+// comment line, "# note".
+func writeRowsCSV(w io.Writer, rows []exportRow, note string) error {
 	if _, err := io.WriteString(w, "\ufeff"); err != nil {
 		return err
+	}
+	if note != "" {
+		if _, err := io.WriteString(w, "# "+note+"\r\n"); err != nil {
+			return err
+		}
 	}
 	cw := csv.NewWriter(w)
 	cw.UseCRLF = true
@@ -48,8 +55,10 @@ func writeRowsCSV(w io.Writer, rows []exportRow) error {
 	return cw.Error()
 }
 
-// writeRowsParquet writes rows as a Parquet file (Snappy-compressed).
-func writeRowsParquet(w io.Writer, rows []exportRow) error {
+// writeRowsParquet writes rows as a Parquet file (Snappy-compressed). A
+// non-empty note (the synthetic-data notice) is kept in the file's
+// key-value metadata as "padis.data".
+func writeRowsParquet(w io.Writer, rows []exportRow, note string) error {
 	str, f64 := arrow.BinaryTypes.String, arrow.PrimitiveTypes.Float64
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "code", Type: str}, {Name: "name", Type: str}, {Name: "indicator", Type: str}, {Name: "period", Type: str},
@@ -57,7 +66,7 @@ func writeRowsParquet(w io.Writer, rows []exportRow) error {
 		{Name: "numerator", Type: f64, Nullable: true}, {Name: "denominator", Type: f64, Nullable: true},
 		{Name: "suppressed", Type: arrow.FixedWidthTypes.Boolean}, {Name: "snapshot_version", Type: arrow.PrimitiveTypes.Int64},
 		{Name: "snapshot", Type: str},
-	}, nil)
+	}, parquetNote(note))
 	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 	defer b.Release()
 	strs := func(i int) *array.StringBuilder { return b.Field(i).(*array.StringBuilder) }
@@ -99,4 +108,13 @@ func writeRowsParquet(w io.Writer, rows []exportRow) error {
 		return fmt.Errorf("parquet export: %w", err)
 	}
 	return nil
+}
+
+// parquetNote is the schema metadata carrying note.
+func parquetNote(note string) *arrow.Metadata {
+	if note == "" {
+		return nil
+	}
+	md := arrow.NewMetadata([]string{"padis.data"}, []string{note})
+	return &md
 }

@@ -18,6 +18,8 @@ type geoStore struct {
 	tree *models.DivisionTree
 	mu   sync.Mutex
 	done map[string][]byte
+	// cities holds each province's matched county maps (geocity.go).
+	cities map[string]*GeoMatch
 }
 
 func newGeoStore(static fs.FS, tree *models.DivisionTree) *geoStore {
@@ -26,13 +28,20 @@ func newGeoStore(static fs.FS, tree *models.DivisionTree) *geoStore {
 
 func geoPath(code string) string { return "vendor/echarts-maps/" + code + ".json" }
 
-// has reports whether a map covers code's children.
+// has reports whether a map covers code's children: the nation, a
+// province, or a city whose counties the vendored county maps draw.
 func (g *geoStore) has(code string) bool {
-	if len(code) != 2 {
-		return false
+	switch len(code) {
+	case 2:
+		_, err := fs.Stat(g.fsys, geoPath(code))
+		return err == nil
+	case 4:
+		g.mu.Lock()
+		defer g.mu.Unlock()
+		m, err := g.cityMatch(code[:2])
+		return err == nil && len(m.Cities[code]) > 0
 	}
-	_, err := fs.Stat(g.fsys, geoPath(code))
-	return err == nil
+	return false
 }
 
 // get returns the keyed GeoJSON of code's children.
@@ -44,6 +53,13 @@ func (g *geoStore) get(code string) ([]byte, bool) {
 	defer g.mu.Unlock()
 	if b, ok := g.done[code]; ok {
 		return b, true
+	}
+	if len(code) == 4 {
+		b, ok := g.cityMap(code)
+		if ok {
+			g.done[code] = b
+		}
+		return b, ok
 	}
 	raw, err := fs.ReadFile(g.fsys, geoPath(code))
 	if err != nil {

@@ -4,9 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"sort"
 	"strings"
@@ -40,16 +38,7 @@ func TestLoad(t *testing.T) {
 	user, pw := *loadUser, *loadPassword
 	if base == "" {
 		e := newTestEnv(t)
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		ts := httptest.NewUnstartedServer(e.srv.Handler())
-		ts.Listener.Close()
-		ts.Listener = ln
-		ts.Start()
-		defer ts.Close()
-		base, user, pw = ts.URL, "admin", "password-admin"
+		base, user, pw = serveTest(t, e), "admin", "password-admin"
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1") {

@@ -33,6 +33,9 @@ type layoutData struct {
 	// Content, when set, is the page's already rendered content (a cached
 	// rendering of its "content" template).
 	Content template.HTML
+	// Synthetic is the notice shown on every page when the data are
+	// synthetic ("" for real data; synthetic.go).
+	Synthetic string
 }
 
 // T returns the interface message key in the page's language; templates
@@ -206,6 +209,7 @@ const contentMarker = template.HTML("<!--padis:content-->")
 func (r *req) layout(page, titleKey string, crumbs []Crumb, data, chart any) (layoutData, error) {
 	csrf, _ := r.c.Get(ctxCSRF).(string)
 	ld := layoutData{Title: msg(r.lang, titleKey), Lang: r.lang, User: r.user, CSRF: csrf, Active: page, Path: r.c.Request().URL.Path, Crumbs: crumbs, Data: data}
+	ld.Synthetic = syntheticLabel(r.lang, r.s.origin(r.ctx()))
 	if chart != nil {
 		b, err := json.Marshal(chart)
 		if err != nil {

@@ -62,6 +62,7 @@ var (
 	pFormat    = param{Name: "format", In: "query", Desc: "response format", Enum: []string{"json", "csv", "parquet"}}
 	pPublic    = param{Name: "public", In: "query", Desc: "1: public-facing export, small cells suppressed", Enum: []string{"0", "1"}}
 	pMonths    = param{Name: "months", In: "query", Desc: "length of the series in months (1–120, default 36)"}
+	pRefresh   = param{Name: "refresh", In: "query", Desc: "seconds between the screen's refreshes (5–3600, default 300)"}
 	pLevelF    = param{Name: "level", In: "query", Desc: "alert level", Enum: AlertLevels}
 	pStatus    = param{Name: "status", In: "query", Desc: "alert status: active (new or acknowledged; the default), new, acknowledged, grouped, superseded, resolved; empty: all", Enum: AlertStatuses}
 	pKind      = param{Name: "kind", In: "query", Desc: "worklist kind; default all", Enum: WorklistKinds}
@@ -106,6 +107,7 @@ func (s *Server) routeTable() []route {
 		{Method: post, Path: "/worklists/:id/status", Name: "workItemStatusForm", Personal: true, Roles: operators, Params: []param{pID}, h: s.workItemStatusForm},
 		{Method: get, Path: "/reports", Name: "reportsPage", Unit: "query", Params: []param{pUnit}, h: s.reportsPage},
 		{Method: get, Path: "/snapshots", Name: "snapshotsPage", Roles: admins, h: s.snapshotsPage},
+		{Method: get, Path: "/screen", Name: "screenPage", Unit: "query", Params: []param{pUnit, pPeriod, pRefresh}, h: s.screenPage},
 		{Method: get, Path: "/audit", Name: "auditPage", Personal: true, Roles: admins, h: s.auditPage},
 
 		// JSON API.
@@ -119,7 +121,8 @@ func (s *Server) routeTable() []route {
 		{Method: get, Path: "/api/v1/units/:code/children", Name: "children", API: true, Cache: true, Unit: "path", Params: []param{pCode, pIndicator, pPeriod}, Summary: "One indicator for every child unit", h: s.apiChildren},
 		{Method: get, Path: "/api/v1/units/:code/series", Name: "series", API: true, Cache: true, Unit: "path", Params: []param{pCode, pIndicator, pPeriod, pMonths}, Summary: "Monthly series of an indicator", h: s.apiSeries},
 		{Method: get, Path: "/api/v1/units/:code/pyramid", Name: "pyramid", API: true, Cache: true, Unit: "path", Params: []param{pCode, pPeriod}, Summary: "Population by sex and age", h: s.apiPyramid},
-		{Method: get, Path: "/api/v1/geo/:code", Name: "geo", API: true, Unit: "path", Params: []param{pCode}, Summary: "GeoJSON of a unit's children (nation and provinces only)", h: s.apiGeo},
+		{Method: get, Path: "/api/v1/screen", Name: "screen", API: true, Unit: "query", Params: []param{pUnit, pPeriod, pLang, pRefresh}, Summary: "Meeting-room screen data: key figures, map, trends, pyramid, newest orange and red alerts", h: s.apiScreen},
+		{Method: get, Path: "/api/v1/geo/:code", Name: "geo", API: true, Unit: "path", Params: []param{pCode}, Summary: "GeoJSON of a unit's children (nation, provinces and cities)", h: s.apiGeo},
 		{Method: get, Path: "/api/v1/explorer", Name: "explorer", API: true, Cache: true, Unit: "query", Roles: exporters, Params: []param{pIndicator, pUnit, pLevel, pPeriod, pFormat, pPublic, pLang}, Produces: []string{"application/json", mimeCSV, mimeParquet}, Summary: "Any indicator for the units of a level below a unit, with lineage; CSV/Parquet export", h: s.apiExplorer},
 		{Method: get, Path: "/api/v1/panel", Name: "panel", API: true, Cache: true, Params: []param{pIndicator, pPeriod}, Summary: "The monitoring counties in scope and (nation-level users) the national estimate", h: s.apiPanel},
 		{Method: get, Path: "/api/v1/projections/scenarios", Name: "scenarios", API: true, Summary: "Built-in projection scenarios", h: s.apiScenarios},

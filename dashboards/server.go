@@ -92,6 +92,7 @@ type Server struct {
 	proxies                  []*net.IPNet
 	pages                    map[string]*template.Template
 	geo                      *geoStore
+	originC                  originCache // synthetic.go
 	routes                   []route
 	resp                     *respCache    // nil when caching is off
 	cache                    *cachedSource // nil when caching is off

@@ -288,6 +288,9 @@ type Snapshot struct {
 	Duration time.Duration   `json:"duration_ns,omitempty"`
 	Source   string          `json:"source_dir,omitempty"`
 	Tables   []SnapshotTable `json:"tables,omitempty"`
+	// Generator is the manifest's generator block of a synthetic
+	// snapshot (padis generate); nil for real data.
+	Generator *models.GenInfo `json:"generator,omitempty"`
 	// Cube is when the version's indicator cube was built (nil: none).
 	Cube *time.Time `json:"cube_built,omitempty"`
 }

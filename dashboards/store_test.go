@@ -215,7 +215,7 @@ func TestGeoKeysMatchDivisions(t *testing.T) {
 		code  string
 		level string
 		min   int
-	}{{"00", "province", 31}, {"51", "city", 21}, {"11", "city", 1}} {
+	}{{"00", "province", 31}, {"51", "city", 21}, {"11", "city", 1}, {"5101", "county", 20}, {"1309", "county", 16}} {
 		b, ok := e.srv.geo.get(tt.code)
 		if !ok {
 			t.Fatalf("no map for %s", tt.code)
@@ -232,8 +232,11 @@ func TestGeoKeysMatchDivisions(t *testing.T) {
 			t.Errorf("map %s keys %d units, want ≥ %d", tt.code, len(seen), tt.min)
 		}
 	}
-	if e.srv.geo.has("5101") {
-		t.Error("a city map is claimed; none is vendored")
+	if !e.srv.geo.has("5101") {
+		t.Error("Chengdu has no county map")
+	}
+	if e.srv.geo.has("510104") {
+		t.Error("a county map (townships) is claimed; none is vendored")
 	}
 }
 

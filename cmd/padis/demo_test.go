@@ -69,6 +69,13 @@ func TestDemoBootstrap(t *testing.T) {
 	}
 	var bout, berr bytes.Buffer
 	err = bootstrap(context.Background(), st, bootstrapOptions{Persons: 3000, PanelPersons: 2000, Seed: 7}, &bout, &berr)
+	// The set-up's data are synthetic and the store knows it from the
+	// manifests (the dashboards and reports label them by it).
+	for scope, persons := range map[string]int{"51": 3000, "monitoring": 2000} {
+		if v, err := st.Current(context.Background(), scope); err != nil || v.Generator == nil || v.Generator.Persons != persons {
+			t.Errorf("scope %s: version %+v (%v) does not keep the generator block", scope, v, err)
+		}
+	}
 	st.Close()
 	if err != nil || strings.Contains(bout.String(), "Next:") || !strings.Contains(bout.String(), "ready in") {
 		t.Errorf("bootstrap as padis serve runs it: %v\n%s", err, bout.String())

@@ -61,7 +61,7 @@ func (s *Source) Snapshots(ctx context.Context) ([]dashboards.Snapshot, error) {
 		sn := dashboards.Snapshot{
 			Version: v.ID, Scope: v.Scope, AsOf: v.AsOf.Format(time.DateOnly), Loaded: v.LoadedAt,
 			Current: current[v.Scope] == v.ID, Rows: in, Accepted: acc, Quarantined: q,
-			Duration: v.Duration, Source: v.SourceDir,
+			Duration: v.Duration, Source: v.SourceDir, Generator: v.Generator,
 		}
 		if t, ok := cubes[v.ID]; ok {
 			sn.Cube = &t

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/padis/padis/datasets"
 	"github.com/padis/padis/models"
 )
 
@@ -63,6 +64,13 @@ func (b *Builder) Build(ctx context.Context, division string, month Month) (*Rep
 		return nil, fmt.Errorf("report %s %s: snapshot: %w", division, month, err)
 	}
 	r := &Report{Unit: unit, Month: month.String(), Version: version, Snapshot: desc, GeneratedAt: now().UTC(), Catalog: cat}
+	if or, ok := rd.(OriginReader); ok {
+		gen, scope, err := or.Origin(ctx, unit.Code)
+		if err != nil {
+			return nil, fmt.Errorf("report %s %s: data origin: %w", division, month, err)
+		}
+		r.SyntheticScale = datasets.SyntheticScale(scope, gen)
+	}
 	one := []string{unit.Code}
 	var mr MonitoringReader
 	if unit.Level == models.LevelNation {

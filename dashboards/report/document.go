@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 
 	"github.com/padis/padis/models"
@@ -90,6 +91,14 @@ func newDocument(r *Report, lang models.Lang) *document {
 	}
 	if lang == models.EN {
 		d.Meta[2][1] = fmt.Sprintf("%d (%s)", r.Version, r.Snapshot)
+	}
+	if r.SyntheticScale > 0 {
+		// Synthetic data: said in the running header of every page and
+		// in the metadata table, so no figure is taken for an official one.
+		sc := strconv.FormatFloat(r.SyntheticScale, 'f', 0, 64)
+		note := tr(lang, "合成演示数据（约1:"+sc+"抽样规模），非官方统计数字", "Synthetic demonstration data (about 1:"+sc+" scale), not official statistics")
+		d.Header += tr(lang, " · ", " · ") + note
+		d.Meta = append(d.Meta, [2]string{tr(lang, "数据性质", "Data"), note})
 	}
 	d.Generated = tr(lang, "生成时间：", "Generated: ") + r.GeneratedAt.UTC().Format("2006-01-02 15:04:05 UTC")
 	d.Sections = sectionTitles{

@@ -295,6 +295,10 @@ type Report struct {
 	Quality      *Quality        `json:"quality,omitempty"`
 	Catalog      *models.Catalog `json:"-"`
 	Notes        []string        `json:"notes,omitempty"` // what could not be read, shown in the report
+	// SyntheticScale is set when the report is built from synthetic data
+	// (OriginReader): how many real residents one generated person
+	// stands for (datasets.SyntheticScale). 0 means real data.
+	SyntheticScale float64 `json:"synthetic_scale,omitempty"`
 }
 
 // FlowSpan returns the span of the report's flow figures.

@@ -3,6 +3,8 @@ package report
 import (
 	"context"
 	"errors"
+
+	"github.com/padis/padis/models"
 )
 
 // Reader is the narrow read interface the report is built from. An adapter
@@ -27,6 +29,14 @@ type Reader interface {
 	// Pyramid returns the population of division by sex and age group at
 	// the end of month.
 	Pyramid(ctx context.Context, division string, month Month) (*Pyramid, error)
+}
+
+// OriginReader is implemented by readers that know how the snapshot
+// behind a division was made: gen is the manifest's generator block of a
+// synthetic snapshot (nil for real data) and scope the snapshot's scope.
+// A report built from synthetic data says so (Report.SyntheticScale).
+type OriginReader interface {
+	Origin(ctx context.Context, division string) (gen *models.GenInfo, scope models.Scope, err error)
 }
 
 // MonitoringReader is implemented by readers that know the national panel

@@ -13,7 +13,11 @@
   function chart(id) {
     var el = $(id);
     if (!el || !window.echarts) return null;
-    var c = echarts.init(el, null, { locale: lang, renderer: 'canvas' });
+    // The screen redraws into its charts on every refresh.
+    var old = echarts.getInstanceByDom(el);
+    if (old) return old;
+    var c = echarts.init(el, $('screen') ? 'dark' : null, { locale: lang, renderer: 'canvas' });
+    if ($('screen')) c.setOption({ backgroundColor: 'transparent' });
     window.addEventListener('resize', function () { c.resize(); });
     return c;
   }
@@ -30,20 +34,28 @@
     var rows = d.children.rows.map(function (r) { return { code: r.code, name: r.name, value: r.values[0] }; });
     var vals = rows.map(function (r) { return r.value; }).filter(function (v) { return v !== null; });
     var min = Math.min.apply(null, vals), max = Math.max.apply(null, vals);
+    // One value only (the nation with one province loaded): a scale from
+    // zero, or ECharts colours every region, those without data too.
+    if (min === max) min = Math.min(0, min);
     var c = chart('children-chart');
     if (el.dataset.map) {
       fetch(el.dataset.map, { credentials: 'same-origin' }).then(function (r) { return r.json(); }).then(function (geo) {
-        echarts.registerMap('u' + d.unit.code, geo);
+        // The nation's map is registered as 'china': ECharts then adds the
+        // 南海诸岛 (South China Sea islands) inset at the lower right.
+        var mapName = d.unit.code === '00' ? 'china' : 'u' + d.unit.code;
+        echarts.registerMap(mapName, geo);
         var names = {};
         rows.forEach(function (r) { names[r.code] = r.name; });
         c.setOption({
           animation: false,
-          tooltip: { trigger: 'item', formatter: function (p) { return (names[p.name] || p.name) + '<br>' + ind.label + ': ' + fmt(p.value); } },
-          visualMap: { min: min, max: max, left: 'left', bottom: 10, calculable: true, text: [fmt(max), fmt(min)], inRange: { color: ['#e0ecf8', '#7fb0dd', '#1559a8'] } },
-          series: [{ type: 'map', map: 'u' + d.unit.code, nameProperty: 'code', roam: false, selectedMode: false,
+          tooltip: { trigger: 'item', formatter: function (p) { return names[p.name] ? names[p.name] + '<br>' + ind.label + ': ' + fmt(p.value) : p.name; } },
+          visualMap: { min: min, max: max, left: 'left', bottom: 10, calculable: true, text: [fmt(max), fmt(min)], formatter: function (v) { return fmt(v); }, inRange: { color: ['#e0ecf8', '#7fb0dd', '#1559a8'] } },
+          series: [{ type: 'map', map: mapName, nameProperty: 'code', roam: false, selectedMode: false, itemStyle: { areaColor: '#e3e7ed' },
             label: { show: false }, emphasis: { label: { show: true, formatter: function (p) { return names[p.name] || ''; } } },
-            data: rows.map(function (r) { return { name: r.code, value: r.value }; }) }]
+            // A unit without a value is left out: drawn grey, not coloured.
+            data: rows.filter(function (r) { return r.value !== null && r.value !== undefined; }).map(function (r) { return { name: r.code, value: r.value }; }) }]
         });
+        c.off('click');
         c.on('click', function (p) { if (names[p.name]) drill(p.name); });
         el.dataset.ready = 'map';
       });
@@ -55,6 +67,7 @@
       xAxis: { type: 'value' }, yAxis: { type: 'category', data: sorted.map(function (r) { return r.name; }) },
       series: [{ type: 'bar', data: sorted.map(function (r) { return { value: r.value, code: r.code }; }), itemStyle: { color: '#1559a8' } }]
     });
+    c.off('click');
     c.on('click', function (p) { if (p.data && p.data.code) drill(p.data.code); });
     el.dataset.ready = 'bar';
   }
@@ -364,10 +377,64 @@
       { type: 'line', shape: { x1: hi[0] - w, y1: hi[1], x2: hi[0] + w, y2: hi[1] }, style: st }] };
   }
 
+  // screen draws the meeting-room screen (数据大屏) from s (dashboards
+  // Screen) and fetches it again every s.refresh_seconds, without
+  // reloading the page.
+  function screen(s) {
+    var root = $('screen');
+    function el(tag, cls, text) {
+      var e = document.createElement(tag);
+      if (cls) e.className = cls;
+      if (text !== undefined) e.textContent = text;
+      return e;
+    }
+    function draw(s) {
+      var figs = $('screen-figures');
+      figs.textContent = '';
+      (s.figures || []).forEach(function (f) {
+        var card = el('div', 'screen-figure' + (f.outside_range ? ' warn' : ''));
+        card.dataset.indicator = f.id;
+        var label = el('div', 'label', f.label);
+        if (f.provisional) label.appendChild(el('span', 'flag provisional', s.labels.provisional));
+        if (f.unreliable) label.appendChild(el('span', 'flag unreliable', s.labels.unreliable));
+        var v = el('div', 'value', f.value);
+        v.appendChild(el('small', '', f.unit));
+        card.appendChild(label);
+        card.appendChild(v);
+        if (f.interval) card.appendChild(el('div', 'ci', s.labels.interval + ' ' + f.interval));
+        figs.appendChild(card);
+      });
+      var inds = s.chart.children && s.chart.children.indicators;
+      $('screen-map-indicator').textContent = inds && inds[0] ? inds[0].label : '';
+      $('children-chart').dataset.map = s.map || '';
+      overview(s.chart);
+      var t = $('screen-ticker');
+      t.textContent = '';
+      if (!s.alerts || !s.alerts.length) t.appendChild(el('span', '', s.labels.none));
+      (s.alerts || []).forEach(function (a) {
+        var item = el('span');
+        item.dataset.alert = a.id;
+        item.appendChild(el('b', 'lvl ' + a.level, a.level_label));
+        item.appendChild(document.createTextNode(a.unit_name + ' · ' + a.title + ' · ' + a.period));
+        t.appendChild(item);
+      });
+      $('screen-period').textContent = s.period;
+      $('screen-updated').textContent = new Date().toLocaleTimeString(zh ? 'zh-CN' : 'en');
+      root.dataset.draws = String(Number(root.dataset.draws || 0) + 1);
+    }
+    draw(s);
+    window.setInterval(function () {
+      fetch(root.dataset.source, { credentials: 'same-origin' }).then(function (r) {
+        return r.ok ? r.json() : null;
+      }).then(function (n) { if (n) draw(n); }).catch(function () { /* keep showing the last data */ });
+    }, (s.refresh_seconds || 300) * 1000);
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     var d = pageData();
     if ($('alert-chart')) alertChart(d);
-    if ($('children-chart') || $('trend-chart')) overview(d);
+    if ($('screen')) screen(d);
+    else if ($('children-chart') || $('trend-chart')) overview(d);
     if ($('explorer-chart')) explorer(d);
     if ($('panel-chart')) panel(d);
     projections();

@@ -128,6 +128,7 @@ func (l *loader) load(ctx context.Context, dir string) (*Report, error) {
 	v := &store.Version{
 		Scope: m.Scope.Key(), ScopeDef: m.Scope, AsOf: m.AsOf.Time, PeriodStart: m.PeriodStart.Time,
 		Producer: m.Producer, Fingerprint: fp, KeyID: l.opts.Keys.ID, StartedAt: l.started.UTC(), SourceDir: abs,
+		Generator: m.Generator,
 	}
 	if err := l.st.Begin(ctx, v); err != nil {
 		return nil, err

@@ -64,6 +64,9 @@ type Version struct {
 	Duration    time.Duration `json:"duration"`
 	SourceDir   string        `json:"source_dir"`
 	Tables      []TableStats  `json:"tables"`
+	// Generator is the manifest's generator block: set when the snapshot
+	// is synthetic (padis generate), nil for real data.
+	Generator *models.GenInfo `json:"generator,omitempty"`
 }
 
 // Totals returns the sums over the tables.
@@ -104,6 +107,7 @@ ALTER TABLE meta.reveal_audit ADD COLUMN IF NOT EXISTS purpose VARCHAR;
 ALTER TABLE meta.reveal_audit ADD COLUMN IF NOT EXISTS seq BIGINT;
 ALTER TABLE meta.reveal_audit ADD COLUMN IF NOT EXISTS prev_hash VARCHAR;
 ALTER TABLE meta.reveal_audit ADD COLUMN IF NOT EXISTS hash VARCHAR;
+ALTER TABLE meta.versions ADD COLUMN IF NOT EXISTS generator VARCHAR;
 `
 
 // AuditTable is the table of reveal audit records, hash-chained by
@@ -193,15 +197,21 @@ func (s *Store) dropSchema(ctx context.Context, id int64) error {
 	return tx.Commit()
 }
 
-const versionCols = `id, scope, scope_def, as_of, period_start, coalesce(producer, ''), fingerprint, key_id, state, started_at, loaded_at, coalesce(duration_ms, 0), coalesce(source_dir, ''), coalesce(tables, '[]')`
+const versionCols = `id, scope, scope_def, as_of, period_start, coalesce(producer, ''), fingerprint, key_id, state, started_at, loaded_at, coalesce(duration_ms, 0), coalesce(source_dir, ''), coalesce(tables, '[]'), coalesce(generator, '')`
 
 func scanVersion(sc interface{ Scan(...any) error }) (*Version, error) {
 	var v Version
-	var scopeDef, tables string
+	var scopeDef, tables, gen string
 	var loaded sql.NullTime
 	var ms int64
-	if err := sc.Scan(&v.ID, &v.Scope, &scopeDef, &v.AsOf, &v.PeriodStart, &v.Producer, &v.Fingerprint, &v.KeyID, &v.State, &v.StartedAt, &loaded, &ms, &v.SourceDir, &tables); err != nil {
+	if err := sc.Scan(&v.ID, &v.Scope, &scopeDef, &v.AsOf, &v.PeriodStart, &v.Producer, &v.Fingerprint, &v.KeyID, &v.State, &v.StartedAt, &loaded, &ms, &v.SourceDir, &tables, &gen); err != nil {
 		return nil, err
+	}
+	if gen != "" {
+		v.Generator = new(models.GenInfo)
+		if err := json.Unmarshal([]byte(gen), v.Generator); err != nil {
+			return nil, fmt.Errorf("version %d: generator: %w", v.ID, err)
+		}
 	}
 	if err := json.Unmarshal([]byte(scopeDef), &v.ScopeDef); err != nil {
 		return nil, fmt.Errorf("version %d: scope: %w", v.ID, err)
@@ -315,9 +325,17 @@ func (s *Store) Begin(ctx context.Context, v *Version) error {
 		return fmt.Errorf("begin version: %w", err)
 	}
 	v.State = StateLoading
-	if _, err := tx.ExecContext(ctx, `INSERT INTO meta.versions (id, scope, scope_def, as_of, period_start, producer, fingerprint, key_id, state, started_at, source_dir)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		v.ID, v.Scope, string(scopeDef), v.AsOf, v.PeriodStart, v.Producer, v.Fingerprint, v.KeyID, v.State, v.StartedAt, v.SourceDir); err != nil {
+	var gen sql.NullString
+	if v.Generator != nil {
+		b, err := json.Marshal(v.Generator)
+		if err != nil {
+			return fmt.Errorf("begin version: %w", err)
+		}
+		gen = sql.NullString{String: string(b), Valid: true}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO meta.versions (id, scope, scope_def, as_of, period_start, producer, fingerprint, key_id, state, started_at, source_dir, generator)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		v.ID, v.Scope, string(scopeDef), v.AsOf, v.PeriodStart, v.Producer, v.Fingerprint, v.KeyID, v.State, v.StartedAt, v.SourceDir, gen); err != nil {
 		return fmt.Errorf("begin version: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `CREATE SCHEMA `+Ident(SchemaName(v.ID))); err != nil {

@@ -203,3 +203,34 @@ func TestDuckDBGetsItsShareOfTheBudget(t *testing.T) {
 		t.Errorf("memory_limit = %s, want 762.9 MiB (800 MB)", shown)
 	}
 }
+
+// TestVersionGenerator: a synthetic snapshot's generator block is kept
+// with its version (the dashboards label synthetic data by it); a real
+// snapshot has none.
+func TestVersionGenerator(t *testing.T) {
+	ctx := context.Background()
+	s := openTest(t, t.TempDir())
+	defer s.Close()
+	addVersion(t, s, "52", "2024-12-31", true)
+	v := &Version{Scope: "51", ScopeDef: models.Scope{Province: "51"}, AsOf: day("2024-12-31"), PeriodStart: day("2023-12-31"),
+		Fingerprint: "g", KeyID: "k", StartedAt: time.Now(), Generator: &models.GenInfo{Seed: 7, Persons: 300000, Months: 24}}
+	if err := s.Begin(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	v.LoadedAt = time.Now()
+	if err := s.Publish(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		scope string
+		want  *models.GenInfo
+	}{{"51", v.Generator}, {"52", nil}} {
+		cur, err := s.Current(ctx, tt.scope)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if (cur.Generator == nil) != (tt.want == nil) || tt.want != nil && *cur.Generator != *tt.want {
+			t.Errorf("scope %s: generator %+v, want %+v", tt.scope, cur.Generator, tt.want)
+		}
+	}
+}

@@ -503,3 +503,23 @@ func (s *Source) Quality(ctx context.Context, division string, month report.Mont
 	}
 	return q, nil
 }
+
+var _ report.OriginReader = (*Source)(nil)
+
+// Origin returns the generator block and scope of the version the source
+// answers from for division (report.OriginReader). Without a Store the
+// origin is unknown and reported as real data.
+func (s *Source) Origin(ctx context.Context, division string) (*models.GenInfo, models.Scope, error) {
+	if s.Store == nil {
+		return nil, models.Scope{}, nil
+	}
+	r, err := s.run(division)
+	if err != nil {
+		return nil, models.Scope{}, err
+	}
+	v, err := s.Store.Version(ctx, r.Version)
+	if err != nil {
+		return nil, models.Scope{}, fmt.Errorf("origin of %s: %w", division, err)
+	}
+	return v.Generator, v.ScopeDef, nil
+}
