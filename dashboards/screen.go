@@ -3,13 +3,10 @@ package dashboards
 import (
 	"cmp"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
-
-	"github.com/labstack/echo/v4"
 
 	"github.com/padis/padis/models"
 )
@@ -77,7 +74,7 @@ func (r *req) screen() (*Screen, error) {
 	if q := r.c.QueryParam("refresh"); q != "" {
 		n, err := strconv.Atoi(q)
 		if err != nil || n < 5 || n > 3600 {
-			return nil, echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf(msg(r.lang, "screen.badRefresh"), q))
+			return nil, clientErr(http.StatusBadRequest, "screen.badRefresh", q)
 		}
 		refresh = n
 	}
