@@ -186,7 +186,7 @@ type monthDigest struct{ month, sum string }
 // the months that changed.
 func monthDigests(ctx context.Context, conn *sql.Conn, version int64) ([]monthDigest, error) {
 	rows, err := conn.QueryContext(ctx, `SELECT period, count(*)::VARCHAR || '/' || bit_xor(h)::VARCHAR FROM (
-		SELECT period, hash(COLUMNS(* EXCLUDE (version))) AS h FROM cube.measures WHERE version = ? AND ptype = 'month'
+		SELECT period, hash(`+cube.MeasureSelect()+`) AS h FROM cube.measures WHERE version = ? AND ptype = 'month'
 		UNION ALL
 		SELECT period, hash(division, sex, age, pop, py, deaths, births) FROM cube.age WHERE version = ? AND ptype = 'month'
 	) GROUP BY period ORDER BY period`, version, version)

@@ -75,8 +75,8 @@ type Manifest struct {
 	Incremental  bool      `json:"incremental"`  // false: the package replaces everything the nation holds of the province
 	Sequence     int64     `json:"sequence"`     // 1, 2, … per province
 	Previous     string    `json:"previous,omitempty"`
-	AgeLevel     int       `json:"age_level"`   // deepest level of cube.age
-	ValueLevel   int       `json:"value_level"` // deepest level of materialised values
+	AgeLevel     int       `json:"age_level"`     // deepest level of cube.age
+	ValueLevel   int       `json:"value_level"`   // deepest level of materialised values
 	MonthDigests []string  `json:"month_digests"` // "YYYY-MM:sha256" of each month's measure and age rows
 	CreatedAt    time.Time `json:"created_at"`
 	Files        []File    `json:"files"`
