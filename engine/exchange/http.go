@@ -104,6 +104,9 @@ type Handler struct {
 	Log  *slog.Logger
 	// MaxBytes bounds an upload (default 4 GiB).
 	MaxBytes int64
+	// OnImport, when set, is called after a package was accepted (the
+	// server re-reads the cube list).
+	OnImport func()
 }
 
 // ServeHTTP implements http.Handler.
@@ -173,6 +176,9 @@ func (h *Handler) upload(w http.ResponseWriter, r *http.Request, op string) {
 		log.Warn("national package refused", "operator", op, "error", err)
 		writeJSON(w, refusalStatus(err), map[string]string{"error": err.Error()})
 		return
+	}
+	if h.OnImport != nil {
+		h.OnImport()
 	}
 	log.Info("national package accepted", "operator", op, "package", res.ID, "months", len(res.SentMonths), "duration", res.Duration)
 	writeJSON(w, http.StatusCreated, res)
