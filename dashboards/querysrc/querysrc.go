@@ -122,8 +122,8 @@ func missing(err error) bool {
 }
 
 // Values implements dashboards.Source. Units of one level are read with
-// one query over their longest common division prefix; the nation has no
-// cube value (engine/query has no national cube).
+// one query over their longest common division prefix; the nation has a
+// cube value only on a national node (its merged cube, engine/exchange).
 func (s *Source) Values(ctx context.Context, ind string, units []string, p dashboards.Period) ([]dashboards.Value, error) {
 	if _, ok := s.eng.Catalog().Get(ind); !ok {
 		return nil, fmt.Errorf("indicator %q: %w", ind, dashboards.ErrNotFound)
@@ -135,7 +135,7 @@ func (s *Source) Values(ctx context.Context, ind string, units []string, p dashb
 	}
 	groups := map[string][]int{} // level|province → indexes
 	for i, u := range units {
-		if u == models.NationCode || len(u) < 2 {
+		if len(u) < 2 {
 			continue
 		}
 		k := fmt.Sprintf("%d|%s", len(u), u[:2])
@@ -222,9 +222,6 @@ func (s *Source) Series(ctx context.Context, ind, unit string, from, to dashboar
 	for p := from; p <= to; p = p.Shift(1) {
 		idx[p] = len(out)
 		out = append(out, dashboards.Value{Indicator: ind, Unit: unit, Period: p})
-	}
-	if unit == models.NationCode {
-		return out, nil
 	}
 	ver, ok := s.version(unit)
 	if !ok {

@@ -143,6 +143,10 @@ func Export(ctx context.Context, st *store.Store, opts ExportOptions) (*Manifest
 		SEMI JOIN xchg_keys k ON k.ptype = t.ptype AND k.period = t.period WHERE t.version = `+fmt.Sprint(v.ID)+` ORDER BY ALL`); err != nil {
 		return nil, err
 	}
+	if err := w.copy(KindStored, `SELECT indicator, division, level, ptype, period, breakdown, value, lower, upper, numerator, denominator, flag
+		FROM cube.values WHERE version = `+fmt.Sprint(v.ID)+` AND indicator IN (`+storedIDs()+`) ORDER BY ALL`); err != nil {
+		return nil, err
+	}
 	if err := w.records(st, v, opts); err != nil {
 		return nil, err
 	}

@@ -270,6 +270,8 @@ func checkContents(ctx context.Context, conn *sql.Conn, dir string, m *Manifest)
 	checks := []struct{ what, q string }{
 		{"units outside the province", `SELECT count(*) FROM ` + pq(KindMeasures) + ` WHERE left(division, 2) <> ` + store.Quote(m.Province)},
 		{"age rows outside the province", `SELECT count(*) FROM ` + pq(KindAge) + ` WHERE left(division, 2) <> ` + store.Quote(m.Province)},
+		{"stored values outside the province or of no stored indicator", `SELECT count(*) FROM ` + pq(KindStored) + ` WHERE left(division, 2) <> ` + store.Quote(m.Province) +
+			` OR indicator NOT IN (` + storedIDs() + `)`},
 		{"rows of periods not sent", `SELECT count(*) FROM ` + pq(KindMeasures) + ` WHERE ` + inKeys},
 		{"migrant records of another province", `SELECT count(*) FROM ` + pq(KindMigrants) + ` WHERE province <> ` + store.Quote(m.Province)},
 		{"death records of another province", `SELECT count(*) FROM ` + pq(KindDeaths) + ` WHERE province <> ` + store.Quote(m.Province)},
@@ -437,6 +439,13 @@ func (n *Node) merge(ctx context.Context, conn *sql.Conn, dir string, m *Manifes
 	opts.AgeLevel, opts.ValueLevel = models.Level(m.AgeLevel), models.Level(m.ValueLevel)
 	if res.ValuesComputed, err = cube.Materialize(ctx, conn, version, opts, "xchg_only"); err != nil {
 		return nil, err
+	}
+	// The stored indicators' values (data quality, worklists) as the
+	// province computed them: always sent whole, they replace the
+	// province's.
+	if err := exec(`DELETE FROM cube.values WHERE version = ` + ver + ` AND left(division, 2) = ` + prov + ` AND indicator IN (` + storedIDs() + `);
+		INSERT INTO cube.values BY NAME SELECT ` + ver + ` AS version, * FROM ` + pq(KindStored)); err != nil {
+		return nil, fmt.Errorf("stored values: %w", err)
 	}
 	if err := conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM `+pq(KindMeasures)+`) + (SELECT count(*) FROM `+pq(KindAge)+`)`).Scan(&res.RowsWritten); err != nil {
 		return nil, err

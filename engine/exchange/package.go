@@ -25,6 +25,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/padis/padis/models"
 )
 
 // FormatVersion is the version of the package format this code writes and
@@ -45,11 +47,12 @@ const (
 	KindBenefits = "benefits" // models.BenefitRecipient
 	KindDeaths   = "deaths"   // models.CrossDeath
 	KindFeedback = "feedback" // models.Feedback
+	KindStored   = "stored"   // cube.values rows of the stored indicators (models.KindStored)
 )
 
 // requiredKinds are the files every package has (benefits only when the
 // province's version has a benefit roll).
-var requiredKinds = []string{KindMeasures, KindAge, KindMigrants, KindDeaths, KindFeedback}
+var requiredKinds = []string{KindMeasures, KindAge, KindStored, KindMigrants, KindDeaths, KindFeedback}
 
 // File is one data file of a package.
 type File struct {
@@ -105,6 +108,19 @@ func (m *Manifest) digests() map[string]string {
 
 // PackageID returns the id of a province's package number seq.
 func PackageID(province string, seq int64) string { return fmt.Sprintf("%s-%06d", province, seq) }
+
+// storedIDs returns the quoted ids of the catalog's stored indicators, the
+// values engine packages compute from the records (data quality,
+// worklists), which are sent as values since no measure derives them.
+func storedIDs() string {
+	ids := []string{"''"}
+	for _, ind := range models.DefaultCatalog().All() {
+		if ind.Kind == models.KindStored {
+			ids = append(ids, "'"+strings.ReplaceAll(ind.ID, "'", "''")+"'")
+		}
+	}
+	return strings.Join(ids, ", ")
+}
 
 // Key file names in a province's data directory.
 const (
