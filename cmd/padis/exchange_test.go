@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/padis/padis/dashboards"
 	"github.com/padis/padis/datasets"
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/exchange"
@@ -36,14 +37,15 @@ import (
 // (separate processes and data directories), the national node a padis
 // serve --national process.
 type nationTest struct {
-	t      *testing.T
-	tmp    string
-	env    []string
-	provs  []string
-	snaps  map[string]string // province → snapshot directory
-	datas  map[string]string // province → data directory
-	pkgs   map[string]string // province → its first package
-	natDir string
+	password string // of the national node's first admin
+	t        *testing.T
+	tmp      string
+	env      []string
+	provs    []string
+	snaps    map[string]string // province → snapshot directory
+	datas    map[string]string // province → data directory
+	pkgs     map[string]string // province → its first package
+	natDir   string
 }
 
 // proc runs padis in a child process with the test's environment and
@@ -151,6 +153,7 @@ func TestNationalExchange(t *testing.T) {
 	if _, err := send(n.pkgs["12"]); err == nil || !strings.Contains(err.Error(), "out of order") {
 		t.Errorf("the same package again: %v, want out of order", err)
 	}
+	landing := n.landingPage(hc, base)
 	stop()
 
 	// The reference: one store loading all three provinces' records.
@@ -171,6 +174,28 @@ func TestNationalExchange(t *testing.T) {
 		v, err := eng.Value(ctx, query.Key{Indicator: "tfr", Division: p, Period: "2025"})
 		if err != nil || math.IsNaN(v.Value) {
 			t.Errorf("national cube: tfr of %s in 2025: %v %v", p, v.Value, err)
+		}
+	}
+	natPop, err := eng.Value(ctx, query.Key{Indicator: "population", Division: models.NationCode, Period: "2025-12"})
+	if err != nil {
+		t.Errorf("national cube: population of the nation: %v", err)
+	}
+	var sum float64
+	for _, p := range n.provs {
+		v, _ := eng.Value(ctx, query.Key{Indicator: "population", Division: p, Period: "2025-12"})
+		sum += v.Value
+	}
+	if natPop.Value != sum || sum == 0 {
+		t.Errorf("population of the nation %v, of the three provinces %v", natPop.Value, sum)
+	}
+	// The national landing page: the nation's key figures from the merged
+	// cube, every reporting province with a value for the map.
+	if landing.pop == nil || *landing.pop != sum {
+		t.Errorf("national overview: population key figure %v, want %v", landing.pop, sum)
+	}
+	for _, p := range n.provs {
+		if !landing.children[p] {
+			t.Errorf("national overview: province %s has no value for the map", p)
 		}
 	}
 	eng.Close()
@@ -265,6 +290,9 @@ func (n *nationTest) serveNational() (string, func()) {
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for base == "" && sc.Scan() {
+			if m := regexp.MustCompile(`password (\S+)`).FindStringSubmatch(sc.Text()); m != nil {
+				n.password = m[1]
+			}
 			if m := regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)/`).FindStringSubmatch(sc.Text()); m != nil {
 				base = m[1]
 			}
@@ -621,4 +649,45 @@ func sendMultipart(hc *http.Client, base, token, dir string) (string, error) {
 		return "", fmt.Errorf("%s: %s", resp.Status, b)
 	}
 	return string(b), nil
+}
+
+// landing is what the national overview shows.
+type landing struct {
+	pop      *float64        // the nation's population key figure
+	children map[string]bool // provinces with a value in the children table (the map's colours)
+}
+
+// landingPage reads the national overview of December 2025 through the
+// dashboards' API as the national node's admin.
+func (n *nationTest) landingPage(hc *http.Client, base string) landing {
+	t := n.t
+	cookie, err := dashboards.Login(hc, base, "admin", n.password)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+"/api/v1/units/00/overview?period=2025-12", nil)
+	req.Header.Set("Cookie", cookie)
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var o dashboards.Overview
+	if err := json.NewDecoder(resp.Body).Decode(&o); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("national overview: %s %v", resp.Status, err)
+	}
+	out := landing{children: map[string]bool{}}
+	for _, k := range o.KeyFigures {
+		if k.Indicator.ID == "population" {
+			out.pop = k.Now.Value
+		}
+	}
+	for _, r := range o.Children.Rows {
+		for _, v := range r.Values {
+			if v != nil {
+				out.children[r.Code] = true
+			}
+		}
+	}
+	return out
 }

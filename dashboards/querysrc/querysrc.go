@@ -244,9 +244,6 @@ func (s *Source) Series(ctx context.Context, ind, unit string, from, to dashboar
 
 // Pyramid implements dashboards.Source (single years 0–99 and 100+).
 func (s *Source) Pyramid(ctx context.Context, unit string, p dashboards.Period) (dashboards.Pyramid, error) {
-	if unit == models.NationCode {
-		return dashboards.Pyramid{}, fmt.Errorf("national pyramid: %w", dashboards.ErrNotAvailable)
-	}
 	ver, ok := s.version(unit)
 	if !ok {
 		return dashboards.Pyramid{}, fmt.Errorf("pyramid of %s: no cube of the province: %w", unit, dashboards.ErrNotAvailable)
