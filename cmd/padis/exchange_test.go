@@ -556,7 +556,10 @@ func compareCubes(t *testing.T, national, combined string) {
 			OR (a.numerator IS DISTINCT FROM b.numerator AND coalesce(`+rel("a.numerator", "b.numerator")+`, 1) > 1e-9)),
 		max(coalesce(`+rel("a.value", "b.value")+`, 0))
 		FROM (SELECT * FROM n.cube.values WHERE version = ? AND division <> '00') a
-		FULL JOIN (SELECT * FROM c.cube.values WHERE version = ?) b USING (indicator, division, ptype, period, breakdown)`, nv, cv)
+		FULL JOIN (SELECT * FROM c.cube.values WHERE version = ?) b USING (indicator, division, ptype, period, breakdown)
+		-- engine/linkage writes explicit zero worklist counts for some units of
+		-- the combined store where a province's store has no row: both say none.
+		WHERE NOT (indicator LIKE 'worklist_%' AND (a.indicator IS NULL AND b.value = 0 OR b.indicator IS NULL AND a.value = 0))`, nv, cv)
 	check("cube.age", `SELECT count(*), count(*) FILTER (WHERE a.pop IS DISTINCT FROM b.pop OR a.deaths IS DISTINCT FROM b.deaths OR a.births IS DISTINCT FROM b.births
 			OR coalesce(`+rel("a.py", "b.py")+`, 1) > 1e-9), max(coalesce(`+rel("a.py", "b.py")+`, 0))
 		FROM (SELECT * FROM n.cube.age WHERE version = ? AND division <> '00') a
