@@ -72,6 +72,9 @@ type Config struct {
 	// under their prefixes, with their own authentication (the national
 	// node's package API, engine/exchange).
 	Mounts map[string]http.Handler
+	// NationalStatus, on a national node, gives the provinces' reporting
+	// states, shown on the nation's overview.
+	NationalStatus NationalStatusFunc
 	// AuditWarning, when set, says the audit trail's chain was found
 	// broken at start (padis serve --allow-broken-audit): the audit page
 	// shows it.

@@ -197,6 +197,12 @@ func TestNationalExchange(t *testing.T) {
 		if !landing.children[p] {
 			t.Errorf("national overview: province %s has no value for the map", p)
 		}
+		if landing.status[p] != exchange.StatusCurrent {
+			t.Errorf("national overview: province %s is %q on the card, want current", p, landing.status[p])
+		}
+	}
+	if landing.status["14"] != exchange.StatusMissing {
+		t.Errorf("national overview: province 14 is %q on the card, want missing", landing.status["14"])
 	}
 	eng.Close()
 	tree, _ := datasets.Divisions()
@@ -656,8 +662,9 @@ func sendMultipart(hc *http.Client, base, token, dir string) (string, error) {
 
 // landing is what the national overview shows.
 type landing struct {
-	pop      *float64        // the nation's population key figure
-	children map[string]bool // provinces with a value in the children table (the map's colours)
+	pop      *float64          // the nation's population key figure
+	status   map[string]string // province → reporting state on the card
+	children map[string]bool   // provinces with a value in the children table (the map's colours)
 }
 
 // landingPage reads the national overview of December 2025 through the
@@ -679,7 +686,10 @@ func (n *nationTest) landingPage(hc *http.Client, base string) landing {
 	if err := json.NewDecoder(resp.Body).Decode(&o); err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("national overview: %s %v", resp.Status, err)
 	}
-	out := landing{children: map[string]bool{}}
+	out := landing{children: map[string]bool{}, status: map[string]string{}}
+	for _, p := range o.Provinces {
+		out.status[p.Code] = p.Status
+	}
 	for _, k := range o.KeyFigures {
 		if k.Indicator.ID == "population" {
 			out.pop = k.Now.Value

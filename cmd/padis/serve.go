@@ -246,6 +246,14 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		}
 		srvCfg.Mounts = map[string]http.Handler{"/api/v1/national/": &exchange.Handler{Node: node, Dir: dir, Log: logger,
 			OnImport: func() { loader.refresh(ctx) }}}
+		srvCfg.NationalStatus = func(ctx context.Context) ([]dashboards.ProvinceReport, error) {
+			sts, err := node.Status(ctx, "")
+			out := make([]dashboards.ProvinceReport, len(sts))
+			for i, s := range sts {
+				out[i] = dashboards.ProvinceReport{Code: s.Province, Name: s.Name, Status: s.Status, AsOf: s.AsOf, LastPackage: s.LastID}
+			}
+			return out, err
+		}
 	}
 	srv, err = dashboards.New(srvCfg)
 	if err != nil {
