@@ -525,18 +525,6 @@ func compareCubes(t *testing.T, national, combined string) {
 		if n == 0 || bad > 0 {
 			t.Errorf("%s: %d of %d rows differ (worst relative difference %v)", what, bad, n, worst.Float64)
 		}
-		if bad > 0 && what == "cube.values" {
-			rows, _ := db.Query(`SELECT coalesce(a.indicator, b.indicator), a.flag, b.flag, a.value, b.value, count(*) OVER (PARTITION BY coalesce(a.indicator, b.indicator)) FROM (SELECT * FROM n.cube.values WHERE version = ? AND division <> '00') a
-				FULL JOIN (SELECT * FROM c.cube.values WHERE version = ?) b USING (indicator, division, ptype, period, breakdown) WHERE a.indicator IS NULL OR b.indicator IS NULL OR a.flag <> b.flag LIMIT 20`, args...)
-			for rows != nil && rows.Next() {
-				var ind string
-				var af, bf sql.NullString
-				var av, bv sql.NullFloat64
-				var k int
-				rows.Scan(&ind, &af, &bf, &av, &bv, &k)
-				t.Logf("  %s: flags %q %q values %v %v (%d rows of it)", ind, af.String, bf.String, av, bv, k)
-			}
-		}
 		t.Logf("%s: %d rows compared, worst relative difference %g", what, n, worst.Float64)
 	}
 	rel := func(a, b string) string {
@@ -556,16 +544,27 @@ func compareCubes(t *testing.T, national, combined string) {
 		SELECT a.division AS a_div, b.division AS b_div, greatest(`+strings.Join(diffs, ", ")+`) AS d
 		FROM (SELECT * FROM n.cube.measures WHERE version = ? AND division <> '00') a
 		FULL JOIN (SELECT * FROM c.cube.measures WHERE version = ?) b ON a.division = b.division AND a.ptype = b.ptype AND a.period = b.period)`, nv, cv)
-	check("cube.values", `SELECT count(*), count(*) FILTER (WHERE a.indicator IS NULL OR b.indicator IS NULL OR a.flag <> b.flag
-			OR (a.value IS NULL) <> (b.value IS NULL) OR coalesce(`+rel("a.value", "b.value")+`, 0) > 1e-9
-			OR coalesce(`+rel("a.lower", "b.lower")+`, 0) > 1e-9 OR coalesce(`+rel("a.upper", "b.upper")+`, 0) > 1e-9
-			OR (a.numerator IS DISTINCT FROM b.numerator AND coalesce(`+rel("a.numerator", "b.numerator")+`, 1) > 1e-9)),
-		max(coalesce(`+rel("a.value", "b.value")+`, 0))
-		FROM (SELECT * FROM n.cube.values WHERE version = ? AND division <> '00') a
+	valuesFrom := `FROM (SELECT * FROM n.cube.values WHERE version = ? AND division <> '00') a
 		FULL JOIN (SELECT * FROM c.cube.values WHERE version = ?) b USING (indicator, division, ptype, period, breakdown)
 		-- engine/linkage writes explicit zero worklist counts for some units of
 		-- the combined store where a province's store has no row: both say none.
-		WHERE NOT (indicator LIKE 'worklist_%' AND (a.indicator IS NULL AND b.value = 0 OR b.indicator IS NULL AND a.value = 0))`, nv, cv)
+		WHERE NOT (indicator LIKE 'worklist_%' AND (a.indicator IS NULL AND b.value = 0 OR b.indicator IS NULL AND a.value = 0))`
+	badValue := `a.indicator IS NULL OR b.indicator IS NULL OR a.flag <> b.flag
+		OR (a.value IS NULL) <> (b.value IS NULL) OR coalesce(` + rel("a.value", "b.value") + `, 0) > 1e-9
+		OR coalesce(` + rel("a.lower", "b.lower") + `, 0) > 1e-9 OR coalesce(` + rel("a.upper", "b.upper") + `, 0) > 1e-9
+		OR (a.numerator IS DISTINCT FROM b.numerator AND coalesce(` + rel("a.numerator", "b.numerator") + `, 1) > 1e-9)`
+	check("cube.values", `SELECT count(*), count(*) FILTER (WHERE `+badValue+`), max(coalesce(`+rel("a.value", "b.value")+`, 0)) `+valuesFrom, nv, cv)
+	if t.Failed() {
+		rows, err := db.Query(`SELECT indicator, count(*), any_value(division || ' ' || period || ' ' || breakdown), any_value(a.value::VARCHAR || ' ' || a.flag),
+			any_value(b.value::VARCHAR || ' ' || b.flag) `+valuesFrom+` AND (`+badValue+`) GROUP BY indicator`, nv, cv)
+		for err == nil && rows.Next() {
+			var ind, key string
+			var k int
+			var av, bv sql.NullString
+			rows.Scan(&ind, &k, &key, &av, &bv)
+			t.Logf("  %s: %d rows differ, e.g. %s: national %q, combined %q", ind, k, key, av.String, bv.String)
+		}
+	}
 	check("cube.age", `SELECT count(*), count(*) FILTER (WHERE a.pop IS DISTINCT FROM b.pop OR a.deaths IS DISTINCT FROM b.deaths OR a.births IS DISTINCT FROM b.births
 			OR coalesce(`+rel("a.py", "b.py")+`, 1) > 1e-9), max(coalesce(`+rel("a.py", "b.py")+`, 0))
 		FROM (SELECT * FROM n.cube.age WHERE version = ? AND division <> '00') a
