@@ -261,6 +261,25 @@ func TestNationalExchange(t *testing.T) {
 	if before["13"] == after["13"] {
 		t.Error("the merge of 13's new month did not change 13's rows")
 	}
+	// After the incremental merge, 13's rows are those of 13's new cube.
+	db, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`ATTACH '` + nat + `' AS n (READ_ONLY); ATTACH '` + filepath.Join(n.datas["13"], store.DBFileName) + `' AS p (READ_ONLY)`); err != nil {
+		t.Fatal(err)
+	}
+	var nrows, nbad int64
+	if err := db.QueryRow(`SELECT count(*), count(*) FILTER (WHERE a.indicator IS NULL OR b.indicator IS NULL OR a.flag <> b.flag
+			OR (a.value IS NULL) <> (b.value IS NULL) OR abs(a.value - b.value) > 1e-9 * greatest(abs(b.value), 1e-300))
+		FROM (SELECT * FROM n.cube.values WHERE left(division, 2) = '13') a
+		FULL JOIN (SELECT * FROM p.cube.values WHERE version = (SELECT max(version) FROM p.cube.runs)) b USING (indicator, division, ptype, period, breakdown)`).Scan(&nrows, &nbad); err != nil {
+		t.Fatal(err)
+	}
+	if nrows == 0 || nbad > 0 {
+		t.Errorf("after the incremental merge, %d of %d values of province 13 differ from its own new cube", nbad, nrows)
+	}
 	st, err = store.Open(ctx, store.Config{Dir: n.natDir, Threads: 1})
 	if err != nil {
 		t.Fatal(err)
