@@ -59,6 +59,9 @@ type Overview struct {
 	Trends     []TrendLine  `json:"trends"`
 	Pyramid    *Pyramid     `json:"pyramid"`
 	Quality    *Quality     `json:"quality"`
+	// Provinces are the provinces' reporting states on a national node's
+	// overview of the nation.
+	Provinces []ProvinceReport `json:"provinces,omitempty"`
 }
 
 // TrendLine is a labelled monthly series.
@@ -73,6 +76,9 @@ func (r *req) overview(d models.Division, p Period) (*Overview, error) {
 		return nil, err
 	}
 	o := &Overview{Unit: ui, Period: p}
+	if o.Provinces, err = r.nationalStatus(d.Code); err != nil {
+		return nil, err
+	}
 	for _, id := range keyIndicators {
 		ind, ok := r.s.cat.Get(id)
 		if !ok {

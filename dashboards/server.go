@@ -68,6 +68,13 @@ type Config struct {
 	// Reveal is what a reveal of a worklist identity needs (purpose,
 	// reason length, rate); the zero value takes models' defaults.
 	Reveal models.RevealPolicy
+	// Mounts are handlers served ahead of the dashboards for the paths
+	// under their prefixes, with their own authentication (the national
+	// node's package API, engine/exchange).
+	Mounts map[string]http.Handler
+	// NationalStatus, on a national node, gives the provinces' reporting
+	// states, shown on the nation's overview.
+	NationalStatus NationalStatusFunc
 	// AuditWarning, when set, says the audit trail's chain was found
 	// broken at start (padis serve --allow-broken-audit): the audit page
 	// shows it.
@@ -201,14 +208,28 @@ func ParseTrustedProxies(list []string) ([]*net.IPNet, error) {
 	return out, nil
 }
 
-// Handler returns the server's HTTP handler.
-func (s *Server) Handler() http.Handler { return s.e }
+// Handler returns the server's HTTP handler: the mounts of the
+// configuration ahead of the dashboards.
+func (s *Server) Handler() http.Handler {
+	if len(s.cfg.Mounts) == 0 {
+		return s.e
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for prefix, h := range s.cfg.Mounts {
+			if strings.HasPrefix(r.URL.Path, prefix) {
+				h.ServeHTTP(w, r)
+				return
+			}
+		}
+		s.e.ServeHTTP(w, r)
+	})
+}
 
 // Serve serves on ln until ctx is cancelled, then shuts down gracefully,
 // giving requests in flight up to 10 seconds to finish.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := &http.Server{
-		Handler:           s.e,
+		Handler:           s.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      s.cfg.RequestTimeout + 30*time.Second,

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -22,6 +23,7 @@ import (
 	"github.com/padis/padis/dashboards/report"
 	"github.com/padis/padis/dashboards/report/querysource"
 	"github.com/padis/padis/datasets"
+	"github.com/padis/padis/engine/exchange"
 	"github.com/padis/padis/engine/pii"
 	"github.com/padis/padis/engine/pipeline"
 	"github.com/padis/padis/engine/query"
@@ -73,6 +75,14 @@ exists: see docs/report.md; without one, every province with a cube,
 html and pdf in Chinese, at 02:00 on the 3rd of each month) and after each
 successful load through the server.
 
+With --national the data directory is the national node's: exchange
+packages are uploaded to POST /api/v1/national/packages (a tar archive or
+multipart/form-data; 'Authorization: Bearer TOKEN' of a national operator,
+'padis national operator'), verified against the provinces' registered
+keys ('padis national trust') and merged into the national cube, which the
+pages read like any cube; GET /api/v1/national/status lists the provinces
+as current, late or missing. See docs/exchange-format.md.
+
 On a store with no snapshot at all, serve first runs the set-up of 'padis
 demo' (the default synthetic province 51 and the monitoring panel,
 generated, loaded and cubed) so that it works with nothing configured;
@@ -92,6 +102,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	snapRoot := fs.String("snapshot-root", "", "directory under which dashboard administrators may load snapshots (default DATA/snapshots)")
 	proxies := fs.String("trusted-proxy", "", "comma-separated `addresses` (IPs or CIDR ranges) of reverse proxies whose X-Forwarded-For is believed")
 	accessLog := fs.String("access-log", "", "access log `FILE`, rotated at 10 MB, 5 old files kept (default DATA/logs/access.log)")
+	national := fs.Bool("national", false, "serve as the national node: the store is the national data directory, accepting exchange packages on "+exchange.UploadPath+" from national operators ('padis national operator'); no default data is set up")
 	allowBrokenAudit := fs.Bool("allow-broken-audit", false, "start even when an audit trail's hash chain is broken (a loud warning on the console and the audit page)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -122,7 +133,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 	dir := st.Config().Dir
 	if vs, err := st.Versions(ctx, ""); err != nil {
 		return err
-	} else if len(vs) == 0 && !*noBoot {
+	} else if len(vs) == 0 && !*noBoot && !*national {
 		fmt.Fprintln(stdout, "padis: the store is empty; setting up the default data first (as 'padis demo')")
 		if err := bootstrap(ctx, st, defaultBootstrapOptions(), stdout, stderr); err != nil {
 			return fmt.Errorf("set up the default data: %w", err)
@@ -227,6 +238,22 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		Reports: querysrc.Reports{Archive: report.Archive{Dir: *reports}},
 		MinCell: *minCell, RequestTimeout: *timeout, Loader: loader, AdminToken: rand.Text(),
 		AccessLog: slog.New(slog.NewJSONHandler(alog, nil)), TrustedProxies: trusted, SnapshotRoot: *snapRoot,
+	}
+	if *national {
+		node, err := exchange.OpenNational(ctx, st, tree, nil)
+		if err != nil {
+			return err
+		}
+		srvCfg.Mounts = map[string]http.Handler{"/api/v1/national/": &exchange.Handler{Node: node, Dir: dir, Log: logger,
+			OnImport: func() { loader.refresh(ctx) }}}
+		srvCfg.NationalStatus = func(ctx context.Context) ([]dashboards.ProvinceReport, error) {
+			sts, err := node.Status(ctx, "")
+			out := make([]dashboards.ProvinceReport, len(sts))
+			for i, s := range sts {
+				out[i] = dashboards.ProvinceReport{Code: s.Province, Name: s.Name, Status: s.Status, AsOf: s.AsOf, LastPackage: s.LastID}
+			}
+			return out, err
+		}
 	}
 	srv, err = dashboards.New(srvCfg)
 	if err != nil {

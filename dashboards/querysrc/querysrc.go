@@ -122,8 +122,8 @@ func missing(err error) bool {
 }
 
 // Values implements dashboards.Source. Units of one level are read with
-// one query over their longest common division prefix; the nation has no
-// cube value (engine/query has no national cube).
+// one query over their longest common division prefix; the nation has a
+// cube value only on a national node (its merged cube, engine/exchange).
 func (s *Source) Values(ctx context.Context, ind string, units []string, p dashboards.Period) ([]dashboards.Value, error) {
 	if _, ok := s.eng.Catalog().Get(ind); !ok {
 		return nil, fmt.Errorf("indicator %q: %w", ind, dashboards.ErrNotFound)
@@ -135,7 +135,7 @@ func (s *Source) Values(ctx context.Context, ind string, units []string, p dashb
 	}
 	groups := map[string][]int{} // level|province → indexes
 	for i, u := range units {
-		if u == models.NationCode || len(u) < 2 {
+		if len(u) < 2 {
 			continue
 		}
 		k := fmt.Sprintf("%d|%s", len(u), u[:2])
@@ -223,9 +223,6 @@ func (s *Source) Series(ctx context.Context, ind, unit string, from, to dashboar
 		idx[p] = len(out)
 		out = append(out, dashboards.Value{Indicator: ind, Unit: unit, Period: p})
 	}
-	if unit == models.NationCode {
-		return out, nil
-	}
 	ver, ok := s.version(unit)
 	if !ok {
 		return out, nil
@@ -247,9 +244,6 @@ func (s *Source) Series(ctx context.Context, ind, unit string, from, to dashboar
 
 // Pyramid implements dashboards.Source (single years 0–99 and 100+).
 func (s *Source) Pyramid(ctx context.Context, unit string, p dashboards.Period) (dashboards.Pyramid, error) {
-	if unit == models.NationCode {
-		return dashboards.Pyramid{}, fmt.Errorf("national pyramid: %w", dashboards.ErrNotAvailable)
-	}
 	ver, ok := s.version(unit)
 	if !ok {
 		return dashboards.Pyramid{}, fmt.Errorf("pyramid of %s: no cube of the province: %w", unit, dashboards.ErrNotAvailable)

@@ -182,7 +182,7 @@ func (ix *memIndex) loadKeys(ctx context.Context, db *sql.DB) error {
 			return fmt.Errorf("divisions: %w", err)
 		}
 		l, err := models.LevelOfCode(d)
-		if err != nil || l < models.LevelProvince || l > models.LevelVillage {
+		if err != nil || l > models.LevelVillage { // the nation's rows only in a national node's merged cube
 			continue
 		}
 		ix.divID[d] = int32(len(ix.divs))
@@ -298,7 +298,7 @@ func (ix *memIndex) loadValues(ctx context.Context, db *sql.DB) error {
 func (ix *memIndex) loadMeasures(ctx context.Context, db *sql.DB) error {
 	np := len(ix.periods)
 	var blocks int
-	for l := models.LevelProvince; l <= ix.memLevel && l <= fullLevel; l++ {
+	for l := models.LevelNation; l <= ix.memLevel && l <= fullLevel; l++ {
 		for _, d := range ix.byLevel[l] {
 			ix.mdiv[ix.divs[d]] = int32(blocks)
 			blocks++

@@ -50,8 +50,13 @@ type Run struct {
 // Covers reports whether the cube's scope covers division (a normalised
 // code) completely: a province scope every unit of its province; a county
 // list its counties and the units in them, and a city or province only
-// when every county of it in the division list (meta.divisions) is listed.
+// when every county of it in the division list (meta.divisions) is listed;
+// the nation only a cube with the nation's rows (the merged cube of a
+// national node, engine/exchange).
 func (r *Run) Covers(division string) bool {
+	if division == models.NationCode { // a national node's merged cube (engine/exchange) has the nation's rows
+		return r.provinces[models.NationCode]
+	}
 	if len(division) < 2 {
 		return false
 	}
@@ -189,7 +194,7 @@ func (e *Engine) Catalog() *models.Catalog { return e.cat }
 func (e *Engine) Reload(ctx context.Context) error {
 	rows, err := e.db.QueryContext(ctx, `SELECT r.version, r.scope, r.as_of, r.period_start, r.built_at, r.mode, r.age_level, r.value_level,
 		coalesce(string_agg(DISTINCT m.division, ','), ''), coalesce(any_value(v.scope_def), '')
-		FROM cube.runs r LEFT JOIN cube.measures m ON m.version = r.version AND m.level = 1
+		FROM cube.runs r LEFT JOIN cube.measures m ON m.version = r.version AND m.level <= 1
 		LEFT JOIN meta.versions v ON v.id = r.version
 		GROUP BY ALL ORDER BY r.as_of DESC, r.version DESC`)
 	if err != nil {
@@ -442,7 +447,7 @@ func (e *Engine) run(version int64, division string) (*Run, error) {
 // scopes holding part of the division.
 func (e *Engine) Current(division string) (Run, error) {
 	div, err := models.NormalizeCode(division)
-	if err != nil || div == models.NationCode {
+	if err != nil {
 		return Run{}, fmt.Errorf("division %q: %w", division, ErrBadDivision)
 	}
 	r, err := e.run(0, div)
@@ -476,7 +481,7 @@ func (e *Engine) resolve(k Key, needPeriod bool) (*resolved, error) {
 		return nil, fmt.Errorf("indicator %q: %w", k.Indicator, ErrUnknownIndic)
 	}
 	div, err := models.NormalizeCode(k.Division)
-	if err != nil || div == models.NationCode {
+	if err != nil {
 		return nil, fmt.Errorf("division %q: %w", k.Division, ErrBadDivision)
 	}
 	r := &resolved{ind: ind, division: div}
