@@ -343,3 +343,79 @@ INSERT INTO `+nowcast.Table+` VALUES (?, '51', 1, 'births', '2024-11', 1, 1.6, 1
 		t.Errorf("csv:\n%s", buf.String())
 	}
 }
+
+// TestProvisionalRate checks that a period holding a provisional month
+// gets the nowcast in its counts and rates: the year's births carry the
+// month's nowcast added, CBR is computed from the nowcast numerator with
+// its interval widened to the Poisson bounds of the nowcast's bounds, TFR
+// is scaled by the births' nowcast ratio, SRB and the townships (which
+// have no nowcast of their own) are flagged provisional without a nowcast,
+// and a quarter without a provisional month is untouched.
+func TestProvisionalRate(t *testing.T) {
+	st, eng, ver := setup(t)
+	ctx := context.Background()
+	get := func(ind, div, period string) cube.Value {
+		t.Helper()
+		v, err := eng.Value(ctx, query.Key{Indicator: ind, Division: div, Period: period})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	before := map[string]cube.Value{}
+	for _, k := range []string{"births 2024", "cbr 2024", "cbr R12-2024-12", "tfr 2024", "cbr 2024-Q3"} {
+		ind, per, _ := strings.Cut(k, " ")
+		before[k] = get(ind, "51", per)
+		if before[k].Provisional {
+			t.Fatalf("%s provisional before any nowcast", k)
+		}
+	}
+	if _, err := nowcast.Run(ctx, st, ver); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `DELETE FROM `+nowcast.Table+`;
+INSERT INTO `+nowcast.Table+` VALUES (?, '51', 1, 'births', '2024-11', 1, 1.6, 1, 4, 0.62, true, '51')`, ver); err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9*math.Max(1, math.Abs(b)) }
+
+	b := get("births", "51", "2024")
+	if !b.Provisional || b.Value != 3 || b.Registered != 3 || !near(b.Nowcast, 3.6) || b.NowcastLower != 3 || b.NowcastUpper != 6 {
+		t.Errorf("births 2024: provisional %v value %v registered %v nowcast %v [%v, %v], want 3, 3, 3.6 [3, 6]", b.Provisional, b.Value, b.Registered, b.Nowcast, b.NowcastLower, b.NowcastUpper)
+	}
+	for _, per := range []string{"2024", "R12-2024-12"} {
+		old, c := before["cbr "+per], get("cbr", "51", per)
+		k := 1000 / old.Denominator
+		lo, _ := cube.PoissonExact(3)
+		_, hi := cube.PoissonExact(6)
+		if !c.Provisional || !near(c.Value, 3.6*k) || !near(c.Registered, old.Value) || !near(c.Numerator, 3.6) || !near(c.Lower, lo*k) || !near(c.Upper, hi*k) {
+			t.Errorf("cbr %s: provisional %v value %v (registered %v) [%v, %v] numerator %v; want %v (registered %v) [%v, %v] numerator 3.6",
+				per, c.Provisional, c.Value, c.Registered, c.Lower, c.Upper, c.Numerator, 3.6*k, old.Value, lo*k, hi*k)
+		}
+		if !near(c.Nowcast, c.Value) || !near(c.NowcastLower, 3*k) || !near(c.NowcastUpper, 6*k) {
+			t.Errorf("cbr %s: nowcast %v [%v, %v]", per, c.Nowcast, c.NowcastLower, c.NowcastUpper)
+		}
+	}
+	old, tfr := before["tfr 2024"], get("tfr", "51", "2024")
+	if f := (old.Numerator + 0.6) / old.Numerator; !tfr.Provisional || !near(tfr.Value, old.Value*f) || !near(tfr.Registered, old.Value) {
+		t.Errorf("tfr 2024: provisional %v value %v registered %v; want %v (registered %v)", tfr.Provisional, tfr.Value, tfr.Registered, old.Value*f, old.Value)
+	}
+	if q := get("cbr", "51", "2024-Q3"); q.Provisional || q.Value != before["cbr 2024-Q3"].Value {
+		t.Errorf("cbr 2024-Q3 (no provisional month): provisional %v value %v", q.Provisional, q.Value)
+	}
+	if s := get("srb", "51", "2024"); !s.Provisional || !math.IsNaN(s.Nowcast) || s.Registered != s.Value {
+		t.Errorf("srb 2024: provisional %v nowcast %v registered %v value %v: want flagged only", s.Provisional, s.Nowcast, s.Registered, s.Value)
+	}
+	kids, err := eng.Children(ctx, query.Key{Indicator: "cbr", Division: "510104", Period: "2024"})
+	if err != nil || len(kids) == 0 {
+		t.Fatalf("townships of 510104: %v %v", kids, err)
+	}
+	for _, k := range kids {
+		if !k.Provisional || !math.IsNaN(k.Nowcast) {
+			t.Errorf("township %s cbr 2024: provisional %v nowcast %v: want flagged from the province", k.Division, k.Provisional, k.Nowcast)
+		}
+	}
+}
