@@ -13,8 +13,11 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/padis/padis/datasets"
+	"github.com/padis/padis/datasets/synth"
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/cube/cubetest"
+	"github.com/padis/padis/engine/load"
 	"github.com/padis/padis/engine/nowcast"
 	"github.com/padis/padis/engine/query"
 	"github.com/padis/padis/engine/store"
@@ -416,6 +419,80 @@ INSERT INTO `+nowcast.Table+` VALUES (?, '51', 1, 'births', '2024-11', 1, 1.6, 1
 	for _, k := range kids {
 		if !k.Provisional || !math.IsNaN(k.Nowcast) {
 			t.Errorf("township %s cbr 2024: provisional %v nowcast %v: want flagged from the province", k.Division, k.Provisional, k.Nowcast)
+		}
+	}
+}
+
+// TestProvisionalRateAgainstTruth builds a generated snapshot (as-of
+// 2025-12-31, default registration lags), nowcasts it and checks the
+// province's CBR of its last month and of its last year against the rate
+// of the births eventually registered (synth.EventualFile) over the same
+// person-years: the nowcast-based interval covers it, while the interval
+// of the registered rate of the last month does not.
+func TestProvisionalRateAgainstTruth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and loads a snapshot")
+	}
+	ctx := context.Background()
+	cfg := synth.DefaultConfig()
+	cfg.Counties = []string{"510104", "510107", "510524", "510623", "511321", "513433"}
+	cfg.Persons, cfg.Months, cfg.Workers, cfg.NoSources = 300_000, 24, 2, true
+	cfg.Out = t.TempDir()
+	if _, err := synth.Generate(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := datasets.Divisions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := cubetest.OpenStore(t)
+	rep, err := load.Load(ctx, st, cfg.Out, load.Options{Keys: cubetest.Keys(t), Divisions: tree})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := rep.Version
+	if _, err := cube.Build(ctx, st, v.ID, cube.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nowcast.Run(ctx, st, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := query.New(ctx, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	ev, err := synth.ReadEventual(cfg.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		period       string
+		registeredOK bool // the registered rate's interval may cover the truth
+	}{{"2025-12", false}, {"2025", true}} {
+		c, err := eng.Value(ctx, query.Key{Indicator: "cbr", Division: "51", Period: tc.period, Version: v.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var births float64
+		for _, e := range ev {
+			if e.EventType == "birth" && strings.HasPrefix(e.Month, tc.period) {
+				births += float64(e.Eventual)
+			}
+		}
+		truth := births / c.Denominator * 1000
+		k := 1000 / c.Denominator
+		rlo, rhi := cube.PoissonExact(c.Registered / k)
+		t.Logf("CBR %s: truth %.2f (%.0f births); nowcast rate %.2f [%.2f, %.2f]; registered rate %.2f [%.2f, %.2f]",
+			tc.period, truth, births, c.Value, c.Lower, c.Upper, c.Registered, rlo*k, rhi*k)
+		if !c.Provisional {
+			t.Errorf("CBR %s not provisional", tc.period)
+		}
+		if truth < c.Lower || truth > c.Upper {
+			t.Errorf("CBR %s: interval [%.2f, %.2f] misses the eventual rate %.2f", tc.period, c.Lower, c.Upper, truth)
+		}
+		if !tc.registeredOK && rhi*k >= truth {
+			t.Errorf("CBR %s: the registered rate's interval reaches the eventual rate %.2f: no lag to correct", tc.period, truth)
 		}
 	}
 }
