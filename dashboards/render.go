@@ -33,6 +33,8 @@ type layoutData struct {
 	// Content, when set, is the page's already rendered content (a cached
 	// rendering of its "content" template).
 	Content template.HTML
+	// Picker is the period picker of a page with a period (picker.go).
+	Picker *PeriodPicker
 }
 
 // T returns the interface message key in the page's language; templates
@@ -206,6 +208,9 @@ const contentMarker = template.HTML("<!--padis:content-->")
 func (r *req) layout(page, titleKey string, crumbs []Crumb, data, chart any) (layoutData, error) {
 	csrf, _ := r.c.Get(ctxCSRF).(string)
 	ld := layoutData{Title: msg(r.lang, titleKey), Lang: r.lang, User: r.user, CSRF: csrf, Active: page, Path: r.c.Request().URL.Path, Crumbs: crumbs, Data: data}
+	if r.user != nil {
+		ld.Picker = r.periodPicker(page)
+	}
 	if chart != nil {
 		b, err := json.Marshal(chart)
 		if err != nil {
