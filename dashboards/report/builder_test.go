@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -241,5 +242,44 @@ func TestBuildNationalMonitoring(t *testing.T) {
 	f.units["00"] = r.Unit
 	if _, err := (&Builder{Reader: f}).Build(context.Background(), "00", Month{2025, 10}); !errors.Is(err, ErrNotAvailable) {
 		t.Errorf("national report without a panel: %v", err)
+	}
+}
+
+// TestNarrativeProvisional checks that the narrative words provisional
+// figures as provisional (初步数): a month's births still being registered
+// are stated at their nowcast with the registered count beside it and
+// compared with a year earlier by the nowcast, and a rate of a period
+// holding such a month carries （初步数）.
+func TestNarrativeProvisional(t *testing.T) {
+	r := sampleReport(t)
+	var reg, now float64
+	for i := range r.Headlines {
+		h := &r.Headlines[i]
+		switch h.Key {
+		case "births_month":
+			reg = h.Current.Value
+			now = math.Round(reg * 1.5)
+			h.Current.Provisional, h.Current.Registered, h.Current.Nowcast = true, reg, now
+		case "cbr_ytd":
+			h.Current.Provisional, h.Current.Registered = true, h.Current.Value*0.9
+		}
+	}
+	if reg == 0 {
+		t.Fatal("the sample report has no births of the month")
+	}
+	cat := models.DefaultCatalog()
+	count := func(v float64) string { return FormatValue(cat, Figure{Indicator: "births", Value: v, Lower: math.NaN(), Upper: math.NaN()}, models.ZH) }
+	zh := strings.Join(Narrative(r, models.ZH), "\n")
+	for _, want := range []string{"出生约" + count(now) + "人（初步数，已登记" + count(reg) + "人）", "出生率"} {
+		if !strings.Contains(zh, want) {
+			t.Errorf("zh narrative lacks %q:\n%s", want, zh)
+		}
+	}
+	if i := strings.Index(zh, "出生率"); i < 0 || !strings.Contains(zh[i:min(len(zh), i+40)], "（初步数）") {
+		t.Errorf("zh narrative does not mark the provisional birth rate:\n%s", zh)
+	}
+	en := strings.Join(Narrative(r, models.EN), "\n")
+	if !strings.Contains(en, "(provisional; "+FormatValue(cat, Figure{Indicator: "births", Value: reg, Lower: math.NaN(), Upper: math.NaN()}, models.EN)+" registered so far)") || !strings.Contains(en, "(provisional)") {
+		t.Errorf("en narrative does not word the provisional figures:\n%s", en)
 	}
 }
