@@ -268,7 +268,9 @@ func TestNarrativeProvisional(t *testing.T) {
 		t.Fatal("the sample report has no births of the month")
 	}
 	cat := models.DefaultCatalog()
-	count := func(v float64) string { return FormatValue(cat, Figure{Indicator: "births", Value: v, Lower: math.NaN(), Upper: math.NaN()}, models.ZH) }
+	count := func(v float64) string {
+		return FormatValue(cat, Figure{Indicator: "births", Value: v, Lower: math.NaN(), Upper: math.NaN()}, models.ZH)
+	}
 	zh := strings.Join(Narrative(r, models.ZH), "\n")
 	for _, want := range []string{"出生约" + count(now) + "人（初步数，已登记" + count(reg) + "人）", "出生率"} {
 		if !strings.Contains(zh, want) {
