@@ -152,14 +152,14 @@ func (r *req) overview(d models.Division, p Period) (*Overview, error) {
 }
 
 // keyFigure is ind in p, a period before and a year before; led by its
-// variant (leadVariant) when the variant has a value, with the registered
+// variant (models.Catalog.LeadVariant) when the variant has a value, with the registered
 // value and the completeness beside it.
 func (r *req) keyFigure(ind models.Indicator, code string, p Period) (KeyFigure, error) {
 	kf, err := r.figure(ind, ind, code, p)
 	if err != nil {
 		return kf, err
 	}
-	v, ok := leadVariant(r.s.cat, ind)
+	v, ok := r.s.cat.LeadVariant(ind.ID)
 	if !ok {
 		return kf, nil
 	}
@@ -169,7 +169,7 @@ func (r *req) keyFigure(ind models.Indicator, code string, p Period) (KeyFigure,
 	}
 	base := kf.Now
 	vf.Variant, vf.VariantLabel, vf.Base = v.Variant, msg(r.lang, "variant."+v.Variant), &base
-	if id := completenessOf(r.s.cat, ind); id != "" && v.Variant == models.VariantAdjusted {
+	if id := r.s.cat.CompletenessOf(ind); id != "" && v.Variant == models.VariantAdjusted {
 		cs, err := r.s.src.Values(r.ctx(), id, []string{code}, p)
 		if err != nil {
 			return kf, err

@@ -285,3 +285,44 @@ func TestNarrativeProvisional(t *testing.T) {
 		t.Errorf("en narrative does not word the provisional figures:\n%s", en)
 	}
 }
+
+// TestReportLeadsWithVariant checks that a headline whose indicator has a
+// variant in the catalog (here a cdr_adj, as engine/dse adds it) leads
+// with the variant, keeps the registered figure and the completeness
+// beside it, and that the narrative says so; without the variant the
+// headline is the registered figure.
+func TestReportLeadsWithVariant(t *testing.T) {
+	cat := testCatalog()
+	for _, ind := range []models.Indicator{
+		{ID: "cdr_adj", Decimals: 2, ZH: "死亡率（调整后）", EN: "crude death rate (adjusted)", Unit: "‰", Kind: models.KindStored, Base: "cdr", Variant: models.VariantAdjusted},
+		{ID: "death_reg_completeness", Decimals: 1, ZH: "死亡登记完整率", EN: "death registration completeness", Unit: "%", Kind: models.KindStored},
+	} {
+		if err := cat.Add(ind); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := newFakeReader()
+	f.alerts, f.quality = sampleAlerts(), sampleQuality()
+	b := Builder{Reader: fullFakeReader{f}, Catalog: cat, Now: func() time.Time { return fixedTime }}
+	r, err := b.Build(context.Background(), "51", Month{2025, 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := r.Headline("cdr_ytd")
+	plain, _ := sampleReport(t).Headline("cdr_ytd")
+	if h.Variant != models.VariantAdjusted || h.Indicator != "cdr_adj" || h.Registered == nil || h.Registered.Value != plain.Current.Value ||
+		h.Current.Value <= plain.Current.Value || h.Completeness == nil || h.Completeness.Value != 90 {
+		t.Fatalf("cdr headline %+v, want led by cdr_adj with the registered %v and completeness 90 beside it", h, plain.Current.Value)
+	}
+	if plain.Variant != "" || plain.Registered != nil {
+		t.Errorf("without a variant: %+v", plain)
+	}
+	zh := strings.Join(Narrative(r, models.ZH), "\n")
+	want := "死亡率" + FormatValue(cat, h.Current, models.ZH) + "（调整后；登记数据" + FormatValue(cat, *h.Registered, models.ZH) + "，死亡登记完整率"
+	if !strings.Contains(zh, want) {
+		t.Errorf("zh narrative lacks %q:\n%s", want, zh)
+	}
+	if en := strings.Join(Narrative(r, models.EN), "\n"); !strings.Contains(en, "(adjusted; "+FormatValue(cat, *h.Registered, models.EN)+" registered, death registration completeness") {
+		t.Errorf("en narrative does not give the registered CDR beside the adjusted one:\n%s", en)
+	}
+}

@@ -90,6 +90,14 @@ type Headline struct {
 	Current   Figure `json:"current"`
 	Previous  Figure `json:"previous"`
 	YearAgo   Figure `json:"year_ago"`
+	// Variant is set when the figures are the indicator's variant
+	// (models.Catalog.LeadVariant: adjusted, or a small-area estimate)
+	// rather than its registered value; Registered is then the registered
+	// figure of the current period and Completeness the registration
+	// completeness behind an adjusted one (nil when unknown).
+	Variant      string  `json:"variant,omitempty"`
+	Registered   *Figure `json:"registered,omitempty"`
+	Completeness *Figure `json:"completeness,omitempty"`
 }
 
 // Row is one unit of a table with its figures keyed by the table's column

@@ -84,6 +84,38 @@ func (n narrator) people(f Figure) string {
 	return "about " + n.v(best(f)) + " (provisional; " + n.v(f) + " registered so far)"
 }
 
+// hv words a headline's current figure (pv), and when it is a variant
+// (adjusted, small-area) says so with the registered figure and the
+// registration completeness beside it: "6.12（调整后；登记数据5.80，
+// 出生登记完整率94.8%）".
+func (n narrator) hv(h Headline) string {
+	s := n.pv(h.Current)
+	if h.Variant == "" || h.Registered == nil {
+		return s
+	}
+	var parts []string
+	if n.zh() {
+		parts = append(parts, map[string]string{models.VariantAdjusted: "调整后", models.VariantSAE: "小区域估计"}[h.Variant], "登记数据"+n.v(*h.Registered))
+		if h.Completeness != nil {
+			parts[1] += "，" + h.Completeness.label(n.cat, n.lang) + n.v(*h.Completeness)
+		}
+		return s + "（" + strings.Join(parts, "；") + "）"
+	}
+	parts = append(parts, map[string]string{models.VariantAdjusted: "adjusted", models.VariantSAE: "small-area estimate"}[h.Variant], n.v(*h.Registered)+" registered")
+	if h.Completeness != nil {
+		parts[1] += ", " + h.Completeness.label(n.cat, n.lang) + " " + n.v(*h.Completeness)
+	}
+	return s + " (" + strings.Join(parts, "; ") + ")"
+}
+
+// label is the catalog label of the figure's indicator in lang.
+func (f Figure) label(cat *models.Catalog, lang models.Lang) string {
+	if ind, ok := cat.Get(f.Indicator); ok {
+		return ind.Label(lang)
+	}
+	return f.Indicator
+}
+
 // pv words a rate or ratio, marked provisional (初步数) when its period is
 // still being registered.
 func (n narrator) pv(f Figure) string {
@@ -322,13 +354,13 @@ func (n narrator) births() string {
 	rni, ok3 := n.h(n.flow("rni"))
 	if ok1 && ok2 && ok3 {
 		if n.zh() {
-			fmt.Fprintf(&b, "%s出生率%s，死亡率%s，自然增长率%s", ytd, n.pv(cbr.Current), n.pv(cdr.Current), n.pv(rni.Current))
+			fmt.Fprintf(&b, "%s出生率%s，死亡率%s，自然增长率%s", ytd, n.hv(cbr), n.hv(cdr), n.pv(rni.Current))
 			if s := n.rateChange(rni.Current, rni.YearAgo); s != "" {
 				fmt.Fprintf(&b, "，比上年同期%s", s)
 			}
 			b.WriteString("。")
 		} else {
-			fmt.Fprintf(&b, " The crude birth rate in %s was %s, the crude death rate %s and the rate of natural increase %s", ytd, n.pv(cbr.Current), n.pv(cdr.Current), n.pv(rni.Current))
+			fmt.Fprintf(&b, " The crude birth rate in %s was %s, the crude death rate %s and the rate of natural increase %s", ytd, n.hv(cbr), n.hv(cdr), n.pv(rni.Current))
 			if s := n.rateChange(rni.Current, rni.YearAgo); s != "" {
 				fmt.Fprintf(&b, ", %s on a year earlier", s)
 			}
@@ -360,13 +392,13 @@ func (n narrator) fertility() string {
 	if t, ok := n.h("tfr_r12"); ok {
 		span := n.m.SpanLabel(SpanR12, n.lang)
 		if n.zh() {
-			fmt.Fprintf(&b, "%s总和生育率为%s%s", span, n.pv(t.Current), n.interval(t.Current))
+			fmt.Fprintf(&b, "%s总和生育率为%s%s", span, n.hv(t), n.interval(t.Current))
 			if s := n.rateChange(t.Current, t.YearAgo); s != "" {
 				fmt.Fprintf(&b, "，比上年同期%s", s)
 			}
 			b.WriteString("。")
 		} else {
-			fmt.Fprintf(&b, "The total fertility rate over the %s was %s%s", span, n.pv(t.Current), n.interval(t.Current))
+			fmt.Fprintf(&b, "The total fertility rate over the %s was %s%s", span, n.hv(t), n.interval(t.Current))
 			if s := n.rateChange(t.Current, t.YearAgo); s != "" {
 				fmt.Fprintf(&b, ", %s on a year earlier", s)
 			}
