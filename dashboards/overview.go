@@ -202,17 +202,13 @@ func (r *req) figure(ind, label models.Indicator, code string, p Period) (KeyFig
 		case 0:
 			kf.Now = vs[0]
 		case 1:
-			kf.PrevMonth = vs[0].Value
+			kf.PrevMonth = vs[0].Shown()
 		case 2:
-			kf.PrevYear = vs[0].Value
+			kf.PrevYear = vs[0].Shown()
 		}
 	}
-	now := kf.Now.Value
-	if kf.Now.Provisional && kf.Now.Nowcast != nil {
-		now = kf.Now.Nowcast // a provisional count compares by its nowcast, not by the collapse of the registered count
-	}
-	kf.DeltaMonth = delta(now, kf.PrevMonth, kf.Relative)
-	kf.DeltaYear = delta(now, kf.PrevYear, kf.Relative)
+	kf.DeltaMonth = delta(kf.Now.Shown(), kf.PrevMonth, kf.Relative)
+	kf.DeltaYear = delta(kf.Now.Shown(), kf.PrevYear, kf.Relative)
 	if ind.Good == "range" && len(ind.Range) == 2 && kf.Now.Lo != nil && kf.Now.Hi != nil {
 		kf.Outside = *kf.Now.Lo > ind.Range[1] || *kf.Now.Hi < ind.Range[0]
 	}

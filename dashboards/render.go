@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -42,8 +43,15 @@ type layoutData struct {
 func (d layoutData) T(key string) string { return msg(d.Lang, key) }
 
 var funcs = template.FuncMap{
-	"num":    fmtNum,
-	"nump":   func(p *float64) string { return fmtPtrNum(p) },
+	"num":  fmtNum,
+	"nump": func(p *float64) string { return fmtPtrNum(p) },
+	// count states a count, rounding an estimated one (a nowcast) to whole persons
+	"count": func(p *float64) string {
+		if p == nil {
+			return fmtPtrNum(p)
+		}
+		return fmtNum(math.Round(*p))
+	},
 	"signed": fmtSigned,
 	"lang":   func(l models.Lang) string { return map[models.Lang]string{models.ZH: "zh-CN", models.EN: "en"}[l] },
 	"otherLang": func(l models.Lang) string {

@@ -77,7 +77,7 @@
       var dashed = t.points.map(function (p, i) {
         if (i === firstProv - 1) return p.value;
         if (i < firstProv) return null;
-        return { value: p.provisional && p.nowcast !== null && p.nowcast !== undefined ? p.nowcast : p.value,
+        return { value: p.provisional && p.nowcast !== null && p.nowcast !== undefined ? Math.round(p.nowcast) : p.value,
           registered: p.value, provisional: p.provisional };
       });
       series.push({ name: t.indicator.label, type: 'line', yAxisIndex: axis, showSymbol: true, symbol: 'emptyCircle', symbolSize: 6,
