@@ -135,6 +135,17 @@ func (r *Run) lagOf(count, division string, months []string) (l lag, ok bool) {
 	return l, ok
 }
 
+// anyProvisional reports whether some unit has a provisional month among
+// months (provMonths, filled by Reload).
+func (r *Run) anyProvisional(months []string) bool {
+	for _, m := range months {
+		if r.provMonths[m] {
+			return true
+		}
+	}
+	return false
+}
+
 // provisionalAbove reports whether an ancestor of division (county, city,
 // province) has a provisional month of count in months.
 func (r *Run) provisionalAbove(count, division string, months []string) bool {
@@ -161,6 +172,9 @@ func (r *Run) markProvisional(cat *models.Catalog, ind models.Indicator, v *cube
 		return
 	}
 	months := periodMonths(v.PeriodType, v.Period)
+	if !r.anyProvisional(months) {
+		return // the common case, decided without building keys
+	}
 	own, above := 0, false
 	var l lag
 	for _, c := range counts {

@@ -45,6 +45,7 @@ type Run struct {
 	complete    map[string]bool        // for a "counties" scope: the counties listed and the cities and provinces all of whose counties are listed
 	ix          *memIndex              // the cube in memory (the newest cube of each scope), or nil
 	provisional map[string]nowcast.Row // provisional monthly counts by nowcast.Key (engine/nowcast)
+	provMonths  map[string]bool        // the months provisional for some unit
 }
 
 // Covers reports whether the cube's scope covers division (a normalised
@@ -228,6 +229,10 @@ func (e *Engine) Reload(ctx context.Context) error {
 	for _, r := range runs {
 		if r.provisional, err = nowcast.Provisionals(ctx, e.db, r.Version); err != nil {
 			return fmt.Errorf("query: cube %d: %w", r.Version, err)
+		}
+		r.provMonths = map[string]bool{}
+		for _, n := range r.provisional {
+			r.provMonths[n.Period] = true
 		}
 	}
 	if err := e.completeCounties(ctx, runs); err != nil {
