@@ -86,7 +86,7 @@ func (s *Server) apiSeries(r *req) error {
 	if err != nil {
 		return err
 	}
-	p, err := r.period()
+	p, err := r.monthPeriod()
 	if err != nil {
 		return err
 	}

@@ -288,8 +288,9 @@ func TestRevealNeedsPurposeReasonAndRate(t *testing.T) {
 
 func TestExportSuppressesSmallCellsForViewers(t *testing.T) {
 	e := newTestEnv(t)
-	// Village births are monthly counts of 0–2: all small cells.
-	path := "/api/v1/explorer?indicator=births&unit=510104017&level=village&format=csv"
+	// Village births are monthly counts of 0–2: all small cells (a month
+	// is asked for: pages default to the rolling 12 months).
+	path := "/api/v1/explorer?indicator=births&unit=510104017&level=village&period=2025-04&format=csv"
 	viewer := loggedIn(t, e, "countyviewer")
 	stat := loggedIn(t, e, "county")
 	vb, sb := viewer.do("GET", path, nil).Body.String(), stat.do("GET", path, nil).Body.String()
@@ -343,6 +344,42 @@ func TestExplorerParquetReadsBack(t *testing.T) {
 	defer tbl.Release()
 	if tbl.NumRows() != 11 || tbl.NumCols() != int64(len(exportColumns)) {
 		t.Errorf("parquet: %d rows × %d columns, want 11 townships × %d", tbl.NumRows(), tbl.NumCols(), len(exportColumns))
+	}
+}
+
+// TestExportCarriesProvisional checks that CSV and Parquet exports carry
+// the provisional figures: the townships' births of a month still being
+// registered are provisional with their registered count and nowcast,
+// those of a complete month are not, and CBR of the rolling 12 months
+// holding that month is provisional with the registered rate beside it.
+func TestExportCarriesProvisional(t *testing.T) {
+	e := newTestEnv(t)
+	c := loggedIn(t, e, "county")
+	col := map[string]int{}
+	for i, h := range exportColumns {
+		col[h] = i
+	}
+	for _, tt := range []struct {
+		q           string
+		provisional bool
+	}{{"indicator=births&period=2025-06", true}, {"indicator=births&period=2025-04", false}, {"indicator=cbr&period=R12-2025-06", true}, {"indicator=cbr&period=2024", false}} {
+		rec := c.do("GET", "/api/v1/explorer?level=township&format=csv&"+tt.q, nil)
+		lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(rec.Body.String(), "\ufeff")), "\r\n")
+		if rec.Code != 200 || len(lines) != 12 || lines[0] != strings.Join(exportColumns, ",") {
+			t.Fatalf("%s: %d, %d lines, header %q", tt.q, rec.Code, len(lines), lines[0])
+		}
+		for _, l := range lines[1:] {
+			f := strings.Split(l, ",")
+			prov := f[col["provisional"]] == "true"
+			if prov != tt.provisional || (prov && (f[col["registered"]] == "" || f[col["nowcast"]] == "")) || (!prov && f[col["nowcast"]] != "") {
+				t.Errorf("%s: provisional %s registered %q nowcast %q: want provisional %v with both figures", tt.q, f[col["provisional"]], f[col["registered"]], f[col["nowcast"]], tt.provisional)
+				break
+			}
+			if prov && f[col["registered"]] == f[col["nowcast"]] {
+				t.Errorf("%s: registered and nowcast both %s", tt.q, f[col["nowcast"]])
+				break
+			}
+		}
 	}
 }
 

@@ -45,6 +45,48 @@ func TestBrowser(t *testing.T) {
 	if n := w.exec(`return document.querySelectorAll('#key-figures .kf').length;`); n.(float64) < 10 {
 		t.Errorf("%v key figures, want ≥ 10", n)
 	}
+	// Decision-grade defaults: the rolling 12 months (the fake's latest
+	// month is June 2025), the trend's provisional months dashed at their
+	// nowcast with a 初步 badge, the births card provisional, CBR led by
+	// its adjusted variant with the registered value and completeness.
+	if p := w.exec(`return document.getElementById('unit-title').dataset.period + '|' + document.getElementById('period-select').value;`); p != "R12-2025-06|R12-2025-06" {
+		t.Errorf("default period and picker %q, want R12-2025-06 in both", p)
+	}
+	w.waitFor(`document.querySelector('#trend-chart').dataset.ready`, wait)
+	if b := w.exec(`var b = document.getElementById('trend-provisional'); return b ? b.textContent : '';`); b != "初步" {
+		t.Errorf("trend badge %q, want 初步", b)
+	}
+	dashed := w.exec(`var o = echarts.getInstanceByDom(document.getElementById('trend-chart')).getOption(), out = [];
+		o.series.forEach(function (s) {
+			var d = s.data, last = d[d.length - 1], v = last && typeof last === 'object' ? last.value : last;
+			out.push(s.name + ':' + ((s.lineStyle && s.lineStyle.type) || 'solid') + ':' + (v === null || v === undefined ? 'none' : 'last'));
+		});
+		return out.join(',');`).(string)
+	for _, want := range []string{"出生人数:solid:none", "出生人数:dashed:last", "死亡人数:dashed:last", "常住人口:solid:last"} {
+		if !strings.Contains(dashed, want) {
+			t.Errorf("trend series %q lack %q (the provisional last point dashed, the solid line stopping before it)", dashed, want)
+		}
+	}
+	if card := w.exec(`var c = document.querySelector('#key-figures .kf[data-indicator="births"]'); return c.classList.contains('provisional') + '|' + c.querySelector('.badge.prov').textContent + '|' + (c.querySelector('.reg') ? 'reg' : '');`); card != "true|初步|reg" {
+		t.Errorf("births card %q, want provisional with 初步 and the registered count", card)
+	}
+	if v := w.exec(`var c = document.querySelector('#key-figures .kf[data-indicator="cbr"]'); return c.dataset.variant + '|' + c.querySelectorAll('.base').length;`); v != "adjusted|2" {
+		t.Errorf("CBR card %q, want led by its adjusted variant with the registered value and completeness beside it", v)
+	}
+	// The period picker round-trips through the URL: choosing a quarter
+	// reloads the page on ?period=2025-Q1, which a shared link reopens.
+	w.exec(`var s = document.getElementById('period-select'); s.value = '2025-Q1'; s.dispatchEvent(new Event('change')); return null;`)
+	w.waitFor(`location.search.indexOf('period=2025-Q1') >= 0 && document.getElementById('unit-title') && document.getElementById('unit-title').dataset.period === '2025-Q1'`, wait)
+	if sel := w.exec(`return document.getElementById('period-select').value + '|' + document.querySelector('#unit-title small').textContent;`).(string); !strings.HasPrefix(sel, "2025-Q1|") || !strings.Contains(sel, "2025年第1季度") {
+		t.Errorf("after choosing 2025-Q1: picker and title %q", sel)
+	}
+	w.open(base + "/units/51?period=R12-2025-03&lang=en")
+	w.waitFor(`document.getElementById('unit-title')`, wait)
+	if sel := w.exec(`return document.getElementById('period-select').value + '|' + document.querySelector('#unit-title small').textContent;`).(string); !strings.HasPrefix(sel, "R12-2025-03|") || !strings.Contains(sel, "12 months to Mar 2025") {
+		t.Errorf("shared R12 link: picker and title %q", sel)
+	}
+	w.open(base + "/units/51?lang=zh")
+	w.waitFor(`document.querySelector('#children-chart').dataset.ready === 'map' && document.querySelector('#pyramid-chart canvas')`, wait)
 
 	// Drill down: map click on Chengdu (5101).
 	xy := w.exec(`var c = echarts.getInstanceByDom(document.getElementById('children-chart'));
@@ -61,6 +103,12 @@ func TestBrowser(t *testing.T) {
 	w.waitFor(`location.pathname === '/units/510104017'`, wait)
 	if n := w.exec(`return document.querySelectorAll('#children-table tbody tr').length;`); n.(float64) < 1 {
 		t.Errorf("township page lists %v villages", n)
+	}
+	// Villages' rates rest on a handful of events: greyed, with their
+	// interval, never bare.
+	if g := w.exec(`var td = document.querySelector('#children-table td.unreliable'); if (!td) return 'none';
+		return getComputedStyle(td).color + '|' + (td.querySelector('small.ci') ? td.querySelector('small.ci').textContent : '') + '|' + td.title;`).(string); !strings.HasPrefix(g, "rgb(154, 165, 177)|") || !strings.Contains(g, "–") || !strings.Contains(g, "95%区间") {
+		t.Errorf("unreliable village cell %q, want grey with its interval", g)
 	}
 	crumbs := w.exec(`return Array.from(document.querySelectorAll('#breadcrumb a')).map(a => a.dataset.code).join(',');`).(string)
 	if crumbs != "51,5101,510104,510104017" {

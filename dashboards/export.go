@@ -14,8 +14,11 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 )
 
-// exportColumns are the columns of an indicator export.
-var exportColumns = []string{"code", "name", "indicator", "period", "value", "lo", "hi", "numerator", "denominator", "suppressed", "snapshot_version", "snapshot"}
+// exportColumns are the columns of an indicator export: the value with
+// its parts and lineage, its reliability flag, and for a provisional value
+// (初步数) the registered figure and the nowcast with its interval.
+var exportColumns = []string{"code", "name", "indicator", "period", "value", "lo", "hi", "numerator", "denominator", "suppressed", "snapshot_version", "snapshot",
+	"unreliable", "provisional", "registered", "nowcast", "nowcast_lower", "nowcast_upper"}
 
 // exportRow is a Row flattened for CSV and Parquet.
 type exportRow struct {
@@ -49,7 +52,8 @@ func writeRowsCSV(w io.Writer, rows []exportRow, note string) error {
 	for _, r := range rows {
 		v := r.Value
 		cw.Write([]string{r.Code, csvSafe(r.Name), v.Indicator, string(v.Period), fmtPtr(v.Value), fmtPtr(v.Lo), fmtPtr(v.Hi),
-			fmtPtr(v.Numerator), fmtPtr(v.Denominator), strconv.FormatBool(r.Suppressed), strconv.FormatInt(v.Lineage.Version, 10), v.Lineage.Snapshot})
+			fmtPtr(v.Numerator), fmtPtr(v.Denominator), strconv.FormatBool(r.Suppressed), strconv.FormatInt(v.Lineage.Version, 10), v.Lineage.Snapshot,
+			strconv.FormatBool(v.Unreliable), strconv.FormatBool(v.Provisional), fmtPtr(v.Registered), fmtPtr(v.Nowcast), fmtPtr(v.NowcastLower), fmtPtr(v.NowcastUpper)})
 	}
 	cw.Flush()
 	return cw.Error()
@@ -66,6 +70,9 @@ func writeRowsParquet(w io.Writer, rows []exportRow, note string) error {
 		{Name: "numerator", Type: f64, Nullable: true}, {Name: "denominator", Type: f64, Nullable: true},
 		{Name: "suppressed", Type: arrow.FixedWidthTypes.Boolean}, {Name: "snapshot_version", Type: arrow.PrimitiveTypes.Int64},
 		{Name: "snapshot", Type: str},
+		{Name: "unreliable", Type: arrow.FixedWidthTypes.Boolean}, {Name: "provisional", Type: arrow.FixedWidthTypes.Boolean},
+		{Name: "registered", Type: f64, Nullable: true}, {Name: "nowcast", Type: f64, Nullable: true},
+		{Name: "nowcast_lower", Type: f64, Nullable: true}, {Name: "nowcast_upper", Type: f64, Nullable: true},
 	}, parquetNote(note))
 	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
 	defer b.Release()
@@ -92,6 +99,12 @@ func writeRowsParquet(w io.Writer, rows []exportRow, note string) error {
 		b.Field(9).(*array.BooleanBuilder).Append(r.Suppressed)
 		b.Field(10).(*array.Int64Builder).Append(v.Lineage.Version)
 		strs(11).Append(v.Lineage.Snapshot)
+		b.Field(12).(*array.BooleanBuilder).Append(v.Unreliable)
+		b.Field(13).(*array.BooleanBuilder).Append(v.Provisional)
+		num(14, v.Registered)
+		num(15, v.Nowcast)
+		num(16, v.NowcastLower)
+		num(17, v.NowcastUpper)
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()

@@ -51,6 +51,18 @@ func newFakeSource() (*fakeSource, error) {
 		return nil, err
 	}
 	f := &fakeSource{tree: tree, cat: models.DefaultCatalog(), pop: map[string]float64{}, vills: map[string]float64{}, alerts: map[string]*Alert{}}
+	// A variant and a completeness figure as engine/dse will add them
+	// (the real entries arrive with it): pages must lead with cbr_adj.
+	for _, ind := range []models.Indicator{
+		{ID: "cbr_adj", Decimals: 2, ZH: "出生率（调整后）", EN: "crude birth rate (adjusted)", Unit: "‰", Kind: models.KindStored, Base: "cbr", Variant: models.VariantAdjusted,
+			Interval: models.IntervalPoissonExact, FormulaZH: "出生人数（双系统估计）/ 生存人年数 × 1000", FormulaEN: "births (dual-system estimate) / person-years × 1000"},
+		{ID: "birth_reg_completeness", Decimals: 1, ZH: "出生登记完整率", EN: "birth registration completeness", Unit: "%", Kind: models.KindStored,
+			Interval: models.IntervalWilson, Good: "up", FormulaZH: "登记出生 / 估计出生 × 100", FormulaEN: "registered births / estimated births × 100"},
+	} {
+		if err := f.cat.Add(ind); err != nil {
+			return nil, err
+		}
+	}
 	vs, err := tree.Descendants("51", models.LevelVillage)
 	if err != nil {
 		return nil, err
@@ -135,10 +147,46 @@ func monthFactor(p Period) float64 {
 	return (1 + 0.08*math.Sin(float64(m)/12*2*math.Pi)) * (1 + 0.002*t)
 }
 
-func (f *fakeSource) count(id, unit string, p Period) (float64, bool) {
+// fakeCompleteness is the share of a month's births and deaths the fake
+// has registered: its last two months are still being registered
+// (provisional, 初步数), like engine/nowcast's latest months.
+func fakeCompleteness(m Period) float64 {
+	switch m {
+	case fakeLatest:
+		return 0.6
+	case fakeLatest.Shift(-1):
+		return 0.9
+	}
+	return 1
+}
+
+// fakeFlows are the measures counted over a period's months (the others
+// are stocks, taken at its last month); fakeLagged those registered late.
+var fakeFlows = map[string]bool{"births": true, "deaths": true, "person_years": true, "births_male": true, "births_female": true}
+
+// count returns measure id of unit in p: registered, or with eventual
+// the count that will eventually be registered.
+func (f *fakeSource) count(id, unit string, p Period, eventual bool) (float64, bool) {
 	pop, ok := f.pop[unit]
 	if !ok {
 		return 0, false
+	}
+	if p.Kind() != Month {
+		if !fakeFlows[id] {
+			return f.count(id, unit, p.LastMonth(), eventual)
+		}
+		var sum float64
+		for _, m := range p.Months() {
+			c, _ := f.count(id, unit, m, eventual)
+			sum += c
+		}
+		return sum, true
+	}
+	late := func(c float64) float64 {
+		if eventual {
+			return c
+		}
+		return math.Round(c * fakeCompleteness(p))
 	}
 	switch id {
 	case "population":
@@ -146,16 +194,16 @@ func (f *fakeSource) count(id, unit string, p Period) (float64, bool) {
 		y, m, _, _ := splitPeriod(string(p))
 		return pop + f.vills[unit]*float64((y*12+m)%7-3), true
 	case "births":
-		return math.Round(pop * 0.0007 * monthFactor(p)), true
+		return late(math.Round(pop * 0.0007 * monthFactor(p))), true
 	case "deaths":
-		return math.Round(pop * 0.00065 * (2 - monthFactor(p))), true
+		return late(math.Round(pop * 0.00065 * (2 - monthFactor(p)))), true
 	case "person_years":
 		return pop / 12, true
 	case "births_male":
-		b, _ := f.count("births", unit, p)
+		b, _ := f.count("births", unit, p, eventual)
 		return math.Round(b * 0.52), true
 	case "births_female":
-		b, _ := f.count("births", unit, p)
+		b, _ := f.count("births", unit, p, eventual)
 		return b - math.Round(b*0.52), true
 	case "pop_65plus":
 		return math.Round(pop * (0.12 + 0.08*hash01(unit+"old"))), true
@@ -165,12 +213,26 @@ func (f *fakeSource) count(id, unit string, p Period) (float64, bool) {
 	return math.Round(pop * 0.1 * hash01(unit+id)), true
 }
 
+// provisional reports whether p holds a month still being registered.
+func fakeProvisional(p Period) bool {
+	for _, m := range p.Months() {
+		if fakeCompleteness(m) < 1 {
+			return true
+		}
+	}
+	return false
+}
+
 func (f *fakeSource) value(ind, unit string, p Period) Value {
 	v := Value{Indicator: ind, Unit: unit, Period: p, Lineage: Lineage{Version: 3, Snapshot: "51 2025-06-30", Computed: time.Date(2025, 7, 2, 0, 0, 0, 0, time.UTC)}}
 	if _, ok := f.pop[unit]; !ok {
 		return v
 	}
-	c := func(id string) float64 { x, _ := f.count(id, unit, p); return x }
+	// like engine/query: counts keep the registered value with the
+	// nowcast beside it, rates use the nowcast numerator
+	prov := fakeProvisional(p)
+	c := func(id string) float64 { x, _ := f.count(id, unit, p, prov); return x }
+	reg := func(id string) float64 { x, _ := f.count(id, unit, p, false); return x }
 	rate := func(num, den float64, scale float64) {
 		v.Numerator, v.Denominator = ptr(num), ptr(den)
 		if den == 0 {
@@ -181,16 +243,25 @@ func (f *fakeSource) value(ind, unit string, p Period) Value {
 		v.Value, v.Lo, v.Hi = ptr(r), ptr(math.Max(0, r-1.96*se)), ptr(r+1.96*se)
 	}
 	switch ind {
-	case "cbr":
-		rate(c("births"), c("person_years"), 1000)
-	case "cdr":
-		rate(c("deaths"), c("person_years"), 1000)
+	case "cbr", "cdr":
+		num := map[string]string{"cbr": "births", "cdr": "deaths"}[ind]
+		rate(c(num), c("person_years"), 1000)
+		if prov {
+			v.Provisional, v.Registered, v.Nowcast = true, ptr(reg(num)/c("person_years")*1000), v.Value
+		}
+	case "cbr_adj":
+		// a variant as engine/dse would store it: births corrected for
+		// under-registration (completeness 0.95)
+		rate(c("births")/0.95, c("person_years"), 1000)
+	case "birth_reg_completeness":
+		v.Value, v.Lo, v.Hi = ptr(95), ptr(93), ptr(97)
 	case "rni":
 		r := (c("births") - c("deaths")) / c("person_years") * 1000
 		v.Value, v.Lo, v.Hi = ptr(r), ptr(r-1), ptr(r+1)
 	case "srb":
 		m, fe := c("births_male"), c("births_female")
 		rate(m, fe, 100)
+		v.Provisional, v.Registered = prov, v.Value
 	case "share_65plus":
 		rate(c("pop_65plus"), c("population"), 100)
 	case "tfr":
@@ -199,12 +270,22 @@ func (f *fakeSource) value(ind, unit string, p Period) Value {
 	default:
 		indi, _ := f.cat.Get(ind)
 		if indi.Kind == models.KindCount {
-			v.Value = ptr(c(ind))
+			v.Value = ptr(reg(ind))
+			if prov && (ind == "births" || ind == "deaths") {
+				e := c(ind)
+				v.Provisional, v.Registered, v.Nowcast, v.NowcastLower, v.NowcastUpper = true, v.Value, ptr(e), ptr(math.Max(*v.Value, e*0.92)), ptr(e*1.08)
+			}
 		} else {
 			r := 10 + 90*hash01(unit+ind)
 			v.Value, v.Lo, v.Hi = ptr(r), ptr(r*0.95), ptr(r*1.05)
 			v.Numerator, v.Denominator = ptr(math.Round(r)), ptr(100)
 		}
+	}
+	if v.Value != nil && v.Numerator != nil && v.Lo != nil && *v.Numerator < 20 && ind != "srb" {
+		v.Unreliable, v.ReliabilityReason = true, "few_events"
+	}
+	if ind == "srb" && v.Numerator != nil && v.Denominator != nil && *v.Numerator+*v.Denominator < 20 {
+		v.Unreliable, v.ReliabilityReason = true, "few_events"
 	}
 	return v
 }

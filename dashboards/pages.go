@@ -3,6 +3,8 @@ package dashboards
 import (
 	"errors"
 	"net/http"
+
+	"github.com/padis/padis/models"
 )
 
 func (s *Server) loginPage(r *req) error {
@@ -30,7 +32,7 @@ func (s *Server) overviewPage(r *req) error {
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		return o, overviewChart(o), o.Unit.Breadcrumb, nil
+		return o, overviewChart(o, r.lang), o.Unit.Breadcrumb, nil
 	})
 }
 
@@ -173,6 +175,10 @@ func (s *Server) auditPage(r *req) error {
 type chartPoint struct {
 	Period Period   `json:"period"`
 	Value  *float64 `json:"value"`
+	// Provisional points (初步数) are drawn dashed at their nowcast, with
+	// the registered count in the tooltip.
+	Provisional bool     `json:"provisional,omitempty"`
+	Nowcast     *float64 `json:"nowcast,omitempty"`
 }
 
 type chartTrend struct {
@@ -189,7 +195,7 @@ type chartChild struct {
 	Values []*float64 `json:"values"`
 }
 
-func overviewChart(o *Overview) map[string]any {
+func overviewChart(o *Overview, lang models.Lang) map[string]any {
 	var ch []chartChild
 	for _, r := range o.Children.Rows {
 		c := chartChild{Code: r.Code, Name: r.Name}
@@ -207,11 +213,12 @@ func overviewChart(o *Overview) map[string]any {
 		var ct chartTrend
 		ct.Indicator.ID, ct.Indicator.Label = t.Indicator.ID, t.Indicator.Label
 		for _, p := range t.Points {
-			ct.Points = append(ct.Points, chartPoint{p.Period, p.Value})
+			ct.Points = append(ct.Points, chartPoint{p.Period, p.Value, p.Provisional, p.Nowcast})
 		}
 		trends = append(trends, ct)
 	}
 	return map[string]any{
+		"labels":   map[string]string{"provisional": msg(lang, "prov.badge"), "registered": msg(lang, "prov.registered"), "nowcast": msg(lang, "prov.nowcast")},
 		"unit":     map[string]string{"code": o.Unit.Code},
 		"map":      o.Map,
 		"children": map[string]any{"indicators": inds, "rows": ch},

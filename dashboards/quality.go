@@ -48,7 +48,7 @@ func (r *req) quality() (*QualityData, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.period()
+	p, err := r.monthPeriod()
 	if err != nil {
 		return nil, err
 	}

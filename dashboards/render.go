@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -36,6 +37,8 @@ type layoutData struct {
 	// Synthetic is the notice shown on every page when the data are
 	// synthetic ("" for real data; synthetic.go).
 	Synthetic string
+	// Picker is the period picker of a page with a period (picker.go).
+	Picker *PeriodPicker
 }
 
 // T returns the interface message key in the page's language; templates
@@ -43,8 +46,15 @@ type layoutData struct {
 func (d layoutData) T(key string) string { return msg(d.Lang, key) }
 
 var funcs = template.FuncMap{
-	"num":    fmtNum,
-	"nump":   func(p *float64) string { return fmtPtrNum(p) },
+	"num":  fmtNum,
+	"nump": func(p *float64) string { return fmtPtrNum(p) },
+	// count states a count, rounding an estimated one (a nowcast) to whole persons
+	"count": func(p *float64) string {
+		if p == nil {
+			return fmtPtrNum(p)
+		}
+		return fmtNum(math.Round(*p))
+	},
 	"signed": fmtSigned,
 	"lang":   func(l models.Lang) string { return map[models.Lang]string{models.ZH: "zh-CN", models.EN: "en"}[l] },
 	"otherLang": func(l models.Lang) string {
@@ -210,6 +220,9 @@ func (r *req) layout(page, titleKey string, crumbs []Crumb, data, chart any) (la
 	csrf, _ := r.c.Get(ctxCSRF).(string)
 	ld := layoutData{Title: msg(r.lang, titleKey), Lang: r.lang, User: r.user, CSRF: csrf, Active: page, Path: r.c.Request().URL.Path, Crumbs: crumbs, Data: data}
 	ld.Synthetic = syntheticLabel(r.lang, r.s.origin(r.ctx()))
+	if r.user != nil {
+		ld.Picker = r.periodPicker(page)
+	}
 	if chart != nil {
 		b, err := json.Marshal(chart)
 		if err != nil {

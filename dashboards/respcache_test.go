@@ -50,7 +50,7 @@ func TestCachedAnswersAreIdenticalAndGzipped(t *testing.T) {
 	// Viewers and statisticians get different explorer answers (small cells).
 	viewer := loggedIn(t, e, "countyviewer")
 	stat := loggedIn(t, e, "county")
-	p := "/api/v1/explorer?indicator=births&unit=510104017&level=village"
+	p := "/api/v1/explorer?indicator=births&unit=510104017&level=village&period=2025-04"
 	if bytes.Equal(viewer.do("GET", p, nil).Body.Bytes(), stat.do("GET", p, nil).Body.Bytes()) {
 		t.Error("viewer and statistician share a cached explorer answer")
 	}

@@ -86,7 +86,7 @@ func (r *req) screen() (*Screen, error) {
 	if per := r.c.QueryParam("period"); per != "" {
 		q.Set("period", per)
 	}
-	sc := &Screen{Unit: o.Unit, Period: o.Period, Map: o.Map, Chart: overviewChart(o), Refresh: refresh,
+	sc := &Screen{Unit: o.Unit, Period: o.Period, Map: o.Map, Chart: overviewChart(o, r.lang), Refresh: refresh,
 		Source:    "/api/v1/screen?" + q.Encode(),
 		Synthetic: syntheticLabel(r.lang, r.s.origin(r.ctx())),
 		Labels: map[string]string{

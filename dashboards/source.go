@@ -95,6 +95,16 @@ type Value struct {
 	Lineage      Lineage  `json:"lineage"`
 }
 
+// Shown is the number a page states for v: a provisional count's
+// nowcast (its registered count would read as a collapse), else Value.
+// Provisional rates already rest on the nowcast numerator.
+func (v Value) Shown() *float64 {
+	if v.Provisional && v.Nowcast != nil {
+		return v.Nowcast
+	}
+	return v.Value
+}
+
 // Lineage says which snapshot version a value was computed from.
 type Lineage struct {
 	Version  int64     `json:"version"`

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/padis/padis/models"
 )
 
 func TestFileUserStoreRoundTrip(t *testing.T) {
@@ -145,6 +147,8 @@ func TestPeriod(t *testing.T) {
 		{"2025-06", -35, "2022-07", "2024-06"},
 		{"2025-Q1", -1, "2024-Q4", "2024-Q1"},
 		{"2025", 2, "2027", "2024"},
+		{"R12-2025-06", -1, "R12-2025-05", "R12-2024-06"},
+		{"R12-2025-01", 1, "R12-2025-02", "R12-2024-01"},
 	}
 	for _, tt := range tests {
 		p, err := ParsePeriod(tt.in)
@@ -158,9 +162,36 @@ func TestPeriod(t *testing.T) {
 			t.Errorf("%s.YearAgo() = %s, want %s", tt.in, got, tt.year)
 		}
 	}
-	for _, bad := range []string{"", "2025-13", "2025-Q5", "25-01", "2025-1", "R12-2025-01"} {
+	for _, bad := range []string{"", "2025-13", "2025-Q5", "25-01", "2025-1", "R12-2025-13", "R12-2025", "R12-2025-Q1"} {
 		if _, err := ParsePeriod(bad); err == nil {
 			t.Errorf("ParsePeriod(%q) accepted", bad)
+		}
+	}
+}
+
+// TestPeriodMonthsAndDefault checks the months of each period kind, the
+// default period pages open on (the latest complete year, or the rolling
+// 12 months, never the latest month alone) and the labels in zh and en.
+func TestPeriodMonthsAndDefault(t *testing.T) {
+	for _, tt := range []struct {
+		in          Period
+		n           int
+		first, last Period
+	}{{"2025-06", 1, "2025-06", "2025-06"}, {"2025-Q2", 3, "2025-04", "2025-06"}, {"2025", 12, "2025-01", "2025-12"}, {"R12-2025-06", 12, "2024-07", "2025-06"}} {
+		ms := tt.in.Months()
+		if len(ms) != tt.n || ms[0] != tt.first || ms[len(ms)-1] != tt.last || tt.in.LastMonth() != tt.last {
+			t.Errorf("%s: months %v", tt.in, ms)
+		}
+	}
+	for latest, want := range map[Period]Period{"2025-06": "R12-2025-06", "2025-12": "2025", "2025-01": "R12-2025-01"} {
+		if got := DefaultPeriod(latest); got != want {
+			t.Errorf("DefaultPeriod(%s) = %s, want %s", latest, got, want)
+		}
+	}
+	for p, want := range map[Period][2]string{"2025-06": {"2025年6月", "Jun 2025"}, "2025-Q4": {"2025年第4季度", "2025 Q4"}, "2025": {"2025年", "2025"},
+		"R12-2025-06": {"截至2025年6月的12个月", "12 months to Jun 2025"}} {
+		if zh, en := p.Label(models.ZH), p.Label(models.EN); zh != want[0] || en != want[1] {
+			t.Errorf("%s: labels %q, %q, want %q", p, zh, en, want)
 		}
 	}
 }

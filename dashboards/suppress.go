@@ -11,7 +11,8 @@ func Suppressed(count float64, min int) bool {
 	return count > 0 && count < float64(min)
 }
 
-// suppressValue blanks v's value, interval and parts when its numerator or
+// suppressValue blanks v's value, interval, parts and provisional figures
+// (the registered count and its nowcast) when its numerator or
 // denominator is a small cell; it returns whether it did.
 func suppressValue(v *Value, min int) bool {
 	small := false
@@ -26,6 +27,7 @@ func suppressValue(v *Value, min int) bool {
 	}
 	if small {
 		v.Value, v.Lo, v.Hi, v.Numerator, v.Denominator = nil, nil, nil, nil, nil
+		v.Registered, v.Nowcast, v.NowcastLower, v.NowcastUpper = nil, nil, nil, nil
 	}
 	return small
 }

@@ -47,8 +47,19 @@ func (r *req) unitInfo(d models.Division) (UnitInfo, error) {
 	return ui, nil
 }
 
-// period returns the ?period= parameter or the latest month.
+// period returns the ?period= parameter or the default for rates and
+// ratios, the latest complete year or rolling 12 months (DefaultPeriod).
 func (r *req) period() (Period, error) {
+	return r.periodOr(false)
+}
+
+// monthPeriod returns the ?period= parameter or the latest month: for the
+// monthly series and the data-quality measures of the latest snapshot.
+func (r *req) monthPeriod() (Period, error) {
+	return r.periodOr(true)
+}
+
+func (r *req) periodOr(month bool) (Period, error) {
 	if q := r.c.QueryParam("period"); q != "" {
 		p, err := ParsePeriod(q)
 		if err != nil {
@@ -56,7 +67,11 @@ func (r *req) period() (Period, error) {
 		}
 		return p, nil
 	}
-	return r.s.src.LatestPeriod(r.ctx())
+	latest, err := r.s.src.LatestPeriod(r.ctx())
+	if err != nil || month {
+		return latest, err
+	}
+	return DefaultPeriod(latest), nil
 }
 
 // indicator returns the ?indicator= parameter (default def) from the catalog.

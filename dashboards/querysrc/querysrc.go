@@ -227,7 +227,7 @@ func (s *Source) Series(ctx context.Context, ind, unit string, from, to dashboar
 	if !ok {
 		return out, nil
 	}
-	vs, err := s.eng.Series(ctx, query.Key{Indicator: ind, Division: unit, Version: ver}, "month")
+	vs, err := s.eng.Series(ctx, query.Key{Indicator: ind, Division: unit, Version: ver}, from.Kind().EngineType())
 	if err != nil {
 		if missing(err) {
 			return out, nil

@@ -91,25 +91,56 @@ func (b *Builder) Build(ctx context.Context, division string, month Month) (*Rep
 		if _, ok := cat.Get(h.ind); !ok {
 			return nil, fmt.Errorf("report %s %s: headline %s: indicator %q is not in the catalog", division, month, h.key, h.ind)
 		}
-		var figs [3]Figure
-		for i, m := range []Month{month, month.Add(-1), month.Add(-12)} {
-			if i == 1 && h.span == SpanYTD && isCount(cat, h.ind) {
-				// A year-to-date count always grows on the previous
-				// month's: that comparison says nothing and is left out.
-				figs[i] = Missing(h.ind, unit.Code, m.Period(h.span))
-				figs[i].Version, figs[i].Flag = version, FlagOmitted
-				continue
+		figures := func(ind string) ([3]Figure, error) {
+			var figs [3]Figure
+			for i, m := range []Month{month, month.Add(-1), month.Add(-12)} {
+				if i == 1 && h.span == SpanYTD && isCount(cat, h.ind) {
+					// A year-to-date count always grows on the previous
+					// month's: that comparison says nothing and is left out.
+					figs[i] = Missing(ind, unit.Code, m.Period(h.span))
+					figs[i].Version, figs[i].Flag = version, FlagOmitted
+					continue
+				}
+				v, err := rd.Values(ctx, ind, m.Period(h.span), one)
+				if err != nil {
+					return figs, fmt.Errorf("report %s %s: headline %s %s: %w", division, month, h.key, m.Period(h.span), err)
+				}
+				if len(v) != 1 {
+					return figs, fmt.Errorf("report %s %s: headline %s: reader returned %d values for 1 unit", division, month, h.key, len(v))
+				}
+				figs[i] = v[0]
 			}
-			v, err := rd.Values(ctx, h.ind, m.Period(h.span), one)
-			if err != nil {
-				return nil, fmt.Errorf("report %s %s: headline %s %s: %w", division, month, h.key, m.Period(h.span), err)
-			}
-			if len(v) != 1 {
-				return nil, fmt.Errorf("report %s %s: headline %s: reader returned %d values for 1 unit", division, month, h.key, len(v))
-			}
-			figs[i] = v[0]
+			return figs, nil
 		}
-		r.Headlines = append(r.Headlines, Headline{Key: h.key, Indicator: h.ind, Span: h.span, Current: figs[0], Previous: figs[1], YearAgo: figs[2]})
+		figs, err := figures(h.ind)
+		if err != nil {
+			return nil, err
+		}
+		hl := Headline{Key: h.key, Indicator: h.ind, Span: h.span, Current: figs[0], Previous: figs[1], YearAgo: figs[2]}
+		// Lead with the indicator's variant where the catalog has one
+		// with a value, the registered figure (and completeness) beside it.
+		if v, ok := cat.LeadVariant(h.ind); ok {
+			vf, err := figures(v.ID)
+			if err != nil {
+				return nil, err
+			}
+			if vf[0].Valid() {
+				reg := figs[0]
+				hl.Indicator, hl.Variant, hl.Registered = v.ID, v.Variant, &reg
+				hl.Current, hl.Previous, hl.YearAgo = vf[0], vf[1], vf[2]
+				base, _ := cat.Get(h.ind)
+				if id := cat.CompletenessOf(base); id != "" && v.Variant == models.VariantAdjusted {
+					c, err := rd.Values(ctx, id, month.Period(h.span), one)
+					if err != nil {
+						return nil, fmt.Errorf("report %s %s: headline %s completeness: %w", division, month, h.key, err)
+					}
+					if len(c) == 1 && c[0].Valid() {
+						hl.Completeness = &c[0]
+					}
+				}
+			}
+		}
+		r.Headlines = append(r.Headlines, hl)
 	}
 	if pop, _ := r.Headline("population"); !pop.Current.Valid() {
 		return nil, fmt.Errorf("report %s %s: no population for this unit and month in snapshot version %d (%s)", division, month, version, desc)

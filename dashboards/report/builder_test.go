@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -241,5 +242,87 @@ func TestBuildNationalMonitoring(t *testing.T) {
 	f.units["00"] = r.Unit
 	if _, err := (&Builder{Reader: f}).Build(context.Background(), "00", Month{2025, 10}); !errors.Is(err, ErrNotAvailable) {
 		t.Errorf("national report without a panel: %v", err)
+	}
+}
+
+// TestNarrativeProvisional checks that the narrative words provisional
+// figures as provisional (初步数): a month's births still being registered
+// are stated at their nowcast with the registered count beside it and
+// compared with a year earlier by the nowcast, and a rate of a period
+// holding such a month carries （初步数）.
+func TestNarrativeProvisional(t *testing.T) {
+	r := sampleReport(t)
+	var reg, now float64
+	for i := range r.Headlines {
+		h := &r.Headlines[i]
+		switch h.Key {
+		case "births_month":
+			reg = h.Current.Value
+			now = math.Round(reg * 1.5)
+			h.Current.Provisional, h.Current.Registered, h.Current.Nowcast = true, reg, now
+		case "cbr_ytd":
+			h.Current.Provisional, h.Current.Registered = true, h.Current.Value*0.9
+		}
+	}
+	if reg == 0 {
+		t.Fatal("the sample report has no births of the month")
+	}
+	cat := models.DefaultCatalog()
+	count := func(v float64) string {
+		return FormatValue(cat, Figure{Indicator: "births", Value: v, Lower: math.NaN(), Upper: math.NaN()}, models.ZH)
+	}
+	zh := strings.Join(Narrative(r, models.ZH), "\n")
+	for _, want := range []string{"出生约" + count(now) + "人（初步数，已登记" + count(reg) + "人）", "出生率"} {
+		if !strings.Contains(zh, want) {
+			t.Errorf("zh narrative lacks %q:\n%s", want, zh)
+		}
+	}
+	if i := strings.Index(zh, "出生率"); i < 0 || !strings.Contains(zh[i:min(len(zh), i+40)], "（初步数）") {
+		t.Errorf("zh narrative does not mark the provisional birth rate:\n%s", zh)
+	}
+	en := strings.Join(Narrative(r, models.EN), "\n")
+	if !strings.Contains(en, "(provisional; "+FormatValue(cat, Figure{Indicator: "births", Value: reg, Lower: math.NaN(), Upper: math.NaN()}, models.EN)+" registered so far)") || !strings.Contains(en, "(provisional)") {
+		t.Errorf("en narrative does not word the provisional figures:\n%s", en)
+	}
+}
+
+// TestReportLeadsWithVariant checks that a headline whose indicator has a
+// variant in the catalog (here a cdr_adj, as engine/dse adds it) leads
+// with the variant, keeps the registered figure and the completeness
+// beside it, and that the narrative says so; without the variant the
+// headline is the registered figure.
+func TestReportLeadsWithVariant(t *testing.T) {
+	cat := testCatalog()
+	for _, ind := range []models.Indicator{
+		{ID: "cdr_adj", Decimals: 2, ZH: "死亡率（调整后）", EN: "crude death rate (adjusted)", Unit: "‰", Kind: models.KindStored, Base: "cdr", Variant: models.VariantAdjusted},
+		{ID: "death_reg_completeness", Decimals: 1, ZH: "死亡登记完整率", EN: "death registration completeness", Unit: "%", Kind: models.KindStored},
+	} {
+		if err := cat.Add(ind); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f := newFakeReader()
+	f.alerts, f.quality = sampleAlerts(), sampleQuality()
+	b := Builder{Reader: fullFakeReader{f}, Catalog: cat, Now: func() time.Time { return fixedTime }}
+	r, err := b.Build(context.Background(), "51", Month{2025, 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, _ := r.Headline("cdr_ytd")
+	plain, _ := sampleReport(t).Headline("cdr_ytd")
+	if h.Variant != models.VariantAdjusted || h.Indicator != "cdr_adj" || h.Registered == nil || h.Registered.Value != plain.Current.Value ||
+		h.Current.Value <= plain.Current.Value || h.Completeness == nil || h.Completeness.Value != 90 {
+		t.Fatalf("cdr headline %+v, want led by cdr_adj with the registered %v and completeness 90 beside it", h, plain.Current.Value)
+	}
+	if plain.Variant != "" || plain.Registered != nil {
+		t.Errorf("without a variant: %+v", plain)
+	}
+	zh := strings.Join(Narrative(r, models.ZH), "\n")
+	want := "死亡率" + FormatValue(cat, h.Current, models.ZH) + "（调整后；登记数据" + FormatValue(cat, *h.Registered, models.ZH) + "，死亡登记完整率"
+	if !strings.Contains(zh, want) {
+		t.Errorf("zh narrative lacks %q:\n%s", want, zh)
+	}
+	if en := strings.Join(Narrative(r, models.EN), "\n"); !strings.Contains(en, "(adjusted; "+FormatValue(cat, *h.Registered, models.EN)+" registered, death registration completeness") {
+		t.Errorf("en narrative does not give the registered CDR beside the adjusted one:\n%s", en)
 	}
 }

@@ -137,6 +137,11 @@ func (f *fakeReader) figure(ind, code, period string) Figure {
 	case "cdr":
 		fig.Numerator, fig.Denominator = deaths, py
 		fig.Value = deaths / py * 1000
+	case "cdr_adj": // a variant as engine/dse stores it (in catalogs that have it)
+		fig.Numerator, fig.Denominator = math.Round(deaths/0.9), py
+		fig.Value = fig.Numerator / py * 1000
+	case "death_reg_completeness":
+		fig.Value = 90
 	case "rni":
 		fig.Value = (births - deaths) / py * 1000
 	case "tfr":

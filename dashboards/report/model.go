@@ -29,6 +29,14 @@ type Figure struct {
 	Estimate bool    `json:"estimate,omitempty"`
 	SE       float64 `json:"se,omitempty"`
 	Counties int     `json:"counties,omitempty"` // monitoring counties with data in the estimate
+	// Provisional (初步数) marks a figure whose period holds a month still
+	// being registered (engine/nowcast): for a count Value is the count
+	// registered so far and Nowcast the estimated eventual count; a rate
+	// is already computed from the nowcast numerator and Registered is the
+	// rate from the registered one. Both are 0 when not known.
+	Provisional bool    `json:"provisional,omitempty"`
+	Registered  float64 `json:"registered,omitempty"`
+	Nowcast     float64 `json:"nowcast,omitempty"`
 }
 
 // FlagOmitted marks a figure the report leaves out on purpose (the
@@ -82,6 +90,14 @@ type Headline struct {
 	Current   Figure `json:"current"`
 	Previous  Figure `json:"previous"`
 	YearAgo   Figure `json:"year_ago"`
+	// Variant is set when the figures are the indicator's variant
+	// (models.Catalog.LeadVariant: adjusted, or a small-area estimate)
+	// rather than its registered value; Registered is then the registered
+	// figure of the current period and Completeness the registration
+	// completeness behind an adjusted one (nil when unknown).
+	Variant      string  `json:"variant,omitempty"`
+	Registered   *Figure `json:"registered,omitempty"`
+	Completeness *Figure `json:"completeness,omitempty"`
 }
 
 // Row is one unit of a table with its figures keyed by the table's column

@@ -61,6 +61,70 @@ func (n narrator) h(key string) (Headline, bool) {
 
 func (n narrator) v(f Figure) string { return FormatValue(n.cat, f, n.lang) }
 
+// best returns the figure a sentence states: a provisional count's
+// nowcast (the registered count of a month still being registered would
+// read as a collapse), the figure itself otherwise.
+func best(f Figure) Figure {
+	if f.Provisional && f.Nowcast > 0 {
+		f.Value = f.Nowcast
+	}
+	return f
+}
+
+// people words a count of persons: "1,234人", or for a provisional count
+// "约1,300人（初步数，已登记1,234人）" / "about 1,300 (provisional; 1,234
+// registered so far)".
+func (n narrator) people(f Figure) string {
+	if !f.Provisional || f.Nowcast <= 0 {
+		return n.v(f) + n.pick("人", "")
+	}
+	if n.zh() {
+		return "约" + n.v(best(f)) + "人（初步数，已登记" + n.v(f) + "人）"
+	}
+	return "about " + n.v(best(f)) + " (provisional; " + n.v(f) + " registered so far)"
+}
+
+// hv words a headline's current figure (pv), and when it is a variant
+// (adjusted, small-area) says so with the registered figure and the
+// registration completeness beside it: "6.12（调整后；登记数据5.80，
+// 出生登记完整率94.8%）".
+func (n narrator) hv(h Headline) string {
+	s := n.pv(h.Current)
+	if h.Variant == "" || h.Registered == nil {
+		return s
+	}
+	var parts []string
+	if n.zh() {
+		parts = append(parts, map[string]string{models.VariantAdjusted: "调整后", models.VariantSAE: "小区域估计"}[h.Variant], "登记数据"+n.v(*h.Registered))
+		if h.Completeness != nil {
+			parts[1] += "，" + h.Completeness.label(n.cat, n.lang) + n.v(*h.Completeness)
+		}
+		return s + "（" + strings.Join(parts, "；") + "）"
+	}
+	parts = append(parts, map[string]string{models.VariantAdjusted: "adjusted", models.VariantSAE: "small-area estimate"}[h.Variant], n.v(*h.Registered)+" registered")
+	if h.Completeness != nil {
+		parts[1] += ", " + h.Completeness.label(n.cat, n.lang) + " " + n.v(*h.Completeness)
+	}
+	return s + " (" + strings.Join(parts, "; ") + ")"
+}
+
+// label is the catalog label of the figure's indicator in lang.
+func (f Figure) label(cat *models.Catalog, lang models.Lang) string {
+	if ind, ok := cat.Get(f.Indicator); ok {
+		return ind.Label(lang)
+	}
+	return f.Indicator
+}
+
+// pv words a rate or ratio, marked provisional (初步数) when its period is
+// still being registered.
+func (n narrator) pv(f Figure) string {
+	if !f.Provisional {
+		return n.v(f)
+	}
+	return n.v(f) + n.pick("（初步数）", " (provisional)")
+}
+
 // flow returns the headline key of a flow indicator in the report's flow
 // span: "births_ytd", or "births_r12" in the national report.
 func (n narrator) flow(ind string) string { return ind + "_" + string(n.r.FlowSpan()) }
@@ -241,32 +305,32 @@ func (n narrator) births() string {
 	dy, okDY := n.h(n.flow("deaths"))
 	month, ytd := n.m.SpanLabel(SpanMonth, n.lang), n.m.SpanLabel(n.r.FlowSpan(), n.lang)
 	if n.zh() {
-		fmt.Fprintf(&b, "%s出生%s人，死亡%s人", month, n.v(bm.Current), n.v(dm.Current))
-		if s := n.countChange(bm.Current, bm.YearAgo, "人"); s != "" {
+		fmt.Fprintf(&b, "%s出生%s，死亡%s", month, n.people(bm.Current), n.people(dm.Current))
+		if s := n.countChange(best(bm.Current), bm.YearAgo, "人"); s != "" {
 			fmt.Fprintf(&b, "；出生比上年同月%s", s)
 		}
-		if s := n.countChange(dm.Current, dm.YearAgo, "人"); s != "" {
+		if s := n.countChange(best(dm.Current), dm.YearAgo, "人"); s != "" {
 			fmt.Fprintf(&b, "，死亡比上年同月%s", s)
 		}
 		b.WriteString("。")
 		if okBY && okDY {
-			fmt.Fprintf(&b, "%s累计出生%s人", ytd, n.v(by.Current))
-			if s := n.countChange(by.Current, by.YearAgo, "人"); s != "" {
+			fmt.Fprintf(&b, "%s累计出生%s", ytd, n.people(by.Current))
+			if s := n.countChange(best(by.Current), by.YearAgo, "人"); s != "" {
 				fmt.Fprintf(&b, "，比上年同期%s", s)
 			}
-			fmt.Fprintf(&b, "；累计死亡%s人", n.v(dy.Current))
-			if s := n.countChange(dy.Current, dy.YearAgo, "人"); s != "" {
+			fmt.Fprintf(&b, "；累计死亡%s", n.people(dy.Current))
+			if s := n.countChange(best(dy.Current), dy.YearAgo, "人"); s != "" {
 				fmt.Fprintf(&b, "，比上年同期%s", s)
 			}
 			b.WriteString("。")
 		}
 	} else {
-		fmt.Fprintf(&b, "In %s there were %s births and %s deaths", month, n.v(bm.Current), n.v(dm.Current))
+		fmt.Fprintf(&b, "In %s there were %s births and %s deaths", month, n.people(bm.Current), n.people(dm.Current))
 		var parts []string
-		if s := n.countChange(bm.Current, bm.YearAgo, ""); s != "" {
+		if s := n.countChange(best(bm.Current), bm.YearAgo, ""); s != "" {
 			parts = append(parts, "births "+s)
 		}
-		if s := n.countChange(dm.Current, dm.YearAgo, ""); s != "" {
+		if s := n.countChange(best(dm.Current), dm.YearAgo, ""); s != "" {
 			parts = append(parts, "deaths "+s)
 		}
 		if len(parts) > 0 {
@@ -274,12 +338,12 @@ func (n narrator) births() string {
 		}
 		b.WriteString(".")
 		if okBY && okDY {
-			fmt.Fprintf(&b, " In %s, births totalled %s", ytd, n.v(by.Current))
-			if s := n.countChange(by.Current, by.YearAgo, ""); s != "" {
+			fmt.Fprintf(&b, " In %s, births totalled %s", ytd, n.people(by.Current))
+			if s := n.countChange(best(by.Current), by.YearAgo, ""); s != "" {
 				fmt.Fprintf(&b, ", %s on the same period a year earlier,", s)
 			}
-			fmt.Fprintf(&b, " and deaths %s", n.v(dy.Current))
-			if s := n.countChange(dy.Current, dy.YearAgo, ""); s != "" {
+			fmt.Fprintf(&b, " and deaths %s", n.people(dy.Current))
+			if s := n.countChange(best(dy.Current), dy.YearAgo, ""); s != "" {
 				fmt.Fprintf(&b, ", %s", s)
 			}
 			b.WriteString(".")
@@ -290,13 +354,13 @@ func (n narrator) births() string {
 	rni, ok3 := n.h(n.flow("rni"))
 	if ok1 && ok2 && ok3 {
 		if n.zh() {
-			fmt.Fprintf(&b, "%s出生率%s，死亡率%s，自然增长率%s", ytd, n.v(cbr.Current), n.v(cdr.Current), n.v(rni.Current))
+			fmt.Fprintf(&b, "%s出生率%s，死亡率%s，自然增长率%s", ytd, n.hv(cbr), n.hv(cdr), n.pv(rni.Current))
 			if s := n.rateChange(rni.Current, rni.YearAgo); s != "" {
 				fmt.Fprintf(&b, "，比上年同期%s", s)
 			}
 			b.WriteString("。")
 		} else {
-			fmt.Fprintf(&b, " The crude birth rate in %s was %s, the crude death rate %s and the rate of natural increase %s", ytd, n.v(cbr.Current), n.v(cdr.Current), n.v(rni.Current))
+			fmt.Fprintf(&b, " The crude birth rate in %s was %s, the crude death rate %s and the rate of natural increase %s", ytd, n.hv(cbr), n.hv(cdr), n.pv(rni.Current))
 			if s := n.rateChange(rni.Current, rni.YearAgo); s != "" {
 				fmt.Fprintf(&b, ", %s on a year earlier", s)
 			}
@@ -328,13 +392,13 @@ func (n narrator) fertility() string {
 	if t, ok := n.h("tfr_r12"); ok {
 		span := n.m.SpanLabel(SpanR12, n.lang)
 		if n.zh() {
-			fmt.Fprintf(&b, "%s总和生育率为%s%s", span, n.v(t.Current), n.interval(t.Current))
+			fmt.Fprintf(&b, "%s总和生育率为%s%s", span, n.hv(t), n.interval(t.Current))
 			if s := n.rateChange(t.Current, t.YearAgo); s != "" {
 				fmt.Fprintf(&b, "，比上年同期%s", s)
 			}
 			b.WriteString("。")
 		} else {
-			fmt.Fprintf(&b, "The total fertility rate over the %s was %s%s", span, n.v(t.Current), n.interval(t.Current))
+			fmt.Fprintf(&b, "The total fertility rate over the %s was %s%s", span, n.hv(t), n.interval(t.Current))
 			if s := n.rateChange(t.Current, t.YearAgo); s != "" {
 				fmt.Fprintf(&b, ", %s on a year earlier", s)
 			}
@@ -360,9 +424,9 @@ func (n narrator) fertility() string {
 	if s, ok := n.h(n.flow("srb")); ok {
 		span := n.m.SpanLabel(n.r.FlowSpan(), n.lang)
 		if n.zh() {
-			fmt.Fprintf(&b, "%s出生人口性别比为%s%s，", span, n.v(s.Current), n.interval(s.Current))
+			fmt.Fprintf(&b, "%s出生人口性别比为%s%s，", span, n.pv(s.Current), n.interval(s.Current))
 		} else {
-			fmt.Fprintf(&b, " The sex ratio at birth in %s was %s%s", span, n.v(s.Current), n.interval(s.Current))
+			fmt.Fprintf(&b, " The sex ratio at birth in %s was %s%s", span, n.pv(s.Current), n.interval(s.Current))
 		}
 		b.WriteString(n.srbVerdict(s.Current))
 	}

@@ -72,18 +72,49 @@
     el.dataset.ready = 'bar';
   }
 
+  // trendChart draws the monthly trends: complete months solid, the
+  // provisional months (初步数, still being registered) dashed at their
+  // nowcast, joined to the last complete month and labelled 初步.
   function trendChart(d) {
     var c = chart('trend-chart');
     if (!c || !d.trends) return;
+    var labels = d.labels || {};
     var periods = d.trends[0].points.map(function (p) { return p.period; });
+    var series = [];
+    d.trends.forEach(function (t) {
+      var axis = t.indicator.id === 'population' ? 1 : 0;
+      var firstProv = t.points.findIndex(function (p) { return p.provisional; });
+      var solid = t.points.map(function (p, i) { return firstProv < 0 || i < firstProv ? p.value : null; });
+      series.push({ name: t.indicator.label, type: 'line', yAxisIndex: axis, showSymbol: false, data: solid });
+      if (firstProv < 0) return;
+      var dashed = t.points.map(function (p, i) {
+        if (i === firstProv - 1) return p.value;
+        if (i < firstProv) return null;
+        return { value: p.provisional && p.nowcast !== null && p.nowcast !== undefined ? Math.round(p.nowcast) : p.value,
+          registered: p.value, provisional: p.provisional };
+      });
+      series.push({ name: t.indicator.label, type: 'line', yAxisIndex: axis, showSymbol: true, symbol: 'emptyCircle', symbolSize: 6,
+        lineStyle: { type: 'dashed' }, data: dashed, id: 'provisional-' + t.indicator.id,
+        label: { show: true, position: 'top', fontSize: 11, color: '#8a5a00',
+          formatter: function (p) { return p.dataIndex === t.points.length - 1 ? labels.provisional || '' : ''; } } });
+    });
     c.setOption({
-      animation: false, tooltip: { trigger: 'axis' }, legend: { top: 0 }, grid: { left: 60, right: 70, top: 30, bottom: 30 },
+      animation: false, legend: { top: 0 }, grid: { left: 60, right: 70, top: 30, bottom: 30 },
+      tooltip: { trigger: 'axis', formatter: function (ps) {
+        var seen = {};
+        return ps[0].axisValue + ps.filter(function (p) {
+          if (p.value === null || p.value === undefined || seen[p.seriesName]) return false;
+          seen[p.seriesName] = true;
+          return true;
+        }).map(function (p) {
+          var s = '<br>' + p.marker + p.seriesName + ': ' + fmt(p.value);
+          if (p.data && p.data.provisional) s += ' (' + labels.provisional + ', ' + labels.registered + ' ' + fmt(p.data.registered) + ')';
+          return s;
+        }).join('');
+      } },
       xAxis: { type: 'category', data: periods },
       yAxis: [{ type: 'value' }, { type: 'value', scale: true }],
-      series: d.trends.map(function (t, i) {
-        return { name: t.indicator.label, type: 'line', yAxisIndex: t.indicator.id === 'population' ? 1 : 0, showSymbol: false,
-          data: t.points.map(function (p) { return p.value; }) };
-      })
+      series: series
     });
     $('trend-chart').dataset.ready = '1';
   }
@@ -439,5 +470,13 @@
     if ($('panel-chart')) panel(d);
     projections();
     quality();
+    periodPicker();
   });
+
+  // periodPicker shows the chosen period at once (the form works without
+  // script through its button).
+  function periodPicker() {
+    var sel = $('period-select');
+    if (sel) sel.addEventListener('change', function () { $('period-picker').submit(); });
+  }
 })();

@@ -38,11 +38,14 @@ type Value struct {
 	// interval is too wide (Reliability); ReliabilityReason says which.
 	Unreliable        bool   `json:"unreliable"`
 	ReliabilityReason string `json:"reliability_reason,omitempty"`
-	// Provisional (初步数) marks a monthly event count whose month is not
-	// yet completely registered (engine/nowcast): Value and Registered
-	// are the count registered by as-of, Nowcast the estimated eventual
-	// count with its 95 % interval NowcastLower…NowcastUpper. The four
-	// numbers are meaningful, and written, only when Provisional.
+	// Provisional (初步数) marks a value whose period holds a month not
+	// yet completely registered (engine/nowcast; engine/query's
+	// provisional.go): for an event count Value and Registered are the
+	// count registered by as-of, Nowcast the estimated eventual count with
+	// its 95 % interval NowcastLower…NowcastUpper; for CBR, CDR and TFR
+	// Value is computed from the nowcast and Registered from the
+	// registered count; other values are only flagged (Nowcast NaN). The
+	// four numbers are meaningful, and written, only when Provisional.
 	Provisional                bool    `json:"provisional,omitempty"`
 	Registered, Nowcast        float64 `json:"-"`
 	NowcastLower, NowcastUpper float64 `json:"-"`

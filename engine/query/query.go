@@ -45,6 +45,7 @@ type Run struct {
 	complete    map[string]bool        // for a "counties" scope: the counties listed and the cities and provinces all of whose counties are listed
 	ix          *memIndex              // the cube in memory (the newest cube of each scope), or nil
 	provisional map[string]nowcast.Row // provisional monthly counts by nowcast.Key (engine/nowcast)
+	provMonths  map[string]bool        // the months provisional for some unit
 }
 
 // Covers reports whether the cube's scope covers division (a normalised
@@ -233,6 +234,10 @@ func (e *Engine) Reload(ctx context.Context) error {
 	for _, r := range runs {
 		if r.provisional, err = nowcast.Provisionals(ctx, e.db, r.Version); err != nil {
 			return fmt.Errorf("query: cube %d: %w", r.Version, err)
+		}
+		r.provMonths = map[string]bool{}
+		for _, n := range r.provisional {
+			r.provMonths[n.Period] = true
 		}
 	}
 	if err := e.completeCounties(ctx, runs); err != nil {
@@ -674,14 +679,14 @@ func (e *Engine) Table(ctx context.Context, indicator string, level models.Level
 // period, or in every period of r.ptype when period is "") when it holds
 // the indicator or the measures, and from the tables with stored and
 // derive otherwise. Every value it returns names the cube's scope and is
-// judged by cube.Assess.
+// judged by cube.Assess after markProvisional (provisional.go).
 func (e *Engine) pick(ctx context.Context, r *resolved, level models.Level, divs func(*memIndex) []string, period string,
 	stored, derive func() ([]cube.Value, error)) ([]cube.Value, error) {
 	out, err := e.pickValues(ctx, r, level, divs, period, stored, derive)
 	for i := range out {
 		out[i].Scope = r.run.Scope
+		r.run.markProvisional(e.cat, r.ind, &out[i])
 		cube.Assess(r.ind, &out[i]) // the same reliability rule for stored, older and derived values
-		r.run.markProvisional(&out[i])
 	}
 	return out, err
 }
@@ -842,17 +847,4 @@ func (e *Engine) Periods(ctx context.Context, version int64, ptype string) ([]st
 	}
 	sort.Strings(out)
 	return out, rows.Err()
-}
-
-// markProvisional fills v's provisional fields when the nowcast step
-// found its month incompletely registered.
-func (r *Run) markProvisional(v *cube.Value) {
-	if v.PeriodType != cube.PeriodMonth || v.Breakdown != "" {
-		return
-	}
-	n, ok := r.provisional[nowcast.Key(v.Indicator, v.Division, v.Period)]
-	if !ok {
-		return
-	}
-	v.Provisional, v.Registered, v.Nowcast, v.NowcastLower, v.NowcastUpper = true, n.Registered, n.Nowcast, n.Lower, n.Upper
 }

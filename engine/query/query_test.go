@@ -13,8 +13,11 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/ipc"
+	"github.com/padis/padis/datasets"
+	"github.com/padis/padis/datasets/synth"
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/engine/cube/cubetest"
+	"github.com/padis/padis/engine/load"
 	"github.com/padis/padis/engine/nowcast"
 	"github.com/padis/padis/engine/query"
 	"github.com/padis/padis/engine/store"
@@ -341,5 +344,155 @@ INSERT INTO `+nowcast.Table+` VALUES (?, '51', 1, 'births', '2024-11', 1, 1.6, 1
 	}
 	if lines := strings.Split(strings.TrimSpace(buf.String()), "\n"); len(lines) != 3 || !strings.HasSuffix(lines[1], ",true,1,1.6,1,4") || !strings.HasSuffix(lines[2], ",false,,,,") {
 		t.Errorf("csv:\n%s", buf.String())
+	}
+}
+
+// TestProvisionalRate checks that a period holding a provisional month
+// gets the nowcast in its counts and rates: the year's births carry the
+// month's nowcast added, CBR is computed from the nowcast numerator with
+// its interval widened to the Poisson bounds of the nowcast's bounds, TFR
+// is scaled by the births' nowcast ratio, SRB and the townships (which
+// have no nowcast of their own) are flagged provisional without a nowcast,
+// and a quarter without a provisional month is untouched.
+func TestProvisionalRate(t *testing.T) {
+	st, eng, ver := setup(t)
+	ctx := context.Background()
+	get := func(ind, div, period string) cube.Value {
+		t.Helper()
+		v, err := eng.Value(ctx, query.Key{Indicator: ind, Division: div, Period: period})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	before := map[string]cube.Value{}
+	for _, k := range []string{"births 2024", "cbr 2024", "cbr R12-2024-12", "tfr 2024", "cbr 2024-Q3"} {
+		ind, per, _ := strings.Cut(k, " ")
+		before[k] = get(ind, "51", per)
+		if before[k].Provisional {
+			t.Fatalf("%s provisional before any nowcast", k)
+		}
+	}
+	if _, err := nowcast.Run(ctx, st, ver); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.DB().ExecContext(ctx, `DELETE FROM `+nowcast.Table+`;
+INSERT INTO `+nowcast.Table+` VALUES (?, '51', 1, 'births', '2024-11', 1, 1.6, 1, 4, 0.62, true, '51')`, ver); err != nil {
+		t.Fatal(err)
+	}
+	if err := eng.Reload(ctx); err != nil {
+		t.Fatal(err)
+	}
+	near := func(a, b float64) bool { return math.Abs(a-b) < 1e-9*math.Max(1, math.Abs(b)) }
+
+	b := get("births", "51", "2024")
+	if !b.Provisional || b.Value != 3 || b.Registered != 3 || !near(b.Nowcast, 3.6) || b.NowcastLower != 3 || b.NowcastUpper != 6 {
+		t.Errorf("births 2024: provisional %v value %v registered %v nowcast %v [%v, %v], want 3, 3, 3.6 [3, 6]", b.Provisional, b.Value, b.Registered, b.Nowcast, b.NowcastLower, b.NowcastUpper)
+	}
+	for _, per := range []string{"2024", "R12-2024-12"} {
+		old, c := before["cbr "+per], get("cbr", "51", per)
+		k := 1000 / old.Denominator
+		lo, _ := cube.PoissonExact(3)
+		_, hi := cube.PoissonExact(6)
+		if !c.Provisional || !near(c.Value, 3.6*k) || !near(c.Registered, old.Value) || !near(c.Numerator, 3.6) || !near(c.Lower, lo*k) || !near(c.Upper, hi*k) {
+			t.Errorf("cbr %s: provisional %v value %v (registered %v) [%v, %v] numerator %v; want %v (registered %v) [%v, %v] numerator 3.6",
+				per, c.Provisional, c.Value, c.Registered, c.Lower, c.Upper, c.Numerator, 3.6*k, old.Value, lo*k, hi*k)
+		}
+		if !near(c.Nowcast, c.Value) || !near(c.NowcastLower, 3*k) || !near(c.NowcastUpper, 6*k) {
+			t.Errorf("cbr %s: nowcast %v [%v, %v]", per, c.Nowcast, c.NowcastLower, c.NowcastUpper)
+		}
+	}
+	old, tfr := before["tfr 2024"], get("tfr", "51", "2024")
+	if f := (old.Numerator + 0.6) / old.Numerator; !tfr.Provisional || !near(tfr.Value, old.Value*f) || !near(tfr.Registered, old.Value) {
+		t.Errorf("tfr 2024: provisional %v value %v registered %v; want %v (registered %v)", tfr.Provisional, tfr.Value, tfr.Registered, old.Value*f, old.Value)
+	}
+	if q := get("cbr", "51", "2024-Q3"); q.Provisional || q.Value != before["cbr 2024-Q3"].Value {
+		t.Errorf("cbr 2024-Q3 (no provisional month): provisional %v value %v", q.Provisional, q.Value)
+	}
+	if s := get("srb", "51", "2024"); !s.Provisional || !math.IsNaN(s.Nowcast) || s.Registered != s.Value {
+		t.Errorf("srb 2024: provisional %v nowcast %v registered %v value %v: want flagged only", s.Provisional, s.Nowcast, s.Registered, s.Value)
+	}
+	kids, err := eng.Children(ctx, query.Key{Indicator: "cbr", Division: "510104", Period: "2024"})
+	if err != nil || len(kids) == 0 {
+		t.Fatalf("townships of 510104: %v %v", kids, err)
+	}
+	for _, k := range kids {
+		if !k.Provisional || !math.IsNaN(k.Nowcast) {
+			t.Errorf("township %s cbr 2024: provisional %v nowcast %v: want flagged from the province", k.Division, k.Provisional, k.Nowcast)
+		}
+	}
+}
+
+// TestProvisionalRateAgainstTruth builds a generated snapshot (as-of
+// 2025-12-31, default registration lags), nowcasts it and checks the
+// province's CBR of its last month and of its last year against the rate
+// of the births eventually registered (synth.EventualFile) over the same
+// person-years: the nowcast-based interval covers it, while the interval
+// of the registered rate of the last month does not.
+func TestProvisionalRateAgainstTruth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates and loads a snapshot")
+	}
+	ctx := context.Background()
+	cfg := synth.DefaultConfig()
+	cfg.Counties = []string{"510104", "510107", "510524", "510623", "511321", "513433"}
+	cfg.Persons, cfg.Months, cfg.Workers, cfg.NoSources = 300_000, 24, 2, true
+	cfg.Out = t.TempDir()
+	if _, err := synth.Generate(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	tree, err := datasets.Divisions()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := cubetest.OpenStore(t)
+	rep, err := load.Load(ctx, st, cfg.Out, load.Options{Keys: cubetest.Keys(t), Divisions: tree})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := rep.Version
+	if _, err := cube.Build(ctx, st, v.ID, cube.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := nowcast.Run(ctx, st, v.ID); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := query.New(ctx, st, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer eng.Close()
+	ev, err := synth.ReadEventual(cfg.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		period       string
+		registeredOK bool // the registered rate's interval may cover the truth
+	}{{"2025-12", false}, {"2025", true}} {
+		c, err := eng.Value(ctx, query.Key{Indicator: "cbr", Division: "51", Period: tc.period, Version: v.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var births float64
+		for _, e := range ev {
+			if e.EventType == "birth" && strings.HasPrefix(e.Month, tc.period) {
+				births += float64(e.Eventual)
+			}
+		}
+		truth := births / c.Denominator * 1000
+		k := 1000 / c.Denominator
+		rlo, rhi := cube.PoissonExact(c.Registered / k)
+		t.Logf("CBR %s: truth %.2f (%.0f births); nowcast rate %.2f [%.2f, %.2f]; registered rate %.2f [%.2f, %.2f]",
+			tc.period, truth, births, c.Value, c.Lower, c.Upper, c.Registered, rlo*k, rhi*k)
+		if !c.Provisional {
+			t.Errorf("CBR %s not provisional", tc.period)
+		}
+		if truth < c.Lower || truth > c.Upper {
+			t.Errorf("CBR %s: interval [%.2f, %.2f] misses the eventual rate %.2f", tc.period, c.Lower, c.Upper, truth)
+		}
+		if !tc.registeredOK && rhi*k >= truth {
+			t.Errorf("CBR %s: the registered rate's interval reaches the eventual rate %.2f: no lag to correct", tc.period, truth)
+		}
 	}
 }

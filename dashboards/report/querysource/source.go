@@ -143,8 +143,12 @@ func (s *Source) Children(ctx context.Context, code string) ([]report.Unit, erro
 
 // figure converts an API value.
 func figure(v cube.Value) report.Figure {
-	return report.Figure{Indicator: v.Indicator, Division: v.Division, Period: v.Period, Version: v.Version,
-		Value: v.Value, Lower: v.Lower, Upper: v.Upper, Numerator: v.Numerator, Denominator: v.Denominator, Flag: v.Flag}
+	f := report.Figure{Indicator: v.Indicator, Division: v.Division, Period: v.Period, Version: v.Version,
+		Value: v.Value, Lower: v.Lower, Upper: v.Upper, Numerator: v.Numerator, Denominator: v.Denominator, Flag: v.Flag, Provisional: v.Provisional}
+	if v.Provisional && !math.IsNaN(v.Nowcast) && !math.IsInf(v.Nowcast, 0) {
+		f.Registered, f.Nowcast = v.Registered, v.Nowcast
+	}
+	return f
 }
 
 // absent reports whether err means "no value" rather than a failure.
