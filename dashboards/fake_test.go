@@ -59,6 +59,9 @@ func newFakeSource() (*fakeSource, error) {
 		{ID: "birth_reg_completeness", Decimals: 1, ZH: "出生登记完整率", EN: "birth registration completeness", Unit: "%", Kind: models.KindStored,
 			Interval: models.IntervalWilson, Good: "up", FormulaZH: "登记出生 / 估计出生 × 100", FormulaEN: "registered births / estimated births × 100"},
 	} {
+		if _, ok := f.cat.Get(ind.ID); ok {
+			continue // the real entry (engine/dse) is in the catalog
+		}
 		if err := f.cat.Add(ind); err != nil {
 			return nil, err
 		}
@@ -269,6 +272,9 @@ func (f *fakeSource) value(ind, unit string, p Period) Value {
 		v.Value, v.Lo, v.Hi = ptr(r), ptr(r*0.9), ptr(r*1.1)
 	default:
 		indi, _ := f.cat.Get(ind)
+		if indi.Variant != "" || ind == "death_reg_completeness" {
+			break // of the variants and completeness figures the fake stores cbr_adj's alone
+		}
 		if indi.Kind == models.KindCount {
 			v.Value = ptr(reg(ind))
 			if prov && (ind == "births" || ind == "deaths") {

@@ -364,6 +364,19 @@ func DefaultCatalog() *Catalog {
 	return c
 }
 
+// Filter returns a catalog of the indicators of c that keep accepts, in
+// c's order (e.g. the registered indicators alone, without variants).
+func (c *Catalog) Filter(keep func(Indicator) bool) *Catalog {
+	out := &Catalog{byID: map[string]Indicator{}}
+	for _, id := range c.order {
+		if ind := c.byID[id]; keep(ind) {
+			out.byID[id] = ind
+			out.order = append(out.order, id)
+		}
+	}
+	return out
+}
+
 // knownMethods are the named computations the engine implements.
 var knownMethods = map[string]bool{"rni": true, "asfr": true, "tfr": true, "mac": true, "e0": true, "median_age": true, "dependency_total": true}
 

@@ -119,12 +119,12 @@ func (b *Builder) Build(ctx context.Context, division string, month Month) (*Rep
 		hl := Headline{Key: h.key, Indicator: h.ind, Span: h.span, Current: figs[0], Previous: figs[1], YearAgo: figs[2]}
 		// Lead with the indicator's variant where the catalog has one
 		// with a value, the registered figure (and completeness) beside it.
+		// A source that cannot give the variant for this span (a stored
+		// value has no year-to-date sum; a panel estimate has no adjusted
+		// figure) leaves the registered figure to lead.
 		if v, ok := cat.LeadVariant(h.ind); ok {
 			vf, err := figures(v.ID)
-			if err != nil {
-				return nil, err
-			}
-			if vf[0].Valid() {
+			if err == nil && vf[0].Valid() {
 				reg := figs[0]
 				hl.Indicator, hl.Variant, hl.Registered = v.ID, v.Variant, &reg
 				hl.Current, hl.Previous, hl.YearAgo = vf[0], vf[1], vf[2]

@@ -180,7 +180,7 @@ func nationalReport(t testing.TB) *Report {
 	f.units["00"] = Unit{Code: "00", Name: "全国", FullName: "全国", Level: models.LevelNation}
 	f.units["52"] = Unit{Code: "52", Name: "贵州省", FullName: "贵州省", Level: models.LevelProvince}
 	f.children["00"] = []string{"51"}
-	r, err := (&Builder{Reader: monitoringReader{f}, Now: func() time.Time { return fixedTime }}).Build(context.Background(), "00", Month{2025, 10})
+	r, err := (&Builder{Reader: monitoringReader{f}, Catalog: testCatalog(), Now: func() time.Time { return fixedTime }}).Build(context.Background(), "00", Month{2025, 10})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -183,7 +183,7 @@ func newDocument(r *Report, lang models.Lang) *document {
 			ind, _ := cat.Get(a.Indicator)
 			d.Alerts.Rows = append(d.Alerts.Rows, []cell{
 				{Text: LevelLabel(a.Level, lang), Tone: a.Level}, {Text: a.UnitName}, {Text: ind.Label(lang)},
-				{Text: FormatValue(cat, a.Figure, lang)}, {Text: formatThreshold(a, decimals[a.Indicator])}, {Text: a.Text(lang)},
+				{Text: FormatValue(cat, a.Figure, lang)}, {Text: formatThreshold(a, decimalsOf(a.Indicator))}, {Text: a.Text(lang)},
 			})
 		}
 		if rest := len(r.Alerts) - len(listed); rest > 0 {

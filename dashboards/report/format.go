@@ -8,13 +8,15 @@ import (
 	"github.com/padis/padis/models"
 )
 
-// decimals is the number of decimals each indicator is printed with;
-// counts print none.
-var decimals = map[string]int{
-	"cbr": 2, "cdr": 2, "rni": 2, "tfr": 2, "srb": 1, "share_65plus": 1, "share_60plus": 1, "share_0_14": 1,
-	"share_15_64": 1, "timeliness": 1, "imr": 2, "e0": 1, "sex_ratio": 1, "cpr": 1, "policy_rate": 1,
-	"quality_score": 1, "quality_completeness": 1, "quality_id_validity": 1, "quality_code_validity": 1,
-	"quality_consistency": 1, "quality_duplicates": 2, "quality_whipple": 1, "quality_myers": 1,
+// builtin is the built-in catalog, the one definition of how many decimals
+// an indicator is printed with (models.Indicator.Decimals).
+var builtin = models.DefaultCatalog()
+
+// decimalsOf is the number of decimals the indicator is printed with, from
+// the catalog: counts print none.
+func decimalsOf(ind string) int {
+	i, _ := builtin.Get(ind)
+	return i.Decimals
 }
 
 // isCount reports whether the indicator is a count (printed as an integer,
@@ -97,7 +99,7 @@ func FormatValue(cat *models.Catalog, f Figure, lang models.Lang) string {
 	if isCount(cat, f.Indicator) {
 		return formatCount(f.Value, lang)
 	}
-	return formatNumber(f.Value, decimals[f.Indicator]) + unitSign(cat, f.Indicator)
+	return formatNumber(f.Value, decimalsOf(f.Indicator)) + unitSign(cat, f.Indicator)
 }
 
 // FormatInterval prints a figure's 95 % interval "104.1–108.4", or "" when
@@ -106,7 +108,7 @@ func FormatInterval(f Figure) string {
 	if !f.HasInterval() {
 		return ""
 	}
-	d := decimals[f.Indicator]
+	d := decimalsOf(f.Indicator)
 	lo, hi := formatNumber(f.Lower, d), formatNumber(f.Upper, d)
 	if d == 0 {
 		lo, hi = formatInt(f.Lower), formatInt(f.Upper)
@@ -161,7 +163,7 @@ func Compare(cat *models.Catalog, cur, base Figure) Change {
 		return c
 	}
 	// Unchanged when the difference rounds to zero at the printed precision.
-	if formatNumber(math.Abs(c.Diff), decimals[cur.Indicator]) != formatNumber(0, decimals[cur.Indicator]) {
+	if formatNumber(math.Abs(c.Diff), decimalsOf(cur.Indicator)) != formatNumber(0, decimalsOf(cur.Indicator)) {
 		if c.Diff > 0 {
 			c.Dir = 1
 		} else {
@@ -225,5 +227,5 @@ func FormatChange(cat *models.Catalog, ind string, c Change) string {
 		}
 		return c.Arrow() + formatNumber(math.Abs(c.Pct), 1) + "%"
 	}
-	return c.Arrow() + formatNumber(math.Abs(c.Diff), decimals[ind])
+	return c.Arrow() + formatNumber(math.Abs(c.Diff), decimalsOf(ind))
 }

@@ -170,7 +170,7 @@ func (n narrator) rateChange(cur, base Figure) string {
 	if !c.Valid {
 		return ""
 	}
-	d := formatNumber(math.Abs(c.Diff), decimals[cur.Indicator])
+	d := formatNumber(math.Abs(c.Diff), decimalsOf(cur.Indicator))
 	if n.zh() {
 		unit := ""
 		switch unitSign(n.cat, cur.Indicator) {
