@@ -419,7 +419,7 @@ func TestPersonFieldsConsistent(t *testing.T) {
 			t.Fatalf("%s aged %d: marital status %q", pid, age, marital)
 		}
 		married := marital == "20" || marital == "21" || marital == "22" || marital == "23" || (blank && marital == "")
-		if contra != "" && (sex != "2" || !married || age < 15 || age > 49) {
+		if contra != "" && (sex != "2" || !married || age < 15) {
 			t.Fatalf("%s (sex %s, %d, marital %s) has contraception %s", pid, sex, age, marital, contra)
 		}
 		if (contra == "02" || contra == "01") && born < 1 {
