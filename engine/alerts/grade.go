@@ -105,9 +105,9 @@ func readingOf(ind models.Indicator, v cube.Value) reading {
 
 // boundAt returns the binomial bound of the reading at quantile z on the
 // side the rule judges; ok is false when the reading has no binomial
-// method or counts.
+// method or no counts that reproduce its value.
 func (r *Rule) boundAt(rd reading, z float64) (b float64, ok bool) {
-	if !(rd.den > 0) || !(rd.num >= 0) || !(rd.scale > 0) {
+	if !(rd.den > 0) || !(rd.num >= 0) || !(rd.scale > 0) || math.Abs(rd.num/rd.den*rd.scale-rd.value) > 1e-9*math.Max(1, math.Abs(rd.value)) {
 		return math.NaN(), false
 	}
 	var lo, hi float64

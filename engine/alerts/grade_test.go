@@ -6,6 +6,7 @@ import (
 
 	"github.com/padis/padis/engine/cube"
 	"github.com/padis/padis/models"
+	"github.com/padis/padis/projections"
 )
 
 // TestGradeAberration: red needs ≥ 10 expected events, a deviation past
@@ -144,6 +145,62 @@ func TestGradeSRBBinomial(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("%s: SRB %.1f (%.1f–%.1f): %q, want %q", tc.name, v.Value, v.Lower, v.Upper, got, tc.want)
+		}
+	}
+}
+
+// TestGradeProjection: a projection rule's colour needs its line passed
+// in the central projection and, for orange, in the UN low and high
+// fertility variants, for red also without migration (projectionGrades),
+// with the same sign of change; without scenario projections yellow is
+// the most. School 6–11 (20 / 30 / 40 / 50 %): the series fall linearly
+// to the given change in 10 years.
+func TestGradeProjection(t *testing.T) {
+	var r Rule
+	for _, x := range DefaultRules() {
+		if x.ID == "school_6_11_change" {
+			r = x
+		}
+	}
+	series := func(change float64) *projections.Result {
+		q := make([]float64, 11)
+		for k := range q {
+			q[k] = 10000 * (1 + change/100*float64(k)/10)
+		}
+		return fakeProjection(r.ID, q)
+	}
+	ev := &evaluation{catalog: models.DefaultCatalog(), tree: testTree(t), names: map[string]string{}, version: 1}
+	for _, tc := range []struct {
+		name    string
+		central float64
+		under   map[string]float64 // change by scenario; missing: no projection
+		want    string
+	}{
+		{"−55 % in every scenario: red", -55, map[string]float64{"low": -60, "high": -52, "zero_migration": -51}, Red},
+		{"−55 %, −45 % without migration: orange", -55, map[string]float64{"low": -60, "high": -52, "zero_migration": -45}, Orange},
+		{"−55 %, −35 % in the high variant: yellow", -55, map[string]float64{"low": -60, "high": -35, "zero_migration": -55}, Yellow},
+		{"−45 %, low and high past 40: orange", -45, map[string]float64{"low": -50, "high": -41, "zero_migration": -60}, Orange},
+		{"+55 % but −55 % in the low variant: yellow", 55, map[string]float64{"low": -55, "high": 60, "zero_migration": 60}, Yellow},
+		{"−55 %, no scenario projections: yellow", -55, nil, Yellow},
+		{"−25 %: blue whatever the scenarios", -25, map[string]float64{"low": -60, "high": -60, "zero_migration": -60}, Blue},
+		{"−15 %: nothing", -15, map[string]float64{"low": -60, "high": -60, "zero_migration": -60}, ""},
+	} {
+		var variant func(string) (*projections.Result, error)
+		if tc.under != nil {
+			variant = func(sc string) (*projections.Result, error) {
+				c, ok := tc.under[sc]
+				if !ok {
+					t.Fatalf("%s: scenario %q asked", tc.name, sc)
+				}
+				return series(c), nil
+			}
+		}
+		a, hit, err := ev.projectionAlert(&r, "5101", 2, series(tc.central), variant)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hit != (tc.want != "") || a.Colour != tc.want {
+			t.Errorf("%s: %q (hit %v), want %q", tc.name, a.Colour, hit, tc.want)
 		}
 	}
 }
