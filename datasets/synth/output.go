@@ -171,14 +171,13 @@ func (ws *writers) emit(s *sim) error {
 			row.birth = daysFromCivil(y+int(dd.heapedBy), m, dday)
 			ws.defect("age_heaping", models.TablePersons, row.pid, "", fmt.Sprintf("birth_date %s recorded as %s", timeOf(p.birth).Format("2006-01-02"), timeOf(row.birth).Format("2006-01-02")))
 		}
-		card := row // the duplicate card below does not share the blanked field
 		if dd.missing != "" {
 			row.blank(dd.missing)
 			ws.defect("missing_field", models.TablePersons, row.pid, "", dd.missing)
 		}
 		row.write(tw)
 		if dd.dup {
-			dup := card
+			dup := row
 			dup.pid = keyOf('P', code, nextPID)
 			nextPID++
 			dup.id = trueID
