@@ -45,9 +45,9 @@ type evaluation struct {
 	// currentFrom is, per rule, the first period whose alerts are
 	// current (setCurrent); older ones are superseded.
 	currentFrom map[string]string
-	// tested counts the unit-periods judged per threshold rule
+	// res counts the unit-periods judged per threshold rule
 	// (Result.Tested).
-	tested map[string]int
+	res *Result
 	// provisional are the monthly counts still being registered
 	// (engine/nowcast), by nowcast.Key: aberration rules do not judge them.
 	provisional map[string]nowcast.Row
@@ -315,7 +315,7 @@ func newEvaluation(ctx context.Context, st *store.Store, version int64, opts Opt
 // in res.Tested).
 func (ev *evaluation) thresholdStep(ctx context.Context, rules []Rule, res *Result, skip func(*Rule, string)) ([]Alert, error) {
 	var cands []Alert
-	ev.tested = res.Tested
+	ev.res = res
 	mc := &measureCache{ev: ev, rows: map[string][]cube.MeasureRow{}}
 	for i := range rules {
 		r := &rules[i]

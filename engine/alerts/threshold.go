@@ -133,8 +133,8 @@ func (ev *evaluation) judge(r *Rule, ind models.Indicator, v cube.Value, prev fl
 	if tooFew(r, v) {
 		return Alert{}, false
 	}
-	if ev.tested != nil && ev.evaluated(v.Division) {
-		ev.tested[r.ID]++
+	if ev.res != nil && ev.evaluated(v.Division) {
+		ev.res.judged(r.ID, v.Division)
 	}
 	colour, thr := r.gradeThreshold(readingOf(ind, v), prev)
 	if colour == "" {
