@@ -24,7 +24,7 @@ type Person struct {
 	StatusDate     time.Time // date of death or move-out; zero when alive
 	ChildrenBorn   int       // children ever born (women 15+)
 	ChildrenLiving int
-	Contraception  Contraception // married women 15–49; "" otherwise
+	Contraception  Contraception // married women 15+ (kept after 49); "" otherwise
 	OnlyChildCert  bool          // holds an only-child certificate (独生子女父母光荣证)
 	MotherID       string        // mother's PersonID, for children born in the database
 	FatherID       string

@@ -180,11 +180,6 @@ func (s *sim) inMigration(mi int) {
 			sp := add(3-sex, sa, 10, uint8(pick(s.r, surnameCum)))
 			s.p[head].marital, s.p[sp].marital = 21, 21
 			s.p[head].spouse, s.p[sp].spouse = sp, head
-			for _, j := range []int32{head, sp} {
-				if q := &s.p[j]; q.sex == 2 && q.contra == null8 {
-					q.contra = 0
-				}
-			}
 			group = append(group, sp)
 			wifeAge := age
 			if sex == 1 {
@@ -204,7 +199,17 @@ func (s *sim) inMigration(mi int) {
 				}
 				s.p[c].mother, s.p[c].father = mo, fa
 				group = append(group, c)
+				if q := &s.p[mo]; q.born == null8 || q.born == 0 {
+					q.born, q.living = 1, 1
+				}
 			}
+			// the wife's contraception, as of a base wife of her age and
+			// parity
+			w := head
+			if sex == 1 {
+				w = sp
+			}
+			s.baseContraception(&s.p[w], wifeAge)
 		}
 		acc := s.tr.acc(sc.idx)
 		for _, j := range group {

@@ -151,7 +151,11 @@ func (ws *writers) emit(s *sim) error {
 		if p.sex == 2 && p.born != null8 {
 			row.born, row.living = int(p.born), int(p.living)
 		}
-		if p.sex == 2 && isMarried(p.marital) && age >= 15 && age <= 49 && p.contra != null8 {
+		// The method stays on the record after 49 (a sterilisation does
+		// not end): the cube reconstructs the contraception of earlier
+		// months from the snapshot, so a field cleared at 50 would count
+		// the women aged 47–49 two years ago as non-users.
+		if p.sex == 2 && isMarried(p.marital) && age >= 15 && p.contra != null8 {
 			row.contra = code2(p.contra)
 		}
 		if row.updated == noDate || row.updated < row.registered {

@@ -397,19 +397,22 @@ func (s *sim) marry(a, b int32) {
 	}
 }
 
-// baseContraception sets the method of a married woman of the base
-// population: about 85 % of mothers under 45 use one.
+// baseContraception sets the method of a married woman 15–49 of the base
+// population (or a married in-migrant): mothers use a method with
+// probability 0.93 under 45 and 0.90 at 45–49, childless wives 0.5, so
+// that the CPR of married women 15–49 is about 89–90 %, the national
+// level of the family-planning statistics (docs/generator.md,
+// "Calibration").
 func (s *sim) baseContraception(p *person, age int) {
 	if age >= 50 || age < 15 {
 		return
 	}
 	p.contra = 0
-	use := 0.85
-	if age >= 45 {
-		use = 0.6
+	use, par := 0.7, 0
+	if p.born > 0 && p.born != null8 {
+		use, par = 0.95, min(int(p.born), 2)
 	}
-	if p.born > 0 && p.born != null8 && s.r.Float64() < use {
-		par := min(int(p.born), 2)
+	if s.r.Float64() < use {
 		p.contra = uint8(pickSmall(s.r, contraceptiveMix[par][:]) + 1)
 	}
 }

@@ -370,6 +370,13 @@ var contraceptiveMix = [3][9]float64{
 	{0.05, 0.40, 0.40, 0.03, 0.02, 0.01, 0.08, 0.00, 0.01},
 }
 
+// Monthly probabilities that a married woman 15–49 without a method
+// starts one: childless, and mother (from six weeks after a birth).
+const (
+	startChildless = 0.08
+	startMother    = 0.4
+)
+
 // contraStopMonthly is the monthly probability of stopping a method, by
 // method code 1…9 (sterilisation is permanent).
 var contraStopMonthly = [10]float64{0, 0, 0, 0.004, 0.006, 0.03, 0.03, 0.025, 0.04, 0.03}
@@ -383,5 +390,15 @@ var contraFertility = [10]float64{1, 0, 0, 0.02, 0.01, 0.08, 0.06, 0.15, 0.25, 0
 var parityFertility = [4]float64{1, 0.8, 0.18, 0.1}
 
 // unmarriedFertility is the fertility of unmarried women relative to
-// married women without contraception.
-const unmarriedFertility = 0.03
+// married women without contraception: births to unmarried mothers, which
+// the birth policy counts as non-conforming, are then about 2 % of births,
+// so that the policy-conforming rate is about 97–98 % (docs/generator.md,
+// "Calibration").
+const unmarriedFertility = 0.002
+
+// trying is the relative fertility of a mother of one or two children who
+// uses no method: with
+// nine in ten married women using one (the national CPR), a mother without
+// one is mostly waiting for her next child, so that second births stay
+// about a third of births.
+const trying = 8.0

@@ -11,8 +11,10 @@ func (s *sim) run() {
 	}
 }
 
-// regLag draws a registration lag in days: most within days or weeks, a
-// tail beyond 30 days, and the configured share 90–400 days late.
+// regLag draws a registration lag in days: 75 % exponential with mean 6
+// days, 23 % 8–30 days, a 2 % tail of 31–89 days (so that about 97.5 % of
+// a clean register's events are timely, within 30 days; docs/generator.md,
+// "Calibration"), and the configured share 90–400 days late.
 func (s *sim) regLag() (lag int32, late bool) {
 	if s.r.Float64() < s.w.cfg.Defects.Late {
 		return 90 + int32(s.r.IntN(311)), true
@@ -21,7 +23,7 @@ func (s *sim) regLag() (lag int32, late bool) {
 	switch {
 	case u < 0.75:
 		return int32(s.r.ExpFloat64() * 6), false
-	case u < 0.95:
+	case u < 0.98:
 		return 8 + int32(s.r.IntN(23)), false
 	default:
 		return 31 + int32(s.r.IntN(59)), false
@@ -121,6 +123,9 @@ func (s *sim) fecundity(p *person, t int32) float64 {
 		c := p.contra
 		if c == null8 {
 			c = 0
+		}
+		if c == 0 && (par == 1 || par == 2) {
+			f *= trying
 		}
 		return f * contraFertility[c]
 	}
@@ -501,11 +506,14 @@ func (s *sim) monthlyMarried(i int32, age int, m monthInfo) {
 			s.contraChange(i, evContraStop, t, c)
 		}
 	} else {
-		pr := 0.01
+		// Monthly start of non-users (docs/generator.md, "Calibration"):
+		// childless wives 3 %, mothers 30 % from six weeks after a birth
+		// (the postpartum IUD or sterilisation of the programme).
+		pr := startChildless
 		if p.born != null8 && p.born > 0 {
-			pr = 0.05
-			if p.lastBirth != noDate && t-p.lastBirth < 270 {
-				pr = 0.15
+			pr = startMother
+			if p.lastBirth != noDate && t-p.lastBirth < 42 {
+				pr = 0
 			}
 		}
 		if s.r.Float64() < pr {

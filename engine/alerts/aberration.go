@@ -180,7 +180,7 @@ func (ev *evaluation) aberrationCandidates(r *Rule, s *series, res0 *Result) ([]
 				judged[i] = rr.Assessed() && !prov
 				if judged[i] && rr.Expected >= r.MinDenominator {
 					p[i] = rr.PValue
-					res0.Tested[r.ID]++
+					res0.judged(r.ID, units[i])
 				}
 			}
 			q := detect.BHAdjust(p)

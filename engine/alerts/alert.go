@@ -149,10 +149,13 @@ type Result struct {
 	// threshold rule, the unit-periods judged (enough events, a proper
 	// interval, in the units evaluated): the denominator of the
 	// false-alarm rate.
-	Tested   map[string]int `json:"tested,omitempty"`
-	New      int            `json:"new"` // raised or reopened in this evaluation
-	Changed  int            `json:"changed"`
-	Resolved int            `json:"resolved"`
+	Tested map[string]int `json:"tested,omitempty"`
+	// testedUnits counts the same per rule and unit (the bound tests
+	// count the judged unit-periods of clean units).
+	testedUnits map[string]map[string]int
+	New         int `json:"new"` // raised or reopened in this evaluation
+	Changed     int `json:"changed"`
+	Resolved    int `json:"resolved"`
 	// Superseded and Grouped count the alerts found whose status is
 	// superseded (about a period no longer current) or grouped (a child
 	// of a grouped alert); Groups counts the grouped alerts.
@@ -203,4 +206,16 @@ func (e Event) MarshalJSON() ([]byte, error) {
 		plain
 		Value *float64 `json:"value"`
 	}{plain(e), finite(e.Value)})
+}
+
+// judged counts one unit-period of division judged by rule (Tested).
+func (res *Result) judged(rule, division string) {
+	res.Tested[rule]++
+	if res.testedUnits == nil {
+		res.testedUnits = map[string]map[string]int{}
+	}
+	if res.testedUnits[rule] == nil {
+		res.testedUnits[rule] = map[string]int{}
+	}
+	res.testedUnits[rule][division]++
 }

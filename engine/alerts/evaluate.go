@@ -16,6 +16,7 @@ import (
 	"github.com/padis/padis/engine/nowcast"
 	"github.com/padis/padis/engine/store"
 	"github.com/padis/padis/models"
+	"github.com/padis/padis/projections"
 )
 
 // evaluation is the state of one Evaluate call.
@@ -44,9 +45,9 @@ type evaluation struct {
 	// currentFrom is, per rule, the first period whose alerts are
 	// current (setCurrent); older ones are superseded.
 	currentFrom map[string]string
-	// tested counts the unit-periods judged per threshold rule
+	// res counts the unit-periods judged per threshold rule
 	// (Result.Tested).
-	tested map[string]int
+	res *Result
 	// provisional are the monthly counts still being registered
 	// (engine/nowcast), by nowcast.Key: aberration rules do not judge them.
 	provisional map[string]nowcast.Row
@@ -171,6 +172,7 @@ func Evaluate(ctx context.Context, st *store.Store, version int64, opts Options)
 			divs = append(divs, d)
 		}
 		sort.Strings(divs)
+		variants := map[string]func(string) (*projections.Result, error){}
 		for i := range rules {
 			r := &rules[i]
 			if r.Kind != KindProjection {
@@ -185,7 +187,14 @@ func Evaluate(ctx context.Context, st *store.Store, version int64, opts Options)
 				if !slices.Contains(lv, inputs[d].level) || !ev.evaluated(d) {
 					continue
 				}
-				if a, hit := ev.projectionAlert(r, d, inputs[d].level, proj[d]); hit {
+				if variants[d] == nil {
+					variants[d] = variantProjector(inputs[d], horizon)
+				}
+				a, hit, err := ev.projectionAlert(r, d, inputs[d].level, proj[d], variants[d])
+				if err != nil {
+					return nil, fmt.Errorf("alerts of version %d: %w", version, err)
+				}
+				if hit {
 					cands = append(cands, a)
 				}
 			}
@@ -306,7 +315,7 @@ func newEvaluation(ctx context.Context, st *store.Store, version int64, opts Opt
 // in res.Tested).
 func (ev *evaluation) thresholdStep(ctx context.Context, rules []Rule, res *Result, skip func(*Rule, string)) ([]Alert, error) {
 	var cands []Alert
-	ev.tested = res.Tested
+	ev.res = res
 	mc := &measureCache{ev: ev, rows: map[string][]cube.MeasureRow{}}
 	for i := range rules {
 		r := &rules[i]

@@ -2,6 +2,9 @@ package alerts
 
 import (
 	"math"
+
+	"github.com/padis/padis/engine/cube"
+	"github.com/padis/padis/models"
 )
 
 // Grading: a colour needs its threshold passed and the evidence of its
@@ -81,13 +84,56 @@ func (r *Rule) gradeAberration(cur, prev evidence) (string, float64) {
 	return "", math.NaN()
 }
 
-// judgedAt returns the number a threshold rule compares at quantile z: the
-// value moved by z standard errors towards the threshold side, the
-// standard error read off the stored 95 % interval as (upper − lower)/
-// (2·1.96) (a symmetric approximation of the interval). At z95 it is the
-// stored bound itself. Rules judged on the value, and values without an
-// interval, return the value.
-func (r *Rule) judgedAt(value, lower, upper, z float64) float64 {
+// reading is a threshold value as the grading reads it: the value and
+// its stored 95 % interval, and — for the binomial interval methods
+// (cube.Wilson for a proportion, cube.RatioBinomial for a ratio such as
+// the SRB) — the counts and the method, so that the bound of every grade
+// is the binomial bound at that grade's quantile rather than a symmetric
+// approximation (a ratio's interval is skewed: an SRB of 130 from 78 boys
+// and 60 girls is 93.0–181.0).
+type reading struct {
+	value, lower, upper float64
+	num, den            float64 // numerator and denominator (NaN: unknown)
+	method              string  // models.Interval*; "" when unknown
+	scale               float64 // the indicator's scale (100 for the SRB)
+}
+
+// readingOf returns the reading of a cube value of indicator ind.
+func readingOf(ind models.Indicator, v cube.Value) reading {
+	return reading{value: v.Value, lower: v.Lower, upper: v.Upper, num: v.Numerator, den: v.Denominator, method: ind.Interval, scale: ind.Scale}
+}
+
+// boundAt returns the binomial bound of the reading at quantile z on the
+// side the rule judges; ok is false when the reading has no binomial
+// method or no counts that reproduce its value.
+func (r *Rule) boundAt(rd reading, z float64) (b float64, ok bool) {
+	if !(rd.den > 0) || !(rd.num >= 0) || !(rd.scale > 0) || math.Abs(rd.num/rd.den*rd.scale-rd.value) > 1e-9*math.Max(1, math.Abs(rd.value)) {
+		return math.NaN(), false
+	}
+	var lo, hi float64
+	switch rd.method {
+	case models.IntervalWilson:
+		lo, hi = cube.WilsonAt(rd.num, rd.den, z)
+	case models.IntervalRatioBinom:
+		lo, hi = cube.RatioBinomialAt(rd.num, rd.den, z)
+	default:
+		return math.NaN(), false
+	}
+	if r.Condition == Below {
+		return hi * rd.scale, true
+	}
+	return lo * rd.scale, true
+}
+
+// judgedAt returns the number a threshold rule compares at quantile z:
+// for the binomial methods the bound at z from the counts (boundAt);
+// otherwise the value moved by z standard errors towards the threshold
+// side, the standard error read off the stored 95 % interval as
+// (upper − lower)/(2·1.96) (a symmetric approximation of the interval).
+// At z95 it is the stored bound itself. Rules judged on the value, and
+// values without an interval, return the value.
+func (r *Rule) judgedAt(rd reading, z float64) float64 {
+	value, lower, upper := rd.value, rd.lower, rd.upper
 	if !r.byInterval() || math.IsNaN(lower) || math.IsNaN(upper) {
 		return value
 	}
@@ -96,6 +142,9 @@ func (r *Rule) judgedAt(value, lower, upper, z float64) float64 {
 			return upper
 		}
 		return lower
+	}
+	if b, ok := r.boundAt(rd, z); ok {
+		return b
 	}
 	se := (upper - lower) / (2 * z95)
 	if r.Condition == Below {
@@ -113,12 +162,12 @@ func (r *Rule) passes(judged, t float64) bool {
 }
 
 // gradeThreshold returns the most severe colour of a threshold rule for a
-// value with its 95 % interval, given prev, the number the unit's previous
-// period was judged on at 95 % (NaN when unknown): a colour needs its
-// threshold passed by the bound at its grade's z, or — orange and red —
-// passed at 95 % in this period and the previous one.
-func (r *Rule) gradeThreshold(value, lower, upper, prev float64) (string, float64) {
-	j95 := r.judgedAt(value, lower, upper, z95)
+// reading, given prev, the number the unit's previous period was judged
+// on at 95 % (NaN when unknown): a colour needs its threshold passed by
+// the bound at its grade's z, or — orange and red — passed at 95 % in
+// this period and the previous one.
+func (r *Rule) gradeThreshold(rd reading, prev float64) (string, float64) {
+	j95 := r.judgedAt(rd, z95)
 	if math.IsNaN(j95) {
 		return "", math.NaN()
 	}
@@ -129,7 +178,7 @@ func (r *Rule) gradeThreshold(value, lower, upper, prev float64) (string, float6
 			continue
 		}
 		g := grades[k]
-		if r.passes(r.judgedAt(value, lower, upper, g.z), *t) {
+		if r.passes(r.judgedAt(rd, g.z), *t) {
 			return Colours[k], *t
 		}
 		if g.persist && r.passes(prev, *t) {

@@ -138,35 +138,69 @@ func Projections(ctx context.Context, st *store.Store, version int64, units []st
 }
 
 // projectAll projects every unit evaluated horizon years with constant
-// rates; the reward programme's beneficiaries are the base share of the
-// 60+ at every age 60+ (BenefitCost is then the number of beneficiaries:
-// the rule multiplies it by its yearly amount).
+// rates (projectUnit).
 func (ev *evaluation) projectAll(inputs map[string]*projectionInput, horizon int) (map[string]*projections.Result, error) {
 	out := map[string]*projections.Result{}
 	for div, p := range inputs {
-		in := p.input
-		if !ev.evaluated(div) || sumOf(in.Pop[0])+sumOf(in.Pop[1]) <= 0 {
+		if !ev.evaluated(div) {
 			continue
 		}
-		share := 0.0
-		if p.pop60 > 0 {
-			share = p.eligible / p.pop60
-		}
-		b := &projections.Benefit{Name: "reward", AnnualAmount: 1}
-		for s := range 2 {
-			b.Share[s] = make([]float64, len(in.Pop[s]))
-			for a := 60; a < len(b.Share[s]); a++ {
-				b.Share[s][a] = share
-			}
-		}
-		in.Benefit = b
-		res, err := projections.Project(in, nil, horizon)
+		res, err := projectUnit(p, nil, horizon)
 		if err != nil {
 			return nil, fmt.Errorf("projection of %s: %w", div, err)
 		}
-		out[div] = res
+		if res != nil {
+			out[div] = res
+		}
 	}
 	return out, nil
+}
+
+// projectUnit projects one unit horizon years under scenario sc (nil:
+// constant rates); the reward programme's beneficiaries are the base
+// share of the 60+ at every age 60+ (BenefitCost is then the number of
+// beneficiaries: the rule multiplies it by its yearly amount). It returns
+// nil for a unit without population.
+func projectUnit(p *projectionInput, sc *projections.Scenario, horizon int) (*projections.Result, error) {
+	in := p.input
+	if sumOf(in.Pop[0])+sumOf(in.Pop[1]) <= 0 {
+		return nil, nil
+	}
+	share := 0.0
+	if p.pop60 > 0 {
+		share = p.eligible / p.pop60
+	}
+	b := &projections.Benefit{Name: "reward", AnnualAmount: 1}
+	for s := range 2 {
+		b.Share[s] = make([]float64, len(in.Pop[s]))
+		for a := 60; a < len(b.Share[s]); a++ {
+			b.Share[s][a] = share
+		}
+	}
+	in.Benefit = b
+	return projections.Project(in, sc, horizon)
+}
+
+// variantProjector returns the projections of one unit under the
+// built-in scenarios that orange and red need (projectionGrades), made
+// on first use and kept.
+func variantProjector(p *projectionInput, horizon int) func(string) (*projections.Result, error) {
+	made := map[string]*projections.Result{}
+	return func(name string) (*projections.Result, error) {
+		if res, ok := made[name]; ok {
+			return res, nil
+		}
+		sc, ok := projections.BuiltinScenario(name)
+		if !ok {
+			return nil, fmt.Errorf("no built-in scenario %q", name)
+		}
+		res, err := projectUnit(p, sc, horizon)
+		if err != nil {
+			return nil, err
+		}
+		made[name] = res
+		return res, nil
+	}
 }
 
 func sumOf(x []float64) float64 {
@@ -177,11 +211,31 @@ func sumOf(x []float64) float64 {
 	return s
 }
 
-// projectionAlert judges rule r on the projection of one unit.
-func (ev *evaluation) projectionAlert(r *Rule, div string, level models.Level, res *projections.Result) (Alert, bool) {
+// projectionGrades are the built-in scenarios (projections.BuiltinScenarios)
+// under which a projection rule's line must be passed as well, indexed as
+// Colours: the evidence of a projection grade (docs/alerts.md, "Grading").
+// Blue and yellow need the central projection (constant rates, migration
+// included) past the line; orange also the UN low and high fertility
+// variants (TFR ∓ 0.5); red also zero migration. A projection has one
+// base period, so there is no persistence; its uncertainty is that of its
+// assumptions, and a red alert must hold whichever of them is wrong.
+var projectionGrades = [4][]string{
+	nil, nil,
+	{projections.ScenarioLow, projections.ScenarioHigh},
+	{projections.ScenarioLow, projections.ScenarioHigh, projections.ScenarioZeroMigration},
+}
+
+// projectedChange returns what rule r judges in a projection: the signed
+// value (school cohorts: the largest change in % within the horizon;
+// working age: the average yearly decline in %; 80+ and benefit cost: the
+// ratio to the base), the number compared with the lines (|value| for
+// school cohorts), the base and projected quantities and the year index
+// the value refers to. ok is false when the projection is too short or the
+// base under the rule's minimum.
+func (r *Rule) projectedChange(res *projections.Result) (value, judged, base, projected float64, target int, ok bool) {
 	ind := res.Indicators
 	if len(ind) <= r.Horizon {
-		return Alert{}, false
+		return 0, 0, 0, 0, 0, false
 	}
 	q := func(t int) float64 {
 		v := quantity(r.Indicator, &ind[t])
@@ -190,29 +244,27 @@ func (ev *evaluation) projectionAlert(r *Rule, div string, level models.Level, r
 		}
 		return v
 	}
-	b := q(0)
-	minBase := b
+	base = q(0)
+	minBase := base
 	if r.Indicator == "benefit_cost" {
 		minBase = ind[0].Eligible
 	}
-	if !(b > 0) || !(minBase >= r.MinDenominator) {
-		return Alert{}, false
+	if !(base > 0) || !(minBase >= r.MinDenominator) {
+		return 0, 0, 0, 0, 0, false
 	}
-	// The judged value and the year it refers to.
-	var value, judged, projected float64
-	target := r.Horizon
+	target = r.Horizon
 	switch r.Indicator {
 	case "working_age":
 		projected = q(r.Horizon)
-		value = (1 - math.Pow(projected/b, 1/float64(r.Horizon))) * 100
+		value = (1 - math.Pow(projected/base, 1/float64(r.Horizon))) * 100
 		judged = value
 	case "pop_80plus", "benefit_cost":
 		projected = q(r.Horizon)
-		value = projected / b
+		value = projected / base
 		judged = value
 	default: // school cohorts: the largest change within the horizon
 		for t := 1; t <= r.Horizon; t++ {
-			c := (q(t)/b - 1) * 100
+			c := (q(t)/base - 1) * 100
 			if math.Abs(c) > math.Abs(value) {
 				value, target = c, t
 			}
@@ -220,10 +272,67 @@ func (ev *evaluation) projectionAlert(r *Rule, div string, level models.Level, r
 		projected = q(target)
 		judged = math.Abs(value)
 	}
-	colour, thr := r.colour(judged)
-	if colour == "" {
-		return Alert{}, false
+	return value, judged, base, projected, target, true
+}
+
+// gradeProjection returns the most severe colour whose line the central
+// projection's judged number passes and whose scenarios (projectionGrades)
+// pass it too, with the same sign of change, and that line; "" when none.
+// under returns the signed value and the judged number of the rule in the
+// projection of a scenario (ok false: none).
+func (r *Rule) gradeProjection(value, judged float64, under func(scenario string) (float64, float64, bool)) (string, float64) {
+	ts := r.Thresholds.list()
+	for k := len(ts) - 1; k >= 0; k-- {
+		t := ts[k]
+		if t == nil || !(judged > *t) {
+			continue
+		}
+		held := true
+		for _, sc := range projectionGrades[k] {
+			v, j, ok := under(sc)
+			if !ok || !(j > *t) || (v < 0) != (value < 0) {
+				held = false
+				break
+			}
+		}
+		if held {
+			return Colours[k], *t
+		}
 	}
+	return "", math.NaN()
+}
+
+// projectionAlert judges rule r on the central projection res of one unit,
+// graded with the unit's scenario projections from variant
+// (variantProjector; nil: none, so orange and red are out of reach).
+func (ev *evaluation) projectionAlert(r *Rule, div string, level models.Level, res *projections.Result, variant func(string) (*projections.Result, error)) (Alert, bool, error) {
+	value, judged, b, projected, target, ok := r.projectedChange(res)
+	if !ok {
+		return Alert{}, false, nil
+	}
+	var verr error
+	colour, thr := r.gradeProjection(value, judged, func(sc string) (float64, float64, bool) {
+		if variant == nil || verr != nil {
+			return 0, 0, false
+		}
+		vr, err := variant(sc)
+		if err != nil {
+			verr = fmt.Errorf("projection of %s, scenario %s: %w", div, sc, err)
+			return 0, 0, false
+		}
+		if vr == nil {
+			return 0, 0, false
+		}
+		v, j, _, _, _, ok := r.projectedChange(vr)
+		return v, j, ok
+	})
+	if verr != nil {
+		return Alert{}, false, verr
+	}
+	if colour == "" {
+		return Alert{}, false, nil
+	}
+	ind := res.Indicators
 	by, ty := ind[0].Year, ind[target].Year
 	a := ev.newAlert(r, div, level, "projection", fmt.Sprintf("%d-%d", by, by+r.Horizon))
 	a.Condition = Above
@@ -245,5 +354,5 @@ func (ev *evaluation) projectionAlert(r *Rule, div string, level models.Level, r
 		f.set("value", num(value, 2))
 	}
 	explain(r, &a, a.UnitName, f)
-	return a, true
+	return a, true, nil
 }

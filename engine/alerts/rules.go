@@ -319,21 +319,3 @@ func (r *Rule) decimals() int {
 
 // byInterval reports whether the rule judges the interval bound.
 func (r *Rule) byInterval() bool { return r.Judge == "" || r.Judge == "interval" }
-
-// colour returns the most severe colour whose threshold the judged value
-// passes (strictly), and that threshold; "" when none.
-func (r *Rule) colour(judged float64) (string, float64) {
-	if math.IsNaN(judged) {
-		return "", math.NaN()
-	}
-	colour, thr := "", math.NaN()
-	for i, t := range r.Thresholds.list() {
-		if t == nil {
-			continue
-		}
-		if (r.Condition == Below && judged < *t) || (r.Condition != Below && judged > *t) {
-			colour, thr = Colours[i], *t
-		}
-	}
-	return colour, thr
-}

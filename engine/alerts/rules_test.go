@@ -107,7 +107,7 @@ func TestColour(t *testing.T) {
 		{below, 1.6, "", math.NaN()}, {below, 1.49, Yellow, 1.5}, {below, 1.3, Yellow, 1.5},
 		{below, 1.2, Orange, 1.3}, {below, 0.9, Red, 1.0},
 	} {
-		c, thr := tc.r.colour(tc.v)
+		c, thr := tc.r.gradeThreshold(reading{value: tc.v, lower: math.NaN(), upper: math.NaN()}, math.NaN())
 		if c != tc.colour || !(thr == tc.thr || (math.IsNaN(thr) && math.IsNaN(tc.thr))) {
 			t.Errorf("%s %v: %q %v, want %q %v", tc.r.Condition, tc.v, c, thr, tc.colour, tc.thr)
 		}
@@ -213,7 +213,12 @@ func TestExplanationsGolden(t *testing.T) {
 		{"benefit_cost_budget", []float64{2500, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4000}},
 	} {
 		res := fakeProjection(tc.rule, tc.base)
-		add(ev.projectionAlert(rules[tc.rule], "5101", 2, res))
+		// every scenario projects the same: the central colour holds
+		a, hit, err := ev.projectionAlert(rules[tc.rule], "5101", 2, res, func(string) (*projections.Result, error) { return res, nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+		add(a, hit)
 	}
 	path := filepath.Join("testdata", "explanations.golden")
 	if *update {

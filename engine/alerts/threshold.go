@@ -68,7 +68,7 @@ func (ev *evaluation) thresholdCandidates(ctx context.Context, r *Rule, mc *meas
 		v.Level, v.PeriodType = models.Level(lvl), r.PeriodType
 		v.Value, v.Lower, v.Upper, v.Numerator, v.Denominator = val.f(), lo.f(), hi.f(), num.f(), den.f()
 		have[v.Level] = true
-		if a, hit := ev.judge(r, ind, v, pv.next(r, v)); hit {
+		if a, hit := ev.judge(r, ind, v, pv.next(r, ind, v)); hit {
 			out = append(out, a)
 		}
 	}
@@ -93,7 +93,7 @@ func (ev *evaluation) thresholdCandidates(ctx context.Context, r *Rule, mc *meas
 			}
 			v.Division, v.Level, v.PeriodType, v.Period = m.Division, m.Level, m.PeriodType, m.Period
 			have[l] = true
-			if a, hit := ev.judge(r, ind, v, pv.next(r, v)); hit {
+			if a, hit := ev.judge(r, ind, v, pv.next(r, ind, v)); hit {
 				out = append(out, a)
 			}
 		}
@@ -112,14 +112,14 @@ type prevValue struct {
 // next returns the number the unit's previous period was judged on at
 // 95 % (NaN for a unit's first period or a value too small to judge) and
 // records v as the previous value.
-func (p *prevValue) next(r *Rule, v cube.Value) float64 {
+func (p *prevValue) next(r *Rule, ind models.Indicator, v cube.Value) float64 {
 	prev := math.NaN()
 	if p.division == v.Division {
 		prev = p.judged
 	}
 	p.division, p.judged = v.Division, math.NaN()
 	if !tooFew(r, v) {
-		p.judged = r.judgedAt(v.Value, v.Lower, v.Upper, z95)
+		p.judged = r.judgedAt(readingOf(ind, v), z95)
 	}
 	return prev
 }
@@ -133,10 +133,10 @@ func (ev *evaluation) judge(r *Rule, ind models.Indicator, v cube.Value, prev fl
 	if tooFew(r, v) {
 		return Alert{}, false
 	}
-	if ev.tested != nil && ev.evaluated(v.Division) {
-		ev.tested[r.ID]++
+	if ev.res != nil && ev.evaluated(v.Division) {
+		ev.res.judged(r.ID, v.Division)
 	}
-	colour, thr := r.gradeThreshold(v.Value, v.Lower, v.Upper, prev)
+	colour, thr := r.gradeThreshold(readingOf(ind, v), prev)
 	if colour == "" {
 		return Alert{}, false
 	}

@@ -27,23 +27,31 @@ func PoissonExact(k float64) (lo, hi float64) {
 // Wilson returns the Wilson score 95 % interval of a proportion k/n. For
 // k = 0 the upper bound is z²/(n + z²), for k = n the lower bound is
 // n/(n + z²). It returns NaNs when n is not positive.
-func Wilson(k, n float64) (lo, hi float64) {
+func Wilson(k, n float64) (lo, hi float64) { return WilsonAt(k, n, z95) }
+
+// WilsonAt is Wilson's score interval at the standard normal quantile z
+// (z95 gives Wilson; 3.09 the two-sided 99.8 % interval, whose bounds are
+// one-sided 99.9 % bounds).
+func WilsonAt(k, n, z float64) (lo, hi float64) {
 	if n <= 0 || k < 0 || k > n {
 		return math.NaN(), math.NaN()
 	}
 	p := k / n
-	z2 := z95 * z95
+	z2 := z * z
 	den := 1 + z2/n
 	center := (p + z2/(2*n)) / den
-	half := z95 / den * math.Sqrt(p*(1-p)/n+z2/(4*n*n))
+	half := z / den * math.Sqrt(p*(1-p)/n+z2/(4*n*n))
 	return math.Max(0, center-half), math.Min(1, center+half)
 }
 
 // RatioBinomial returns the 95 % interval of the ratio a/b obtained from
 // the Wilson interval of p = a/(a+b) mapped by p/(1−p). With a = 0 the
 // upper bound is z²/b; the upper bound is +Inf when b = 0.
-func RatioBinomial(a, b float64) (lo, hi float64) {
-	pl, ph := Wilson(a, a+b)
+func RatioBinomial(a, b float64) (lo, hi float64) { return RatioBinomialAt(a, b, z95) }
+
+// RatioBinomialAt is RatioBinomial at the standard normal quantile z.
+func RatioBinomialAt(a, b, z float64) (lo, hi float64) {
+	pl, ph := WilsonAt(a, a+b, z)
 	if math.IsNaN(pl) {
 		return pl, ph
 	}
