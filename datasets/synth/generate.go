@@ -148,7 +148,7 @@ func openWriters(cfg Config) (*writers, error) {
 		{&ws.persons, models.PersonsTable, false}, {&ws.households, models.HouseholdsTable, false},
 		{&ws.events, models.EventsTable, false}, {&ws.police, models.PoliceTable, true},
 		{&ws.certs, models.BirthCertificatesTable, true}, {&ws.deaths, models.DeathsTable, true},
-		{&ws.defects, DefectsTable, false},
+		{&ws.roll, models.BenefitRollTable, true}, {&ws.defects, DefectsTable, false},
 	}
 	for _, tg := range targets {
 		if tg.src && cfg.NoSources {
@@ -164,7 +164,7 @@ func openWriters(cfg Config) (*writers, error) {
 
 func (ws *writers) all() []*tableWriter {
 	var out []*tableWriter
-	for _, tw := range []*tableWriter{ws.persons, ws.households, ws.events, ws.police, ws.certs, ws.deaths, ws.defects} {
+	for _, tw := range []*tableWriter{ws.persons, ws.households, ws.events, ws.police, ws.certs, ws.deaths, ws.roll, ws.defects} {
 		if tw != nil {
 			out = append(out, tw)
 		}

@@ -59,6 +59,7 @@ func TestSchemaMatchesModels(t *testing.T) {
 	}{
 		{s.persons, models.PersonsTable}, {s.households, models.HouseholdsTable}, {s.events, models.EventsTable},
 		{s.police, models.PoliceTable}, {s.certs, models.BirthCertificatesTable}, {s.deaths, models.DeathsTable},
+		{s.roll, models.BenefitRollTable},
 	} {
 		fs := c.tb.schema.Fields()
 		if len(fs) != len(c.m.Columns) {

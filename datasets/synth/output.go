@@ -11,6 +11,7 @@ import (
 type writers struct {
 	persons, households, events *tableWriter
 	police, certs, deaths       *tableWriter
+	roll                        *tableWriter // sources/benefit_roll
 	defects                     *tableWriter
 	migrantSeq                  map[int64]int // (address, birth day, sex) → sequences used
 	defectCounts                map[string]int
@@ -307,6 +308,7 @@ func (ws *writers) emit(s *sim) error {
 		dw.str(7, d.source)
 		dw.endRow()
 	}
+	ws.writeRoll(s, s.benefitRoll(), pid)
 	return nil
 }
 
