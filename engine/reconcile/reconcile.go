@@ -176,12 +176,12 @@ type Population struct {
 // Cost is the national benefit cost of a payment year.
 type Cost struct {
 	Year        int     `json:"year"`
-	Recipients  int     `json:"recipients"`   // distinct (person, programme)
-	PlainSum    float64 `json:"plain_sum"`    // Σ of every roll row
-	Duplicated  float64 `json:"duplicated"`   // paid again by a second province
-	Cost        float64 `json:"cost"`         // PlainSum − Duplicated
-	Reward      float64 `json:"reward"`       // Cost of 奖励扶助
-	Special     float64 `json:"special"`      // Cost of 特别扶助
+	Recipients  int     `json:"recipients"`    // distinct (person, programme)
+	PlainSum    float64 `json:"plain_sum"`     // Σ of every roll row
+	Duplicated  float64 `json:"duplicated"`    // paid again by a second province
+	Cost        float64 `json:"cost"`          // PlainSum − Duplicated
+	Reward      float64 `json:"reward"`        // Cost of 奖励扶助
+	Special     float64 `json:"special"`       // Cost of 特别扶助
 	AtStakeDead float64 `json:"at_stake_dead"` // paid to recipients dead before the year
 }
 
