@@ -42,7 +42,8 @@ type rollRow struct {
 	amount            int
 	children, daught  int
 	childDied, rural  bool
-	defect, defDetail string // truth: benefit_dead / benefit_ineligible
+	defect, defDetail string    // truth: benefit_dead / benefit_ineligible
+	ext               *identity // a person of another province (nation mode), else s.p[person]
 }
 
 // family are the facts of a couple's children the programmes look at.
@@ -166,17 +167,24 @@ func (ws *writers) writeRoll(s *sim, rows []rollRow, pid []string) {
 	year, _, _ := civilFromDays(w.asOf)
 	bw := ws.roll
 	for k, row := range rows {
-		p := &s.p[row.person]
+		who := row.ext
+		if who == nil {
+			p := &s.p[row.person]
+			who = &identity{id: p.id, name: p.name, sex: p.sex, birth: p.birth, regVillage: p.regVillage}
+		} else {
+			// paid here as if registered here
+			who = &identity{id: who.id, name: who.name, sex: who.sex, birth: who.birth, regVillage: w.counties[s.sc.national].vlo}
+		}
 		key := keyOf('B', s.sc.code, k+1)
 		bw.str(0, key)
-		bw.str(1, p.id)
-		bw.str(2, p.name)
+		bw.str(1, who.id)
+		bw.str(2, who.name)
 		bw.str(3, row.programme)
 		bw.int(4, year, true)
 		bw.int(5, row.amount, true)
-		bw.str(6, w.villages[p.regVillage])
-		bw.str(7, strconv.Itoa(int(p.sex)))
-		bw.date(8, p.birth)
+		bw.str(6, w.villages[who.regVillage])
+		bw.str(7, strconv.Itoa(int(who.sex)))
+		bw.date(8, who.birth)
 		bw.bool(9, row.rural, true)
 		bw.int(10, row.children, true)
 		bw.int(11, row.daught, true)

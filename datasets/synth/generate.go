@@ -27,6 +27,12 @@ type Result struct {
 // cfg.Workers goroutines and written in county order, at most
 // cfg.Workers+1 counties being held in memory at a time.
 func Generate(ctx context.Context, cfg Config) (*Result, error) {
+	return generate(ctx, cfg, nil)
+}
+
+// generate is Generate with a hook applied to each county simulation
+// once its ID numbers are assigned (nation mode).
+func generate(ctx context.Context, cfg Config, hook func(*sim)) (*Result, error) {
 	begin := time.Now()
 	if err := CheckConfig(cfg); err != nil {
 		return nil, err
@@ -42,7 +48,8 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	accs, err := runCounties(ctx, w, ws)
+	ws.hook = hook
+	accs, err := runCounties(ctx, w, ws.emit)
 	if err != nil {
 		ws.abortAll()
 		return nil, err
@@ -195,9 +202,9 @@ func (ws *writers) closeAll() ([]models.FileEntry, error) {
 	return entries, first
 }
 
-// runCounties simulates the counties on cfg.Workers goroutines and writes
-// them in county order; it returns the merged truth accumulators.
-func runCounties(ctx context.Context, w *world, ws *writers) ([]*acc, error) {
+// runCounties simulates the counties on cfg.Workers goroutines and hands
+// them to sink in county order; it returns the merged truth accumulators.
+func runCounties(ctx context.Context, w *world, sink func(*sim) error) ([]*acc, error) {
 	n := len(w.scope)
 	results := make([]chan *sim, n)
 	for i := range results {
@@ -246,7 +253,7 @@ func runCounties(ctx context.Context, w *world, ws *writers) ([]*acc, error) {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		if err := ws.emit(s); err != nil {
+		if err := sink(s); err != nil {
 			return nil, err
 		}
 		for _, j := range sortedKeys(s.tr.accs) {

@@ -14,6 +14,7 @@ type writers struct {
 	roll                        *tableWriter // sources/benefit_roll
 	defects                     *tableWriter
 	migrantSeq                  map[int64]int // (address, birth day, sex) → sequences used
+	hook                        func(*sim)    // nation mode: changes a county once its IDs are assigned
 	defectCounts                map[string]int
 }
 
@@ -75,6 +76,9 @@ var codeStrings = func() [256]string {
 func (ws *writers) emit(s *sim) error {
 	if err := ws.assignMigrantIDs(s); err != nil {
 		return err
+	}
+	if ws.hook != nil {
+		ws.hook(s)
 	}
 	w := s.w
 	code := s.sc.code
@@ -162,6 +166,9 @@ func (ws *writers) emit(s *sim) error {
 		if dd.invalid != 0 {
 			row.id = corruptID(row.id, dd.invalid)
 			ws.defect("invalid_id", models.TablePersons, row.pid, "", fmt.Sprintf("%s: %s → %s", invalidNames[dd.invalid], models.MaskIDNumber(trueID), row.id))
+		}
+		if dd.birthAs != 0 {
+			row.birth = dd.birthAs // nation mode: truth/national.json lists it
 		}
 		if dd.heapedBy != 0 {
 			y, m, dday := civilFromDays(p.birth)
@@ -308,7 +315,18 @@ func (ws *writers) emit(s *sim) error {
 		dw.str(7, d.source)
 		dw.endRow()
 	}
-	ws.writeRoll(s, s.benefitRoll(), pid)
+	for k, d := range s.extDeaths {
+		dw.str(0, keyOf('D', code, len(s.dth)+k+1))
+		dw.str(1, d.who.id)
+		dw.str(2, d.who.name)
+		dw.str(3, strconv.Itoa(int(d.who.sex)))
+		dw.date(4, d.who.birth)
+		dw.date(5, d.date)
+		dw.str(6, w.villages[w.counties[s.sc.national].vlo])
+		dw.str(7, "civil")
+		dw.endRow()
+	}
+	ws.writeRoll(s, append(s.benefitRoll(), s.extRoll...), pid)
 	return nil
 }
 
