@@ -30,9 +30,14 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	return generate(ctx, cfg, nil)
 }
 
-// generate is Generate with a hook applied to each county simulation
-// once its ID numbers are assigned (nation mode).
-func generate(ctx context.Context, cfg Config, hook func(*sim)) (*Result, error) {
+// nationEmit is how nation mode changes the writing of one province.
+type nationEmit struct {
+	hook                 func(*sim) // applied to each county once its ID numbers are assigned
+	seqStride, seqOffset int
+}
+
+// generate is Generate with the changes of nation mode (ne may be nil).
+func generate(ctx context.Context, cfg Config, ne *nationEmit) (*Result, error) {
 	begin := time.Now()
 	if err := CheckConfig(cfg); err != nil {
 		return nil, err
@@ -48,7 +53,9 @@ func generate(ctx context.Context, cfg Config, hook func(*sim)) (*Result, error)
 	if err != nil {
 		return nil, err
 	}
-	ws.hook = hook
+	if ne != nil {
+		ws.hook, ws.seqStride, ws.seqOffset = ne.hook, ne.seqStride, ne.seqOffset
+	}
 	accs, err := runCounties(ctx, w, ws.emit)
 	if err != nil {
 		ws.abortAll()

@@ -103,6 +103,7 @@ type pkey struct {
 
 type outRec struct {
 	prov, dest string
+	noPair     bool // an arrival leaving again: its identity may change in the second pass
 	p          pkey
 	date       int32
 	from       int32 // residence village at departure
@@ -202,13 +203,13 @@ func GenerateNation(ctx context.Context, cfg NationConfig) (*NationalTruth, erro
 	// pass 1
 	col := &collected{}
 	var worlds = map[string]*world{}
-	for _, code := range provs {
+	for pi, code := range provs {
 		w, err := newWorld(cfgs[code])
 		if err != nil {
 			return nil, err
 		}
 		worlds[code] = w
-		tmp := &writers{migrantSeq: map[int64]int{}}
+		tmp := &writers{migrantSeq: map[int64]int{}, seqStride: len(provs), seqOffset: pi}
 		if _, err := runCounties(ctx, w, func(s *sim) error { return col.collect(tmp, s) }); err != nil {
 			return nil, err
 		}
@@ -216,10 +217,10 @@ func GenerateNation(ctx context.Context, cfg NationConfig) (*NationalTruth, erro
 	truth := &NationalTruth{Seed: cfg.Base.Seed, Scale: cfg.Scale, AsOf: models.Date{Time: cfg.Base.AsOf}, Defects: cfg.Defects, Counts: map[string]int{}}
 	plans := col.plan(provs, worlds, cfg, truth)
 	// pass 2
-	for _, code := range provs {
+	for pi, code := range provs {
 		c := cfgs[code]
 		pl := plans[code]
-		if _, err := generate(ctx, c, pl.apply); err != nil {
+		if _, err := generate(ctx, c, &nationEmit{hook: pl.apply, seqStride: len(provs), seqOffset: pi}); err != nil {
 			return nil, fmt.Errorf("province %s: %w", code, err)
 		}
 		truth.Provinces = append(truth.Provinces, ProvinceCount{Code: code, Persons: c.Persons, Register: col.register[code]})
@@ -278,8 +279,9 @@ func (c *collected) collect(tmp *writers, s *sim) error {
 	for _, e := range s.ev {
 		p := &s.p[e.person]
 		switch {
-		case e.typ == evOut && e.to >= 0 && w.villages[e.to][:2] != prov && p.flags&flagInMigrant == 0:
+		case e.typ == evOut && e.to >= 0 && w.villages[e.to][:2] != prov:
 			c.outs = append(c.outs, outRec{prov: prov, dest: w.villages[e.to][:2], p: pkey{s.sc.code, e.person}, date: e.date, from: e.from,
+				noPair: p.flags&flagInMigrant != 0,
 				who: identity{id: p.id, name: p.name, sex: p.sex, birth: p.birth, regVillage: p.regVillage}})
 		case e.typ == evIn && p.flags&flagInMigrant != 0 && e.from >= 0 && w.villages[e.from][:2] != prov:
 			c.arrs = append(c.arrs, arrRec{prov: prov, origin: w.villages[p.regVillage][:2], p: pkey{s.sc.code, e.person}, id: p.id, date: e.date,
@@ -360,7 +362,7 @@ func (c *collected) plan(provs []string, worlds map[string]*world, cfg NationCon
 			continue
 		}
 		best, bestCost := -1, math.Inf(1)
-		if w.villages[o.who.regVillage][:2] != o.dest {
+		if w.villages[o.who.regVillage][:2] != o.dest && !o.noPair {
 			for _, k := range pool[ak{o.dest, o.prov, o.who.sex}] {
 				a := c.arrs[k]
 				gap := float64(a.date - o.date)

@@ -15,6 +15,7 @@ type writers struct {
 	defects                     *tableWriter
 	migrantSeq                  map[int64]int // (address, birth day, sex) → sequences used
 	hook                        func(*sim)    // nation mode: changes a county once its IDs are assigned
+	seqStride, seqOffset        int           // nation mode: migrant sequence k becomes k·stride + offset
 	defectCounts                map[string]int
 }
 
@@ -32,6 +33,11 @@ func (ws *writers) assignMigrantIDs(s *sim) error {
 		key := (int64(a)*100000+int64(p.birth)+50000)*2 + int64(p.sex-1)
 		k := ws.migrantSeq[key]
 		ws.migrantSeq[key] = k + 1
+		if ws.seqStride > 1 {
+			// nation mode: each province its own sequences, so that
+			// persons registered outside the nation get distinct IDs
+			k = k*ws.seqStride + ws.seqOffset
+		}
 		seq := 701 + 2*k
 		if p.sex == 2 {
 			seq = 700 + 2*k
