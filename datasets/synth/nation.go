@@ -282,7 +282,7 @@ func (c *collected) collect(tmp *writers, s *sim) error {
 		case e.typ == evOut && e.to >= 0 && w.villages[e.to][:2] != prov:
 			c.outs = append(c.outs, outRec{prov: prov, dest: w.villages[e.to][:2], p: pkey{s.sc.code, e.person}, date: e.date, from: e.from,
 				noPair: p.flags&flagInMigrant != 0,
-				who: identity{id: p.id, name: p.name, sex: p.sex, birth: p.birth, regVillage: p.regVillage}})
+				who:    identity{id: p.id, name: p.name, sex: p.sex, birth: p.birth, regVillage: p.regVillage}})
 		case e.typ == evIn && p.flags&flagInMigrant != 0 && e.from >= 0 && w.villages[e.from][:2] != prov:
 			c.arrs = append(c.arrs, arrRec{prov: prov, origin: w.villages[p.regVillage][:2], p: pkey{s.sc.code, e.person}, id: p.id, date: e.date,
 				sex: p.sex, birth: p.birth, dbAlive: dbAlive(p)})

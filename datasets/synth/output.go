@@ -174,7 +174,8 @@ func (ws *writers) emit(s *sim) error {
 			ws.defect("invalid_id", models.TablePersons, row.pid, "", fmt.Sprintf("%s: %s → %s", invalidNames[dd.invalid], models.MaskIDNumber(trueID), row.id))
 		}
 		if dd.birthAs != 0 {
-			row.birth = dd.birthAs // nation mode: truth/national.json lists it
+			row.birth = dd.birthAs
+			ws.defect("attribute_conflict", models.TablePersons, row.pid, "", fmt.Sprintf("birth_date %s recorded as %s (the origin province records the true date)", timeOf(p.birth).Format("2006-01-02"), timeOf(row.birth).Format("2006-01-02")))
 		}
 		if dd.heapedBy != 0 {
 			y, m, dday := civilFromDays(p.birth)
