@@ -29,12 +29,6 @@ const (
 // sex ratio at birth near 107: (100/207)².
 const bothDaughters = 0.233
 
-// Rates of the benefit-roll defects (fixed; docs/generator.md).
-const (
-	benefitDeadRate       = 0.05 // eligible persons dead before the payment year kept on the roll
-	benefitIneligibleRate = 0.02 // near-eligible persons (one rule missed) put on the roll
-)
-
 // rollRow is one row of sources/benefit_roll.
 type rollRow struct {
 	person            int32
@@ -136,7 +130,7 @@ func (s *sim) benefitRoll() []rollRow {
 			case p.regType == 2 && age >= RewardMinAge && f.children == 1:
 				rule = "registration"
 			}
-			if rule == "" || dbGone || p.status == dead || r.Float64() >= benefitIneligibleRate {
+			if rule == "" || dbGone || p.status == dead || r.Float64() >= w.cfg.Defects.BenefitIneligible {
 				continue
 			}
 			row.programme, row.amount = models.ProgrammeReward, RewardAmount
@@ -147,7 +141,7 @@ func (s *sim) benefitRoll() []rollRow {
 		}
 		if dbGone {
 			// dead before the year and deregistered: kept on the roll at a rate
-			if p.status != dead || r.Float64() >= benefitDeadRate {
+			if p.status != dead || r.Float64() >= w.cfg.Defects.BenefitDead {
 				continue
 			}
 			row.defect = "benefit_dead"
@@ -167,13 +161,12 @@ func (ws *writers) writeRoll(s *sim, rows []rollRow, pid []string) {
 	year, _, _ := civilFromDays(w.asOf)
 	bw := ws.roll
 	for k, row := range rows {
-		who := row.ext
-		if who == nil {
-			p := &s.p[row.person]
-			who = &identity{id: p.id, name: p.name, sex: p.sex, birth: p.birth, regVillage: p.regVillage}
+		var who identity
+		if row.ext == nil {
+			who = identityOf(&s.p[row.person])
 		} else {
-			// paid here as if registered here
-			who = &identity{id: who.id, name: who.name, sex: who.sex, birth: who.birth, regVillage: w.counties[s.sc.national].vlo}
+			who = *row.ext
+			who.regVillage = w.counties[s.sc.national].vlo // paid here as if registered here
 		}
 		key := keyOf('B', s.sc.code, k+1)
 		bw.str(0, key)

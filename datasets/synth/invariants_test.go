@@ -403,6 +403,8 @@ func TestCountsMatchTruth(t *testing.T) {
 			n = s.certs.n
 		case models.TableDeaths:
 			n = s.deaths.n
+		case models.TableBenefitRoll:
+			n = s.roll.n
 		}
 		if int64(n) != f.Rows {
 			t.Errorf("%s: %d rows, manifest says %d", f.Table, n, f.Rows)

@@ -95,6 +95,11 @@ type identity struct {
 	regVillage int32
 }
 
+// identityOf returns the identity of a simulated person.
+func identityOf(p *person) identity {
+	return identity{id: p.id, name: p.name, sex: p.sex, birth: p.birth, regVillage: p.regVillage}
+}
+
 // pkey names a person of a province's simulation.
 type pkey struct {
 	county string
@@ -282,7 +287,7 @@ func (c *collected) collect(tmp *writers, s *sim) error {
 		case e.typ == evOut && e.to >= 0 && w.villages[e.to][:2] != prov:
 			c.outs = append(c.outs, outRec{prov: prov, dest: w.villages[e.to][:2], p: pkey{s.sc.code, e.person}, date: e.date, from: e.from,
 				noPair: p.flags&flagInMigrant != 0,
-				who:    identity{id: p.id, name: p.name, sex: p.sex, birth: p.birth, regVillage: p.regVillage}})
+				who:    identityOf(p)})
 		case e.typ == evIn && p.flags&flagInMigrant != 0 && e.from >= 0 && w.villages[e.from][:2] != prov:
 			c.arrs = append(c.arrs, arrRec{prov: prov, origin: w.villages[p.regVillage][:2], p: pkey{s.sc.code, e.person}, id: p.id, date: e.date,
 				sex: p.sex, birth: p.birth, dbAlive: dbAlive(p)})
@@ -293,7 +298,7 @@ func (c *collected) collect(tmp *writers, s *sim) error {
 		if r.defect != "" || p.status != alive || p.flags&flagNative == 0 {
 			continue
 		}
-		c.rolls = append(c.rolls, rollCand{prov: prov, who: identity{id: p.id, name: p.name, sex: p.sex, birth: p.birth, regVillage: p.regVillage},
+		c.rolls = append(c.rolls, rollCand{prov: prov, who: identityOf(p),
 			programme: r.programme, amount: r.amount, rural: r.rural, children: r.children, daught: r.daught, childDied: r.childDied})
 	}
 	return nil
