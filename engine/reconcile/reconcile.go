@@ -448,12 +448,13 @@ func (b *builder) benefits(rs []models.BenefitRecipient, deaths []models.CrossDe
 		if r.NationalID == "" {
 			return fmt.Errorf("reconcile: benefit record %d (province %s, key %s): empty national ID", i, r.Province, r.RecordKey)
 		}
+		if r.Year < 1900 {
+			return fmt.Errorf("reconcile: benefit record %d (province %s, key %s): payment year %d", i, r.Province, r.RecordKey, r.Year)
+		}
 		if len(r.BirthDate) < 4 {
 			return fmt.Errorf("reconcile: benefit record %d (province %s, key %s): birth date %q", i, r.Province, r.RecordKey, r.BirthDate)
 		}
-		if r.Year != 0 {
-			cost.Year = r.Year
-		}
+		cost.Year = r.Year
 		k := key{r.NationalID, r.Programme}
 		if payers[k] == nil {
 			keys = append(keys, k)

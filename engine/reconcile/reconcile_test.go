@@ -243,6 +243,11 @@ func TestBadInput(t *testing.T) {
 	if _, err := Run([]models.CrossMigrant{bad}, nil, nil, nil, asOf, Options{}); err == nil {
 		t.Error("unknown role accepted")
 	}
+	noYear := reward("n", "51")
+	noYear.Year = 0
+	if _, err := Run(nil, []models.BenefitRecipient{noYear}, nil, nil, asOf, Options{}); err == nil {
+		t.Error("benefit record without a payment year accepted")
+	}
 	if _, err := Run(nil, nil, nil, nil, asOf, Options{ProjectYears: []int{2026}}); err == nil {
 		t.Error("projection without projector accepted")
 	}
