@@ -422,6 +422,9 @@ func (c *collected) plan(provs []string, worlds map[string]*world, cfg NationCon
 				shift = -shift
 			}
 			ap.birthAs = o.who.birth + shift
+			if ap.birthAs >= o.date {
+				ap.birthAs = o.who.birth - max(shift, -shift) // never born after the move
+			}
 			add("attribute_conflict", o.who.id, []string{o.prov, o.dest}, "birth date "+day(o.who.birth)+" recorded in "+o.dest+" as "+day(ap.birthAs))
 		}
 		dp.arrivals[a.p] = ap
