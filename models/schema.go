@@ -170,4 +170,4 @@ var BenefitRollTable = Table{Name: TableBenefitRoll, Key: "record_id", Source: t
 }}
 
 // SnapshotTables lists every table of the snapshot format in load order.
-var SnapshotTables = []Table{PersonsTable, HouseholdsTable, EventsTable, PoliceTable, BirthCertificatesTable, DeathsTable}
+var SnapshotTables = []Table{PersonsTable, HouseholdsTable, EventsTable, PoliceTable, BirthCertificatesTable, DeathsTable, BenefitRollTable}

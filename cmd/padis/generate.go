@@ -21,7 +21,7 @@ func init() {
 	})
 }
 
-const generateSynopsis = "generate --out DIR [--province 51 | --counties C1,C2 | --scope monitoring] [--persons N] [--months N] [--seed N] [flags]"
+const generateSynopsis = "generate --out DIR [--province 51 | --counties C1,C2 | --scope monitoring | --nation [--scale 0.001] [--provinces C1,C2]] [--persons N] [--months N] [--seed N] [flags]"
 
 // runGenerate parses the flags of padis generate and runs the generator.
 func runGenerate(args []string, stdout, stderr io.Writer) error {
@@ -49,6 +49,9 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 	fs.Float64Var(&d.Late, "late-rate", d.Late, "share of events registered 90–400 days after they happened")
 	fs.Float64Var(&d.Unrecorded, "unrecorded-rate", d.Unrecorded, "share of residents known to the police but missing from the FP database (漏管)")
 	fs.IntVar(&d.HeapingCounties, "heaping-counties", d.HeapingCounties, "number of counties whose adults' birth years are heaped on ages ending in 0 or 5")
+	nation := fs.Bool("nation", false, "write one snapshot per province (DIR/<code>/) with cross-province flows and benefit rolls, and DIR/truth/national.json; --persons is then --scale × each province's population")
+	scale := fs.Float64("scale", 0.001, "with --nation: persons per province = scale × its 2020 census population")
+	provinces := fs.String("provinces", "", "with --nation: comma-separated 2-digit province codes (default: all 31)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -76,11 +79,17 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if *nation {
+		if len(cfg.Counties) > 0 || cfg.Scope != synth.ScopeProvince {
+			return usageErrorf("--nation cannot be combined with --counties or --scope")
+		}
+		return runGenerateNation(ctx, cfg, *scale, *provinces, stdout)
+	}
 	if err := synth.CheckConfig(cfg); err != nil {
 		return usageErrorf("%v", err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	res, err := synth.Generate(ctx, cfg)
 	if err != nil {
 		if synth.IsConfigError(err) {
@@ -94,5 +103,26 @@ func runGenerate(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "wrote %s: scope %s, %d counties, %d files, %d rows, %s\n",
 		cfg.Out, res.Manifest.Scope.Key(), res.Counties, len(res.Manifest.Files), rows, res.Elapsed.Round(time.Millisecond))
+	return nil
+}
+
+// runGenerateNation runs padis generate --nation.
+func runGenerateNation(ctx context.Context, base synth.Config, scale float64, provinces string, stdout io.Writer) error {
+	nc := synth.NationConfig{Base: base, Scale: scale, Out: base.Out, Defects: synth.DefaultNationDefects()}
+	for _, p := range strings.Split(provinces, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			nc.Provinces = append(nc.Provinces, p)
+		}
+	}
+	begin := time.Now()
+	truth, err := synth.GenerateNation(ctx, nc)
+	if err != nil {
+		if synth.IsConfigError(err) {
+			return usageErrorf("%v", err)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s: %d provinces, %d matched cross-province moves, %d cross-province defects, national population %d (plain sum %d, %d double counted), %s\n",
+		base.Out, len(truth.Provinces), truth.Moves, len(truth.Entries), truth.Population, truth.PlainSum, truth.DoubleCounted, time.Since(begin).Round(time.Millisecond))
 	return nil
 }

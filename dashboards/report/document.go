@@ -489,7 +489,8 @@ func qualityTables(cat *models.Catalog, q *Quality, m Month, lang models.Lang) [
 // tableLabel names a snapshot table.
 func tableLabel(name string, lang models.Lang) string {
 	names := map[string]string{"persons": "人员", "households": "户", "events": "事件", "sources/police": "公安户籍（比对来源）",
-		"sources/birth_certificates": "出生医学证明（比对来源）", "sources/deaths": "死亡登记（比对来源）"}
+		"sources/birth_certificates": "出生医学证明（比对来源）", "sources/deaths": "死亡登记（比对来源）",
+		"sources/benefit_roll": "奖励扶助/特别扶助发放名册"}
 	if n, ok := names[name]; ok && lang != models.EN {
 		return n
 	}

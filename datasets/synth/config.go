@@ -36,6 +36,8 @@ type Defects struct {
 	PoliceOmission     float64 `json:"police_omission_rate"`       // registered persons missing from the police extract
 	CertificateOmitted float64 `json:"certificate_omission_rate"`  // births without a medical birth certificate
 	DeathUnrecorded    float64 `json:"death_record_omission_rate"` // deaths missing from the civil/cremation records
+	BenefitDead        float64 `json:"benefit_dead_rate"`          // eligible persons deregistered as dead before the payment year kept on the benefit roll
+	BenefitIneligible  float64 `json:"benefit_ineligible_rate"`    // near-eligible persons (one rule missed) put on the benefit roll
 }
 
 // DefaultDefects returns the default defect rates.
@@ -53,6 +55,8 @@ func DefaultDefects() Defects {
 		PoliceOmission:     0.003,
 		CertificateOmitted: 0.005,
 		DeathUnrecorded:    0.06,
+		BenefitDead:        0.05,
+		BenefitIneligible:  0.02,
 	}
 }
 
@@ -154,6 +158,7 @@ func (c Config) check() error {
 		{"undead-rate", d.Undead}, {"unregistered-birth-rate", d.UnregisteredBirth}, {"late-rate", d.Late},
 		{"unrecorded-rate", d.Unrecorded}, {"heaping share", d.HeapingShare}, {"police omission", d.PoliceOmission},
 		{"certificate omission", d.CertificateOmitted}, {"death-record omission", d.DeathUnrecorded},
+		{"benefit dead", d.BenefitDead}, {"benefit ineligible", d.BenefitIneligible},
 	} {
 		if r.v < 0 || r.v > 1 || r.v != r.v {
 			return fmt.Errorf("%s %g: want a probability between 0 and 1", r.name, r.v)

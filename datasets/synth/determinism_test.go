@@ -37,8 +37,8 @@ func TestDeterministic(t *testing.T) {
 		return dataFiles(t, cfg.Out)
 	}
 	a, b := gen(1, 7), gen(3, 7)
-	if len(a) != 10 {
-		t.Errorf("%d files written, want 10 (6 tables, manifest, truth.json, truth/defects, truth/eventual_counts.csv)", len(a))
+	if len(a) != 11 {
+		t.Errorf("%d files written, want 11 (7 tables, manifest, truth.json, truth/defects, truth/eventual_counts.csv)", len(a))
 	}
 	for name, data := range a {
 		if !bytes.Equal(data, b[name]) {

@@ -51,6 +51,7 @@ type decor struct {
 	dup      bool   // a duplicate card follows the row
 	dupNoID  bool   // the duplicate carries no ID number
 	heapedBy int16  // birth year shift of an age-heaped record
+	birthAs  int32  // nation mode: recorded birth date of an attribute conflict (0 = true)
 }
 
 // finalize assigns native ID numbers, decides the record defects, builds

@@ -27,6 +27,17 @@ type Result struct {
 // cfg.Workers goroutines and written in county order, at most
 // cfg.Workers+1 counties being held in memory at a time.
 func Generate(ctx context.Context, cfg Config) (*Result, error) {
+	return generate(ctx, cfg, nil)
+}
+
+// nationEmit is how nation mode changes the writing of one province.
+type nationEmit struct {
+	hook                 func(*sim) // applied to each county once its ID numbers are assigned
+	seqStride, seqOffset int
+}
+
+// generate is Generate with the changes of nation mode (ne may be nil).
+func generate(ctx context.Context, cfg Config, ne *nationEmit) (*Result, error) {
 	begin := time.Now()
 	if err := CheckConfig(cfg); err != nil {
 		return nil, err
@@ -42,7 +53,10 @@ func Generate(ctx context.Context, cfg Config) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	accs, err := runCounties(ctx, w, ws)
+	if ne != nil {
+		ws.hook, ws.seqStride, ws.seqOffset = ne.hook, ne.seqStride, ne.seqOffset
+	}
+	accs, err := runCounties(ctx, w, ws.emit)
 	if err != nil {
 		ws.abortAll()
 		return nil, err
@@ -148,7 +162,7 @@ func openWriters(cfg Config) (*writers, error) {
 		{&ws.persons, models.PersonsTable, false}, {&ws.households, models.HouseholdsTable, false},
 		{&ws.events, models.EventsTable, false}, {&ws.police, models.PoliceTable, true},
 		{&ws.certs, models.BirthCertificatesTable, true}, {&ws.deaths, models.DeathsTable, true},
-		{&ws.defects, DefectsTable, false},
+		{&ws.roll, models.BenefitRollTable, true}, {&ws.defects, DefectsTable, false},
 	}
 	for _, tg := range targets {
 		if tg.src && cfg.NoSources {
@@ -164,7 +178,7 @@ func openWriters(cfg Config) (*writers, error) {
 
 func (ws *writers) all() []*tableWriter {
 	var out []*tableWriter
-	for _, tw := range []*tableWriter{ws.persons, ws.households, ws.events, ws.police, ws.certs, ws.deaths, ws.defects} {
+	for _, tw := range []*tableWriter{ws.persons, ws.households, ws.events, ws.police, ws.certs, ws.deaths, ws.roll, ws.defects} {
 		if tw != nil {
 			out = append(out, tw)
 		}
@@ -195,9 +209,9 @@ func (ws *writers) closeAll() ([]models.FileEntry, error) {
 	return entries, first
 }
 
-// runCounties simulates the counties on cfg.Workers goroutines and writes
-// them in county order; it returns the merged truth accumulators.
-func runCounties(ctx context.Context, w *world, ws *writers) ([]*acc, error) {
+// runCounties simulates the counties on cfg.Workers goroutines and hands
+// them to sink in county order; it returns the merged truth accumulators.
+func runCounties(ctx context.Context, w *world, sink func(*sim) error) ([]*acc, error) {
 	n := len(w.scope)
 	results := make([]chan *sim, n)
 	for i := range results {
@@ -246,7 +260,7 @@ func runCounties(ctx context.Context, w *world, ws *writers) ([]*acc, error) {
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
-		if err := ws.emit(s); err != nil {
+		if err := sink(s); err != nil {
 			return nil, err
 		}
 		for _, j := range sortedKeys(s.tr.accs) {

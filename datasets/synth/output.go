@@ -11,8 +11,11 @@ import (
 type writers struct {
 	persons, households, events *tableWriter
 	police, certs, deaths       *tableWriter
+	roll                        *tableWriter // sources/benefit_roll
 	defects                     *tableWriter
 	migrantSeq                  map[int64]int // (address, birth day, sex) → sequences used
+	hook                        func(*sim)    // nation mode: changes a county once its IDs are assigned
+	seqStride, seqOffset        int           // nation mode: migrant sequence k becomes k·stride + offset
 	defectCounts                map[string]int
 }
 
@@ -30,6 +33,11 @@ func (ws *writers) assignMigrantIDs(s *sim) error {
 		key := (int64(a)*100000+int64(p.birth)+50000)*2 + int64(p.sex-1)
 		k := ws.migrantSeq[key]
 		ws.migrantSeq[key] = k + 1
+		if ws.seqStride > 1 {
+			// nation mode: each province its own sequences, so that
+			// persons registered outside the nation get distinct IDs
+			k = k*ws.seqStride + ws.seqOffset
+		}
 		seq := 701 + 2*k
 		if p.sex == 2 {
 			seq = 700 + 2*k
@@ -74,6 +82,9 @@ var codeStrings = func() [256]string {
 func (ws *writers) emit(s *sim) error {
 	if err := ws.assignMigrantIDs(s); err != nil {
 		return err
+	}
+	if ws.hook != nil {
+		ws.hook(s)
 	}
 	w := s.w
 	code := s.sc.code
@@ -165,6 +176,10 @@ func (ws *writers) emit(s *sim) error {
 		if dd.invalid != 0 {
 			row.id = corruptID(row.id, dd.invalid)
 			ws.defect("invalid_id", models.TablePersons, row.pid, "", fmt.Sprintf("%s: %s → %s", invalidNames[dd.invalid], models.MaskIDNumber(trueID), row.id))
+		}
+		if dd.birthAs != 0 {
+			row.birth = dd.birthAs
+			ws.defect("attribute_conflict", models.TablePersons, row.pid, "", fmt.Sprintf("birth_date %s recorded as %s (the origin province records the true date)", timeOf(p.birth).Format("2006-01-02"), timeOf(row.birth).Format("2006-01-02")))
 		}
 		if dd.heapedBy != 0 {
 			y, m, dday := civilFromDays(p.birth)
@@ -311,6 +326,18 @@ func (ws *writers) emit(s *sim) error {
 		dw.str(7, d.source)
 		dw.endRow()
 	}
+	for k, d := range s.extDeaths {
+		dw.str(0, keyOf('D', code, len(s.dth)+k+1))
+		dw.str(1, d.who.id)
+		dw.str(2, d.who.name)
+		dw.str(3, strconv.Itoa(int(d.who.sex)))
+		dw.date(4, d.who.birth)
+		dw.date(5, d.date)
+		dw.str(6, w.villages[w.counties[s.sc.national].vlo])
+		dw.str(7, "civil")
+		dw.endRow()
+	}
+	ws.writeRoll(s, append(s.benefitRoll(), s.extRoll...), pid)
 	return nil
 }
 

@@ -24,6 +24,10 @@ type sim struct {
 	lateEv       []lateRec
 	pol          []policeRec
 	decor        map[int32]*decor
+	// nation mode: benefit-roll rows and death records of persons of
+	// other provinces, written by the county that carries them
+	extRoll   []rollRow
+	extDeaths []extDeath
 }
 
 // headship is the relative chance that an adult of a sex heads a household.

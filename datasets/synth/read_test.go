@@ -95,7 +95,7 @@ type snapshot struct {
 	dir                                  string
 	res                                  *Result
 	persons, households, events, defects *table
-	police, certs, deaths                *table
+	police, certs, deaths, roll          *table
 }
 
 // generateSmall generates into a temporary directory and reads it back.
@@ -114,6 +114,7 @@ func generateSmall(t testing.TB, cfg Config) *snapshot {
 	s.defects = rd("truth/defects.parquet")
 	if !cfg.NoSources {
 		s.police, s.certs, s.deaths = rd("sources/police.parquet"), rd("sources/birth_certificates.parquet"), rd("sources/deaths.parquet")
+		s.roll = rd("sources/benefit_roll.parquet")
 	}
 	return s
 }

@@ -213,6 +213,13 @@ func (t *tableSQL) problems() []string {
 			when(col("death_date")+" < "+col("birth_date"), ReasonDeathBeforeBirth, "death_date"),
 			after("death_date"),
 		)
+	case models.TableBenefitRoll:
+		w = append(w,
+			when(col("birth_date")+" > "+asOf, ReasonBirthInFuture, "birth_date"),
+			when(col("amount")+" < 0", ReasonBadCount, "amount"),
+			when(col("children")+" < 0", ReasonBadCount, "children"),
+			when(col("daughters")+" < 0 OR "+col("daughters")+" > "+col("children"), ReasonBadCount, "daughters"),
+		)
 	}
 	return w
 }
