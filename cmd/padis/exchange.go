@@ -175,7 +175,7 @@ func openNational(ctx context.Context, sf *storeFlags) (*exchange.Node, func(), 
 		st.Close()
 		return nil, nil, err
 	}
-	n, err := exchange.OpenNational(ctx, st, tree, nil)
+	n, err := exchange.OpenNational(ctx, st, tree, nationalReconciler{dir: st.Config().Dir})
 	if err != nil {
 		st.Close()
 		return nil, nil, err

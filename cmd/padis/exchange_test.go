@@ -165,6 +165,23 @@ func TestNationalExchange(t *testing.T) {
 	}
 	compareCubes(t, nat, combined, provDBs)
 
+	// The national node reconciled the three provinces' records after each
+	// package (engine/reconcile through nationalReconciler).
+	rb, err := os.ReadFile(filepath.Join(n.natDir, ReconcileFile))
+	if err != nil {
+		t.Fatalf("no reconciliation after the imports: %v", err)
+	}
+	var rec struct {
+		Reporting  []string `json:"reporting"`
+		Population struct {
+			PlainSum  int64 `json:"plain_sum"`
+			Corrected int64 `json:"corrected"`
+		} `json:"population"`
+	}
+	if err := json.Unmarshal(rb, &rec); err != nil || strings.Join(rec.Reporting, ",") != "11,12,13" {
+		t.Errorf("reconciliation %s: reporting %v (%v), want 11,12,13", ReconcileFile, rec.Reporting, err)
+	}
+
 	// engine/query reads the national cube like any cube.
 	st, err := store.Open(ctx, store.Config{Dir: n.natDir, Threads: 1})
 	if err != nil {

@@ -240,7 +240,7 @@ func runServe(args []string, stdout, stderr io.Writer) error {
 		AccessLog: slog.New(slog.NewJSONHandler(alog, nil)), TrustedProxies: trusted, SnapshotRoot: *snapRoot,
 	}
 	if *national {
-		node, err := exchange.OpenNational(ctx, st, tree, nil)
+		node, err := exchange.OpenNational(ctx, st, tree, nationalReconciler{dir: st.Config().Dir, log: logger})
 		if err != nil {
 			return err
 		}

@@ -13,6 +13,7 @@ package reconcile
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"math"
 	"slices"
@@ -637,4 +638,38 @@ func population(totals map[string]int64, doubles, presumed int64) Population {
 	p.DoubleCounted, p.Presumed = doubles, presumed
 	p.Corrected = p.PlainSum - doubles
 	return p
+}
+
+// jsonFloat is a float64 written as null when it is NaN or infinite (JSON
+// has no NaN): an undefined rate or median reads as null.
+type jsonFloat float64
+
+// MarshalJSON writes f, or null when f is not finite.
+func (f jsonFloat) MarshalJSON() ([]byte, error) {
+	v := float64(f)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return []byte("null"), nil
+	}
+	return json.Marshal(v)
+}
+
+// MarshalJSON writes the rate with null for the undefined value and bounds
+// of an empty denominator.
+func (r Rate) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Num   int       `json:"num"`
+		Den   int       `json:"den"`
+		Value jsonFloat `json:"value"`
+		Lo    jsonFloat `json:"lo"`
+		Hi    jsonFloat `json:"hi"`
+	}{r.Num, r.Den, jsonFloat(r.Value), jsonFloat(r.Lo), jsonFloat(r.Hi)})
+}
+
+// MarshalJSON writes the summary with null for the median of no answer.
+func (s ProvinceSummary) MarshalJSON() ([]byte, error) {
+	type plain ProvinceSummary
+	return json.Marshal(struct {
+		plain
+		MedianDays jsonFloat `json:"median_days_to_feedback"`
+	}{plain(s), jsonFloat(s.MedianDays)})
 }
