@@ -168,10 +168,15 @@ SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM i), (SELECT count(*) FROM
 WITH t AS (SELECT DISTINCT idk FROM lk_truth WHERE kind IN ('unrecorded_person', 'unregistered_birth') AND idk IN (SELECT id_number_key FROM {{R}})),
 i AS (SELECT r.id_number_key AS idk FROM linkage.items i JOIN {{R}} r ON r.record_id = i.record_id WHERE i.version = {{V}} AND i.kind = 'unregistered')
 SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM i), (SELECT count(*) FROM i WHERE idk IN (SELECT idk FROM t))`},
-		{KindUnregisteredBirth, "truth: never-registered births with a certificate, born before as-of - grace", `
+		{KindUnregisteredBirth, "truth: never-registered births with a certificate, born before as-of - grace; the items whose mother is on the register", `
 WITH t AS (SELECT DISTINCT cert FROM lk_truth WHERE kind = 'unregistered_birth' AND cert IS NOT NULL AND event_date <= {{cut}}),
-i AS (SELECT record_id AS cert FROM linkage.items WHERE version = {{V}} AND kind = 'unregistered_birth')
-SELECT (SELECT count(*) FROM t), (SELECT count(*) FROM i), (SELECT count(*) FROM i WHERE cert IN (SELECT cert FROM t))`},
+i AS (SELECT record_id AS cert FROM linkage.items WHERE version = {{V}} AND kind = 'unregistered_birth' AND reason = 'no_birth_record')
+SELECT (SELECT count(*) FROM t WHERE cert NOT IN (SELECT record_id FROM linkage.items WHERE version = {{V}} AND reason = 'no_birth_record_mother_unknown')),
+	(SELECT count(*) FROM i), (SELECT count(*) FROM i WHERE cert IN (SELECT cert FROM t))`},
+		{KindUnregisteredBirth + " (mother unknown)", "reported, no goal: certificates whose mother is not on the register (a 漏管 mother, or a mother from elsewhere), which cannot be checked against it", `
+WITH t AS (SELECT DISTINCT cert FROM lk_truth WHERE kind = 'unregistered_birth' AND cert IS NOT NULL AND event_date <= {{cut}}),
+i AS (SELECT record_id AS cert FROM linkage.items WHERE version = {{V}} AND kind = 'unregistered_birth' AND reason = 'no_birth_record_mother_unknown')
+SELECT (SELECT count(*) FROM t WHERE cert IN (SELECT cert FROM i)), (SELECT count(*) FROM i), (SELECT count(*) FROM i WHERE cert IN (SELECT cert FROM t))`},
 		{KindUndead, "truth: deaths never deregistered with a death record, died before as-of - grace", `
 WITH t AS (SELECT DISTINCT key FROM lk_truth WHERE kind = 'undead' AND record IS NOT NULL AND event_date <= {{cut}}
 	AND key IN (SELECT person_id FROM {{P}})),
