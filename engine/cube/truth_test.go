@@ -150,9 +150,13 @@ func TestGenerated(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// One draw of the population: its 95 % interval misses the model's
+		// value in one draw in twenty, so the test requires the value
+		// within 3.29 standard errors (99.9 %, the half-width over 1.96),
+		// which a biased estimate fails and an unlucky seed does not.
 		t.Logf("%s 2024: %.3f [%.3f, %.3f], truth %.3f", c.indicator, v.Value, v.Lower, v.Upper, c.truth)
-		if !(v.Lower <= c.truth && c.truth <= v.Upper) {
-			t.Errorf("%s 2024 = %.3f [%.3f, %.3f] does not cover the truth %.3f", c.indicator, v.Value, v.Lower, v.Upper, c.truth)
+		if se := (v.Upper - v.Lower) / (2 * 1.96); !(math.Abs(v.Value-c.truth) <= 3.29*se) {
+			t.Errorf("%s 2024 = %.3f [%.3f, %.3f] is %.1f standard errors from the truth %.3f", c.indicator, v.Value, v.Lower, v.Upper, math.Abs(v.Value-c.truth)/se, c.truth)
 		}
 	}
 
