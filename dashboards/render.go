@@ -56,7 +56,12 @@ var funcs = template.FuncMap{
 		return fmtNum(math.Round(*p))
 	},
 	"signed": fmtSigned,
-	"lang":   func(l models.Lang) string { return map[models.Lang]string{models.ZH: "zh-CN", models.EN: "en"}[l] },
+	// dec and decSigned print a value with the catalog's decimals of its
+	// indicator (a count as a whole number, an estimated one rounded),
+	// thousands separators and a true minus sign.
+	"dec":       fmtDec,
+	"decSigned": func(d int, p *float64) string { return fmtDecSigned(d, p) },
+	"lang":      func(l models.Lang) string { return map[models.Lang]string{models.ZH: "zh-CN", models.EN: "en"}[l] },
 	"otherLang": func(l models.Lang) string {
 		if l == models.EN {
 			return "zh"
@@ -76,6 +81,30 @@ func fmtNum(v float64) string {
 		return groupThousands(strconv.FormatInt(int64(v+0.5), 10))
 	}
 	return strconv.FormatFloat(v, 'f', 2, 64)
+}
+
+func fmtDec(d int, p *float64) string {
+	if p == nil || math.IsNaN(*p) || math.IsInf(*p, 0) {
+		return "—"
+	}
+	s := strconv.FormatFloat(math.Abs(*p), 'f', d, 64)
+	ip, fp, ok := strings.Cut(s, ".")
+	s = groupThousands(ip)
+	if ok {
+		s += "." + fp
+	}
+	if *p < 0 && strings.Trim(s, "0.,") != "" {
+		return "−" + s
+	}
+	return s
+}
+
+func fmtDecSigned(d int, p *float64) string {
+	s := fmtDec(d, p)
+	if p != nil && *p > 0 && strings.Trim(s, "0.,") != "" {
+		return "+" + s
+	}
+	return s
 }
 
 func fmtPtrNum(p *float64) string {

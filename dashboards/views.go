@@ -99,11 +99,14 @@ type IndicatorInfo struct {
 	Interval string    `json:"interval"`
 	Good     string    `json:"good"`
 	Range    []float64 `json:"range,omitempty"`
+	// Decimals is the catalog's number of decimals of the indicator's
+	// values (models.Indicator.Decimals).
+	Decimals int `json:"decimals"`
 }
 
 func (r *req) indicatorInfo(ind models.Indicator) IndicatorInfo {
 	ii := IndicatorInfo{ID: ind.ID, Label: ind.Label(r.lang), Unit: unitLabel(r.lang, ind.Unit), Kind: string(ind.Kind), Formula: ind.Formula(r.lang),
-		Interval: ind.Interval, Good: ind.Good, Range: ind.Range}
+		Interval: ind.Interval, Good: ind.Good, Range: ind.Range, Decimals: ind.Decimals}
 	if m, ok := models.MeasureByID(ind.Numerator); ok && ind.Kind != models.KindCount {
 		ii.Num = pick(r.lang, m.ZH, m.EN)
 	}
